@@ -1,0 +1,610 @@
+//! The use cases, in one façade that the desktop shell and the CLI both call.
+//!
+//! Every edit follows one path: read the plan from its document, check the input, change the plan,
+//! and hand it to the store, which writes the change and its derived rows in one transaction.
+
+use std::sync::Arc;
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+use uuid::Uuid;
+
+use crate::clock::{Clock, new_id};
+use crate::document::{self, HistoryEntry};
+use crate::domain::{
+    ActionInput, ActionStatus, AgreedAction, CarePlan, DOCUMENT_SCHEMA, MemberInput, NetworkMember,
+    Person, PersonInput, PlanDocument, Priority, PriorityInput, PriorityStatus, Statement,
+    StatementInput, Visit, VisitInput, check_action, check_member, check_person, check_priority,
+    check_statement, check_visit,
+};
+use crate::error::{Error, ErrorCode, Result, Violation};
+use crate::store::{PeopleQuery, PersonSummary, Store};
+
+/// Items of a plan's lists, found by id.
+trait Keyed {
+    fn key(&self) -> Uuid;
+}
+
+/// Items the person puts in an order.
+trait Ranked: Keyed {
+    fn rank_mut(&mut self) -> &mut u32;
+    fn is_current(&self) -> bool;
+}
+
+macro_rules! keyed {
+    ($($t:ty),*) => { $(impl Keyed for $t { fn key(&self) -> Uuid { self.id } })* };
+}
+keyed!(Priority, Statement, AgreedAction, NetworkMember, Visit);
+
+impl Ranked for Priority {
+    fn rank_mut(&mut self) -> &mut u32 {
+        &mut self.rank
+    }
+    fn is_current(&self) -> bool {
+        self.status == PriorityStatus::Active
+    }
+}
+
+impl Ranked for Statement {
+    fn rank_mut(&mut self) -> &mut u32 {
+        &mut self.rank
+    }
+    fn is_current(&self) -> bool {
+        !self.closed
+    }
+}
+
+fn find<'a, T: Keyed>(list: &'a mut [T], id: Uuid, kind: &'static str) -> Result<&'a mut T> {
+    list.iter_mut()
+        .find(|x| x.key() == id)
+        .ok_or(Error::ItemNotFound { kind, id })
+}
+
+fn next_rank<T: Ranked>(list: &mut [T]) -> u32 {
+    list.iter_mut().map(|x| *x.rank_mut()).max().unwrap_or(0) + 1
+}
+
+/// Gives the current items the ranks 1, 2, 3… in the order of `order`, which must name each current
+/// item exactly once.
+fn reorder<T: Ranked>(list: &mut [T], order: &[Uuid]) -> Result<()> {
+    let mut current: Vec<Uuid> = list
+        .iter()
+        .filter(|x| x.is_current())
+        .map(Keyed::key)
+        .collect();
+    let mut asked = order.to_vec();
+    current.sort();
+    asked.sort();
+    if current != asked {
+        return Err(Error::Invalid(vec![Violation::new(
+            ErrorCode::ReorderMismatch,
+            "order",
+        )]));
+    }
+    for (rank, id) in (1u32..).zip(order) {
+        if let Some(item) = list.iter_mut().find(|x| x.key() == *id) {
+            *item.rank_mut() = rank;
+        }
+    }
+    Ok(())
+}
+
+/// Which of a plan's two statement lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatementList {
+    Strengths,
+    Difficulties,
+}
+
+impl StatementList {
+    fn of(self, plan: &mut CarePlan) -> &mut Vec<Statement> {
+        match self {
+            StatementList::Strengths => &mut plan.strengths,
+            StatementList::Difficulties => &mut plan.difficulties,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            StatementList::Strengths => "strength",
+            StatementList::Difficulties => "difficulty",
+        }
+    }
+}
+
+/// An open action, with the person it is for.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../ui/src/lib/bindings/")]
+pub struct DueAction {
+    pub person_id: Uuid,
+    pub display_name: String,
+    pub action_id: Uuid,
+    pub what: String,
+    #[ts(type = "string")]
+    pub due: Date,
+    pub overdue: bool,
+}
+
+/// Proxi's use cases over one open store.
+#[derive(Debug)]
+pub struct Proxi {
+    store: Store,
+    clock: Arc<dyn Clock>,
+}
+
+impl Proxi {
+    /// The use cases over `store`, with time from `clock`.
+    pub fn new(store: Store, clock: Arc<dyn Clock>) -> Self {
+        Self { store, clock }
+    }
+
+    /// The store underneath.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// The store underneath, for maintenance.
+    pub fn store_mut(&mut self) -> &mut Store {
+        &mut self.store
+    }
+
+    /// Hands the store back.
+    pub fn into_store(self) -> Store {
+        self.store
+    }
+
+    fn this_year(&self) -> i64 {
+        i64::from(self.clock.today().year())
+    }
+
+    /// Reads, changes and records one plan. `f` gets the plan and the time of the change.
+    fn change<T>(
+        &mut self,
+        person: Uuid,
+        action: &str,
+        f: impl FnOnce(&mut PlanDocument, Timestamp, Date) -> Result<T>,
+    ) -> Result<T> {
+        let now = self.clock.now();
+        let today = self.clock.today();
+        let mut plan = document::read(self.store.document(person)?)?;
+        if plan.person.archived && action != "person.restore" {
+            return Err(Error::PersonArchived);
+        }
+        let out = f(&mut plan, now, today)?;
+        self.store.commit(person, &plan, action, now)?;
+        Ok(out)
+    }
+
+    // --- People -------------------------------------------------------------------------------
+
+    /// Creates a person with an empty plan.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] with every broken rule; [`Error::Storage`].
+    pub fn create_person(&mut self, input: PersonInput) -> Result<Uuid> {
+        check_person(&input, self.this_year()).finish()?;
+        let now = self.clock.now();
+        let id = new_id(now);
+        let plan = PlanDocument {
+            schema: DOCUMENT_SCHEMA,
+            person: person_from(id, input, now),
+            plan: CarePlan::default(),
+        };
+        self.store.commit(id, &plan, "person.create", now)?;
+        Ok(id)
+    }
+
+    /// Changes a person's details.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`], [`Error::PersonNotFound`], [`Error::PersonArchived`], [`Error::Storage`].
+    pub fn update_person(&mut self, id: Uuid, input: PersonInput) -> Result<()> {
+        check_person(&input, self.this_year()).finish()?;
+        self.change(id, "person.update", |plan, _, _| {
+            let p = &plan.person;
+            plan.person = Person {
+                archived: p.archived,
+                created: p.created,
+                ..person_from(id, input, p.created)
+            };
+            Ok(())
+        })
+    }
+
+    /// Archives a person (the plan is kept, out of the lists) or restores them.
+    ///
+    /// # Errors
+    /// [`Error::PersonNotFound`], [`Error::Storage`].
+    pub fn set_archived(&mut self, id: Uuid, archived: bool) -> Result<()> {
+        let action = if archived {
+            "person.archive"
+        } else {
+            "person.restore"
+        };
+        self.change(id, action, |plan, _, _| {
+            plan.person.archived = archived;
+            Ok(())
+        })
+    }
+
+    /// A person's whole plan.
+    ///
+    /// # Errors
+    /// [`Error::PersonNotFound`], [`Error::DocumentInvalid`].
+    pub fn plan(&mut self, id: Uuid) -> Result<PlanDocument> {
+        document::read(self.store.document(id)?)
+    }
+
+    /// The people list.
+    ///
+    /// # Errors
+    /// [`Error::Storage`].
+    pub fn people(&self, query: &PeopleQuery) -> Result<Vec<PersonSummary>> {
+        self.store.people(query)
+    }
+
+    /// What changed in a plan, newest first.
+    ///
+    /// # Errors
+    /// [`Error::PersonNotFound`].
+    pub fn history(&mut self, id: Uuid) -> Result<Vec<HistoryEntry>> {
+        Ok(document::history(self.store.document(id)?))
+    }
+
+    /// Everything about one person, as JSON (the plan document; see `docs/export.md`).
+    ///
+    /// # Errors
+    /// [`Error::PersonNotFound`].
+    pub fn export(&mut self, id: Uuid) -> Result<serde_json::Value> {
+        let plan = self.plan(id)?;
+        let history = self.history(id)?;
+        Ok(serde_json::json!({ "format": "proxi.person/1", "plan": plan, "history": history }))
+    }
+
+    /// The review date of the whole plan.
+    ///
+    /// # Errors
+    /// [`Error::PersonNotFound`], [`Error::PersonArchived`], [`Error::Storage`].
+    pub fn set_review_date(&mut self, person: Uuid, date: Option<Date>) -> Result<()> {
+        self.change(person, "plan.review", |plan, _, _| {
+            plan.plan.review_date = date;
+            Ok(())
+        })
+    }
+
+    // --- Priorities ---------------------------------------------------------------------------
+
+    /// Adds a priority after the others.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`], [`Error::PersonNotFound`], [`Error::PersonArchived`], [`Error::Storage`].
+    pub fn add_priority(&mut self, person: Uuid, input: PriorityInput) -> Result<Uuid> {
+        self.change(person, "priority.add", |plan, now, today| {
+            check_priority(&input, today).finish()?;
+            let id = new_id(now);
+            let rank = next_rank(&mut plan.plan.priorities);
+            plan.plan.priorities.push(Priority {
+                id,
+                words: input.words,
+                rank,
+                card: input.card,
+                status: PriorityStatus::Active,
+                created: now,
+                review_date: input.review_date,
+            });
+            Ok(id)
+        })
+    }
+
+    /// Rewords a priority, changes its picture or review date.
+    ///
+    /// # Errors
+    /// As [`Proxi::add_priority`], and [`Error::ItemNotFound`].
+    pub fn edit_priority(&mut self, person: Uuid, id: Uuid, input: PriorityInput) -> Result<()> {
+        self.change(person, "priority.edit", |plan, _, _| {
+            let item = find(&mut plan.plan.priorities, id, "priority")?;
+            let created = item.created.to_zoned(crate::clock::brussels()).date();
+            check_priority(&input, created).finish()?;
+            item.words = input.words;
+            item.card = input.card;
+            item.review_date = input.review_date;
+            Ok(())
+        })
+    }
+
+    /// Marks a priority achieved or let go (or active again).
+    ///
+    /// # Errors
+    /// [`Error::ItemNotFound`], [`Error::PersonNotFound`], [`Error::PersonArchived`], [`Error::Storage`].
+    pub fn set_priority_status(
+        &mut self,
+        person: Uuid,
+        id: Uuid,
+        status: PriorityStatus,
+    ) -> Result<()> {
+        self.change(person, "priority.status", |plan, _, _| {
+            let next = next_rank(&mut plan.plan.priorities);
+            let item = find(&mut plan.plan.priorities, id, "priority")?;
+            if status == PriorityStatus::Active && item.status != PriorityStatus::Active {
+                item.rank = next;
+            }
+            item.status = status;
+            Ok(())
+        })
+    }
+
+    /// Puts the active priorities in the person's order (`order` names each exactly once).
+    ///
+    /// # Errors
+    /// [`ErrorCode::ReorderMismatch`] if `order` does not name exactly the active priorities.
+    pub fn reorder_priorities(&mut self, person: Uuid, order: &[Uuid]) -> Result<()> {
+        self.change(person, "priority.reorder", |plan, _, _| {
+            reorder(&mut plan.plan.priorities, order)
+        })
+    }
+
+    // --- Strengths and difficulties -----------------------------------------------------------
+
+    /// Adds a strength or a difficulty.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`], [`Error::PersonNotFound`], [`Error::PersonArchived`], [`Error::Storage`].
+    pub fn add_statement(
+        &mut self,
+        person: Uuid,
+        list: StatementList,
+        input: StatementInput,
+    ) -> Result<Uuid> {
+        check_statement(&input).finish()?;
+        let action = format!("{}.add", list.name());
+        self.change(person, &action, |plan, now, _| {
+            let id = new_id(now);
+            let items = list.of(&mut plan.plan);
+            let rank = next_rank(items);
+            items.push(Statement {
+                id,
+                words: input.words,
+                rank,
+                card: input.card,
+                closed: false,
+                created: now,
+            });
+            Ok(id)
+        })
+    }
+
+    /// Rewords a strength or a difficulty.
+    ///
+    /// # Errors
+    /// As [`Proxi::add_statement`], and [`Error::ItemNotFound`].
+    pub fn edit_statement(
+        &mut self,
+        person: Uuid,
+        list: StatementList,
+        id: Uuid,
+        input: StatementInput,
+    ) -> Result<()> {
+        check_statement(&input).finish()?;
+        let action = format!("{}.edit", list.name());
+        self.change(person, &action, |plan, _, _| {
+            let item = find(list.of(&mut plan.plan), id, list.name())?;
+            item.words = input.words;
+            item.card = input.card;
+            Ok(())
+        })
+    }
+
+    /// Closes a strength or difficulty that no longer holds (or reopens it).
+    ///
+    /// # Errors
+    /// [`Error::ItemNotFound`], [`Error::PersonNotFound`], [`Error::PersonArchived`], [`Error::Storage`].
+    pub fn close_statement(
+        &mut self,
+        person: Uuid,
+        list: StatementList,
+        id: Uuid,
+        closed: bool,
+    ) -> Result<()> {
+        let action = format!("{}.close", list.name());
+        self.change(person, &action, |plan, _, _| {
+            find(list.of(&mut plan.plan), id, list.name())?.closed = closed;
+            Ok(())
+        })
+    }
+
+    /// Puts the current strengths or difficulties in order.
+    ///
+    /// # Errors
+    /// [`ErrorCode::ReorderMismatch`] if `order` does not name exactly the current items.
+    pub fn reorder_statements(
+        &mut self,
+        person: Uuid,
+        list: StatementList,
+        order: &[Uuid],
+    ) -> Result<()> {
+        let action = format!("{}.reorder", list.name());
+        self.change(person, &action, |plan, _, _| {
+            reorder(list.of(&mut plan.plan), order)
+        })
+    }
+
+    // --- Agreed actions -----------------------------------------------------------------------
+
+    /// Adds an agreed action: who does what, by when.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`], [`Error::PersonNotFound`], [`Error::PersonArchived`], [`Error::Storage`].
+    pub fn add_action(&mut self, person: Uuid, input: ActionInput) -> Result<Uuid> {
+        self.change(person, "action.add", |plan, now, today| {
+            check_action(&input, &plan.plan, Some(today)).finish()?;
+            let id = new_id(now);
+            plan.plan.actions.push(AgreedAction {
+                id,
+                what: input.what,
+                who: input.who,
+                due: input.due,
+                status: ActionStatus::Planned,
+                priority_id: input.priority_id,
+                outcome: input.outcome,
+                created: now,
+            });
+            Ok(id)
+        })
+    }
+
+    /// Changes an agreed action. A due date already in the past may stay; a new one may not.
+    ///
+    /// # Errors
+    /// As [`Proxi::add_action`], and [`Error::ItemNotFound`].
+    pub fn edit_action(&mut self, person: Uuid, id: Uuid, input: ActionInput) -> Result<()> {
+        self.change(person, "action.edit", |plan, _, today| {
+            let old_due = find(&mut plan.plan.actions, id, "action")?.due;
+            let floor = if input.due == old_due {
+                None
+            } else {
+                Some(today)
+            };
+            check_action(&input, &plan.plan, floor).finish()?;
+            let item = find(&mut plan.plan.actions, id, "action")?;
+            item.what = input.what;
+            item.who = input.who;
+            item.due = input.due;
+            item.priority_id = input.priority_id;
+            item.outcome = input.outcome;
+            Ok(())
+        })
+    }
+
+    /// Moves an action along: doing, done, dropped; with how it went.
+    ///
+    /// # Errors
+    /// [`Error::ItemNotFound`], [`Error::Invalid`] for an overlong outcome, [`Error::Storage`].
+    pub fn set_action_status(
+        &mut self,
+        person: Uuid,
+        id: Uuid,
+        status: ActionStatus,
+        outcome: Option<String>,
+    ) -> Result<()> {
+        self.change(person, "action.status", |plan, _, _| {
+            let item = find(&mut plan.plan.actions, id, "action")?;
+            if let Some(outcome) = outcome {
+                if outcome.chars().count() > crate::domain::NOTES_MAX {
+                    return Err(Error::Invalid(vec![Violation::new(
+                        ErrorCode::TextTooLong,
+                        "outcome",
+                    )]));
+                }
+                item.outcome = outcome;
+            }
+            item.status = status;
+            Ok(())
+        })
+    }
+
+    // --- Network ------------------------------------------------------------------------------
+
+    /// Adds someone to the person's network.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`], [`Error::PersonNotFound`], [`Error::PersonArchived`], [`Error::Storage`].
+    pub fn add_member(&mut self, person: Uuid, input: MemberInput) -> Result<Uuid> {
+        check_member(&input).finish()?;
+        self.change(person, "network.add", |plan, now, _| {
+            let id = new_id(now);
+            plan.plan.network.push(NetworkMember {
+                id,
+                role: input.role,
+                name: input.name,
+                organisation: input.organisation,
+                phone: input.phone,
+                email: input.email,
+                closed: false,
+            });
+            Ok(id)
+        })
+    }
+
+    /// Changes a network member's details.
+    ///
+    /// # Errors
+    /// As [`Proxi::add_member`], and [`Error::ItemNotFound`].
+    pub fn edit_member(&mut self, person: Uuid, id: Uuid, input: MemberInput) -> Result<()> {
+        check_member(&input).finish()?;
+        self.change(person, "network.edit", |plan, _, _| {
+            let item = find(&mut plan.plan.network, id, "network member")?;
+            item.role = input.role;
+            item.name = input.name;
+            item.organisation = input.organisation;
+            item.phone = input.phone;
+            item.email = input.email;
+            Ok(())
+        })
+    }
+
+    /// Marks someone as no longer part of the network (or back in it).
+    ///
+    /// # Errors
+    /// [`Error::ItemNotFound`], [`Error::PersonNotFound`], [`Error::PersonArchived`], [`Error::Storage`].
+    pub fn close_member(&mut self, person: Uuid, id: Uuid, closed: bool) -> Result<()> {
+        self.change(person, "network.close", |plan, _, _| {
+            find(&mut plan.plan.network, id, "network member")?.closed = closed;
+            Ok(())
+        })
+    }
+
+    // --- Visits -------------------------------------------------------------------------------
+
+    /// Records a visit.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`], [`Error::PersonNotFound`], [`Error::PersonArchived`], [`Error::Storage`].
+    pub fn add_visit(&mut self, person: Uuid, input: VisitInput) -> Result<Uuid> {
+        check_visit(&input).finish()?;
+        self.change(person, "visit.add", |plan, now, _| {
+            let id = new_id(now);
+            plan.plan.visits.push(Visit {
+                id,
+                date: input.date,
+                place: input.place,
+                notes: input.notes,
+                next_visit: input.next_visit,
+            });
+            Ok(id)
+        })
+    }
+
+    /// Changes a visit's record.
+    ///
+    /// # Errors
+    /// As [`Proxi::add_visit`], and [`Error::ItemNotFound`].
+    pub fn edit_visit(&mut self, person: Uuid, id: Uuid, input: VisitInput) -> Result<()> {
+        check_visit(&input).finish()?;
+        self.change(person, "visit.edit", |plan, _, _| {
+            let item = find(&mut plan.plan.visits, id, "visit")?;
+            item.date = input.date;
+            item.place = input.place;
+            item.notes = input.notes;
+            item.next_visit = input.next_visit;
+            Ok(())
+        })
+    }
+}
+
+fn person_from(id: Uuid, input: PersonInput, created: Timestamp) -> Person {
+    Person {
+        id,
+        display_name: input.display_name.trim().to_owned(),
+        first_name: input.first_name.trim().to_owned(),
+        last_name: input.last_name.trim().to_owned(),
+        birth_year: input.birth_year,
+        languages: input.languages,
+        interpreter_needed: input.interpreter_needed,
+        address: input.address,
+        phone: input.phone.trim().to_owned(),
+        notes: input.notes,
+        archived: false,
+        created,
+    }
+}

@@ -1,0 +1,345 @@
+//! `proxi`: the command line on Proxi's core. Runs every use case without a window, and without a
+//! terminal too: the store from `--store` or `PROXI_STORE`, the passphrase from `PROXI_PASSPHRASE`.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::{Context, bail};
+use clap::{Parser, Subcommand};
+use proxi::clock::{Clock, SystemClock};
+use proxi::domain::{PersonInput, PlanDocument, PriorityInput, PriorityStatus, Who};
+use proxi::store::{KdfParams, PeopleQuery, Store};
+use proxi::{Proxi, demo};
+use uuid::Uuid;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "proxi",
+    version,
+    about = "Goal-oriented care plans, offline and encrypted"
+)]
+struct Cli {
+    /// The store file [default: proxi.db in the user's data directory]
+    #[arg(long, global = true, env = "PROXI_STORE")]
+    store: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Create a new, empty encrypted store
+    Init {
+        /// The name your changes are signed with in plan histories
+        #[arg(long, default_value = "Référent")]
+        author: String,
+    },
+    /// Create a new store filled with fictional people and plans
+    Demo {
+        #[arg(long, default_value = "Référent démo")]
+        author: String,
+    },
+    /// People
+    Person {
+        #[command(subcommand)]
+        command: PersonCommand,
+    },
+    /// Care plans
+    Plan {
+        #[command(subcommand)]
+        command: PlanCommand,
+    },
+    /// Everything about one person, as JSON
+    Export {
+        id: Uuid,
+        /// Write to this file instead of the standard output
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+    /// Check the store's integrity
+    Check,
+    /// Write priorities in a loop, printing each acknowledged one (used by the crash test)
+    #[command(hide = true)]
+    StressEdits,
+}
+
+#[derive(Debug, Subcommand)]
+enum PersonCommand {
+    /// One person a line: id, name, postal code and commune
+    List {
+        /// Only names containing these words (accents and case ignored)
+        #[arg(long, default_value = "")]
+        search: String,
+        /// Include archived people
+        #[arg(long)]
+        all: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum PlanCommand {
+    /// Show one person's plan
+    Show {
+        id: Uuid,
+        /// As JSON (the plan document)
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show what changed in a plan, newest first
+    History { id: Uuid },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            match e.downcast_ref::<proxi::Error>() {
+                Some(core) => eprintln!("error: {core} [{:?}]", core.code()),
+                None => eprintln!("error: {e:#}"),
+            }
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn store_path(given: Option<PathBuf>) -> anyhow::Result<PathBuf> {
+    if let Some(path) = given {
+        return Ok(path);
+    }
+    let dirs = directories::ProjectDirs::from("be", "Proxi", "Proxi")
+        .context("no data directory for this user: pass --store PATH")?;
+    Ok(dirs.data_dir().join("proxi.db"))
+}
+
+fn passphrase(confirm: bool) -> anyhow::Result<String> {
+    if let Ok(p) = std::env::var("PROXI_PASSPHRASE") {
+        return Ok(p);
+    }
+    if !std::io::stdin().is_terminal() {
+        bail!("no passphrase: set PROXI_PASSPHRASE, or run proxi in a terminal to be asked for it");
+    }
+    let first = rpassword::prompt_password("Passphrase: ")?;
+    if confirm && rpassword::prompt_password("Same passphrase again: ")? != first {
+        bail!("the two passphrases differ: nothing was created, try again");
+    }
+    Ok(first)
+}
+
+fn open(path: &Path) -> anyhow::Result<Proxi> {
+    let store = Store::open(path, &passphrase(false)?)?;
+    Ok(Proxi::new(store, Arc::new(SystemClock)))
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    let path = store_path(cli.store)?;
+    let mut out = std::io::stdout().lock();
+    match cli.command {
+        Command::Init { author } => {
+            Store::create(&path, &passphrase(true)?, KdfParams::RECOMMENDED, &author)?;
+            writeln!(out, "Created an empty store at {}", path.display())?;
+        }
+        Command::Demo { author } => {
+            let store = Store::create(&path, &passphrase(true)?, KdfParams::RECOMMENDED, &author)?;
+            let store = demo::fill(store, SystemClock.now())?;
+            let count = store.people(&PeopleQuery::default())?.len();
+            writeln!(
+                out,
+                "Created a demo store with {count} fictional people at {}",
+                path.display()
+            )?;
+        }
+        Command::Person {
+            command: PersonCommand::List { search, all },
+        } => {
+            let app = open(&path)?;
+            let query = PeopleQuery {
+                text: search,
+                include_archived: all,
+            };
+            for p in app.people(&query)? {
+                let archived = if p.archived { "  (archived)" } else { "" };
+                writeln!(
+                    out,
+                    "{}  {}  {} {}{archived}",
+                    p.id, p.full_name, p.postal_code, p.commune
+                )?;
+            }
+        }
+        Command::Plan {
+            command: PlanCommand::Show { id, json },
+        } => {
+            let plan = open(&path)?.plan(id)?;
+            if json {
+                serde_json::to_writer_pretty(&mut out, &plan)?;
+                writeln!(out)?;
+            } else {
+                write_plan(&mut out, &plan)?;
+            }
+        }
+        Command::Plan {
+            command: PlanCommand::History { id },
+        } => {
+            for entry in open(&path)?.history(id)? {
+                writeln!(
+                    out,
+                    "{}  {:<20}  {}  {}",
+                    entry.at,
+                    entry.action,
+                    entry.author,
+                    &entry.device[..8]
+                )?;
+            }
+        }
+        Command::Export { id, output } => {
+            let json = serde_json::to_string_pretty(&open(&path)?.export(id)?)?;
+            match output {
+                Some(file) => {
+                    std::fs::write(&file, json + "\n")
+                        .with_context(|| format!("writing {}", file.display()))?;
+                }
+                None => writeln!(out, "{json}")?,
+            }
+        }
+        Command::Check => {
+            let app = open(&path)?;
+            app.store().integrity_check()?;
+            writeln!(out, "ok")?;
+        }
+        Command::StressEdits => stress_edits(&path, &mut out)?,
+    }
+    Ok(())
+}
+
+/// Creates a person, then adds priorities to them forever, printing `ack N` once each is stored.
+fn stress_edits(path: &Path, out: &mut impl Write) -> anyhow::Result<()> {
+    let mut app = open(path)?;
+    let input = PersonInput {
+        display_name: "Crash Test".into(),
+        ..PersonInput::default()
+    };
+    let person = app.create_person(input)?;
+    writeln!(out, "person {person}")?;
+    out.flush()?;
+    for n in 0u64.. {
+        let words = format!("edit {n}");
+        app.add_priority(
+            person,
+            PriorityInput {
+                words,
+                ..PriorityInput::default()
+            },
+        )?;
+        writeln!(out, "ack {n}")?;
+        out.flush()?;
+    }
+    Ok(())
+}
+
+fn write_plan(out: &mut impl Write, doc: &PlanDocument) -> std::io::Result<()> {
+    let p = &doc.person;
+    let born = p
+        .birth_year
+        .map(|y| format!(", born {y}"))
+        .unwrap_or_default();
+    writeln!(
+        out,
+        "{} {} ({}){born}  [{}]",
+        p.first_name,
+        p.last_name,
+        p.display_name,
+        p.languages.join(", ")
+    )?;
+    if p.interpreter_needed {
+        writeln!(out, "Needs an interpreter")?;
+    }
+    let a = &p.address;
+    writeln!(
+        out,
+        "{}, {} {}   {}",
+        a.street, a.postal_code, a.commune, p.phone
+    )?;
+    if p.archived {
+        writeln!(out, "ARCHIVED")?;
+    }
+    let plan = &doc.plan;
+    if let Some(review) = plan.review_date {
+        writeln!(out, "Review: {review}")?;
+    }
+    writeln!(out, "\nWhat matters to me")?;
+    let mut priorities: Vec<_> = plan.priorities.iter().collect();
+    priorities.sort_by_key(|x| (x.status != PriorityStatus::Active, x.rank));
+    for x in priorities {
+        let status = match x.status {
+            PriorityStatus::Active => "",
+            PriorityStatus::Achieved => "  (achieved)",
+            PriorityStatus::LetGo => "  (let go)",
+        };
+        writeln!(
+            out,
+            "  {}. {} [{}]{status}",
+            x.rank,
+            x.words,
+            x.card.as_deref().unwrap_or("-")
+        )?;
+    }
+    for (title, list) in [
+        ("My strengths and resources", &plan.strengths),
+        ("My difficulties and needs", &plan.difficulties),
+    ] {
+        writeln!(out, "\n{title}")?;
+        for x in list.iter().filter(|x| !x.closed) {
+            writeln!(
+                out,
+                "  - {} [{}]",
+                x.words,
+                x.card.as_deref().unwrap_or("-")
+            )?;
+        }
+    }
+    writeln!(out, "\nWhat we agreed")?;
+    for x in &plan.actions {
+        let tick = if x.status == proxi::domain::ActionStatus::Done {
+            "[x]"
+        } else {
+            "[ ]"
+        };
+        let who = match &x.who {
+            Who::Person => "me".to_owned(),
+            Who::InformalCarer { name } => name.clone(),
+            Who::Member { id } => plan
+                .network
+                .iter()
+                .find(|m| m.id == *id)
+                .map_or("?".into(), |m| m.name.clone()),
+            Who::Referent => "the referent".to_owned(),
+            Who::Service { id } => format!("service {id}"),
+        };
+        let due = x.due.map(|d| format!(", by {d}")).unwrap_or_default();
+        writeln!(
+            out,
+            "  {tick} {} ({who}{due}; {})",
+            x.what,
+            x.status.as_str()
+        )?;
+    }
+    writeln!(out, "\nMy network")?;
+    for m in plan.network.iter().filter(|m| !m.closed) {
+        writeln!(
+            out,
+            "  {} ({:?}) {} {}",
+            m.name, m.role, m.phone, m.organisation
+        )?;
+    }
+    writeln!(out, "\nVisits")?;
+    for v in &plan.visits {
+        let next = v
+            .next_visit
+            .map(|d| format!(", next visit {d}"))
+            .unwrap_or_default();
+        writeln!(out, "  {} {}{next}: {}", v.date, v.place, v.notes)?;
+    }
+    Ok(())
+}

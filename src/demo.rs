@@ -1,0 +1,580 @@
+//! A demo store: obviously fictional people (their family names mean "example" in their language) with
+//! realistic plans in French and Dutch, for trying Proxi, for screenshots and for benchmarks.
+//!
+//! Everything is made through the use cases, so the demo also exercises them. Actions are agreed
+//! during the weeks before the clock's start, so that some are overdue and some due this week.
+
+use std::sync::Arc;
+
+use jiff::{SignedDuration, Timestamp, ToSpan};
+use uuid::Uuid;
+
+use crate::app::{Proxi, StatementList};
+use crate::clock::{Clock, SteppingClock};
+use crate::domain::{
+    ActionInput, ActionStatus, Address, MemberInput, NetworkRole, PersonInput, PriorityInput,
+    PriorityStatus, StatementInput, VisitInput, Who,
+};
+use crate::error::Result;
+use crate::store::Store;
+
+/// (display name, first name, last name, birth year, languages, interpreter, postal code, commune)
+type Someone = (
+    &'static str,
+    &'static str,
+    &'static str,
+    i64,
+    &'static [&'static str],
+    bool,
+    &'static str,
+    &'static str,
+);
+
+const PEOPLE: &[Someone] = &[
+    (
+        "Hervé",
+        "Hervé",
+        "Exemple",
+        1941,
+        &["fr"],
+        false,
+        "1000",
+        "Bruxelles",
+    ),
+    (
+        "Madame Démo",
+        "Josiane",
+        "Démo",
+        1938,
+        &["fr"],
+        false,
+        "1030",
+        "Schaerbeek",
+    ),
+    (
+        "Jan",
+        "Jan",
+        "Voorbeeld",
+        1949,
+        &["nl"],
+        false,
+        "1090",
+        "Jette",
+    ),
+    (
+        "Ayşe",
+        "Ayşe",
+        "Örnek",
+        1957,
+        &["tr", "fr"],
+        true,
+        "1210",
+        "Saint-Josse-ten-Noode",
+    ),
+    (
+        "Łucja",
+        "Łucja",
+        "Przykład",
+        1962,
+        &["pl", "fr"],
+        true,
+        "1060",
+        "Saint-Gilles",
+    ),
+    (
+        "Ion",
+        "Ion",
+        "Exemplu",
+        1955,
+        &["ro", "fr"],
+        true,
+        "1070",
+        "Anderlecht",
+    ),
+    (
+        "Fatima",
+        "Fatima",
+        "Mithal",
+        1950,
+        &["ar", "fr"],
+        true,
+        "1080",
+        "Molenbeek-Saint-Jean",
+    ),
+    (
+        "Marcel",
+        "Marcel",
+        "Fictif",
+        1936,
+        &["fr"],
+        false,
+        "1180",
+        "Uccle",
+    ),
+    (
+        "Mieke",
+        "Mieke",
+        "Testmans",
+        1944,
+        &["nl", "fr"],
+        false,
+        "1083",
+        "Ganshoren",
+    ),
+    (
+        "Georgette",
+        "Georgette",
+        "Modèle",
+        1933,
+        &["fr"],
+        false,
+        "1170",
+        "Watermael-Boitsfort",
+    ),
+    (
+        "Karim",
+        "Karim",
+        "Démonstration",
+        1960,
+        &["ar", "fr"],
+        false,
+        "1190",
+        "Forest",
+    ),
+    (
+        "Lieve",
+        "Lieve",
+        "Proefmans",
+        1947,
+        &["nl"],
+        false,
+        "1140",
+        "Evere",
+    ),
+    (
+        "Maria",
+        "Maria",
+        "Ejemplo",
+        1952,
+        &["es", "fr"],
+        false,
+        "1050",
+        "Ixelles",
+    ),
+    (
+        "Paulette",
+        "Paulette",
+        "Essai",
+        1940,
+        &["fr"],
+        false,
+        "1040",
+        "Etterbeek",
+    ),
+    (
+        "Rik",
+        "Rik",
+        "Fictief",
+        1958,
+        &["nl", "fr"],
+        false,
+        "1082",
+        "Berchem-Sainte-Agathe",
+    ),
+    (
+        "Amadou",
+        "Amadou",
+        "Misaal",
+        1963,
+        &["fr", "wo"],
+        false,
+        "1030",
+        "Schaerbeek",
+    ),
+    (
+        "Jeanine",
+        "Jeanine",
+        "Prototype",
+        1937,
+        &["fr"],
+        false,
+        "1160",
+        "Auderghem",
+    ),
+    (
+        "Zeynep",
+        "Zeynep",
+        "Deneme",
+        1966,
+        &["tr"],
+        true,
+        "1030",
+        "Schaerbeek",
+    ),
+    (
+        "Staf",
+        "Staf",
+        "Denkbeeldig",
+        1939,
+        &["nl"],
+        false,
+        "1081",
+        "Koekelberg",
+    ),
+    (
+        "Andrée",
+        "Andrée",
+        "Spécimen",
+        1945,
+        &["fr"],
+        false,
+        "1200",
+        "Woluwe-Saint-Lambert",
+    ),
+    (
+        "Piotr",
+        "Piotr",
+        "Wzór",
+        1959,
+        &["pl"],
+        true,
+        "1070",
+        "Anderlecht",
+    ),
+    (
+        "Nadia",
+        "Nadia",
+        "Namudhaj",
+        1968,
+        &["ar", "nl"],
+        false,
+        "1080",
+        "Molenbeek-Saint-Jean",
+    ),
+    (
+        "Godelieve",
+        "Godelieve",
+        "Staaltje",
+        1934,
+        &["nl"],
+        false,
+        "1150",
+        "Woluwe-Saint-Pierre",
+    ),
+    (
+        "Roger",
+        "Roger",
+        "Imaginaire",
+        1943,
+        &["fr"],
+        false,
+        "1000",
+        "Bruxelles",
+    ),
+];
+
+/// (card, French words, Dutch words)
+type Words = (&'static str, &'static str, &'static str);
+
+const PRIORITIES: &[Words] = &[
+    (
+        "moving",
+        "Pouvoir aller au marché du dimanche à pied",
+        "Te voet naar de zondagsmarkt kunnen gaan",
+    ),
+    (
+        "family",
+        "Revoir mes petits-enfants plus souvent",
+        "Mijn kleinkinderen vaker zien",
+    ),
+    (
+        "home",
+        "Rester chez moi le plus longtemps possible",
+        "Zo lang mogelijk thuis blijven wonen",
+    ),
+    (
+        "pain",
+        "Avoir moins mal au dos le matin",
+        "'s Morgens minder rugpijn hebben",
+    ),
+    (
+        "sleep",
+        "Dormir une nuit complète",
+        "Een hele nacht doorslapen",
+    ),
+    (
+        "money",
+        "Ne plus avoir peur des factures",
+        "Geen schrik meer hebben van de rekeningen",
+    ),
+    (
+        "loneliness",
+        "Parler à quelqu'un chaque jour",
+        "Elke dag met iemand praten",
+    ),
+    (
+        "food",
+        "Cuisiner à nouveau mes plats",
+        "Opnieuw mijn eigen gerechten koken",
+    ),
+    (
+        "leisure",
+        "Retourner à la chorale",
+        "Terug naar het koor gaan",
+    ),
+    (
+        "memory",
+        "Ne plus oublier mes rendez-vous",
+        "Mijn afspraken niet meer vergeten",
+    ),
+];
+
+const STRENGTHS: &[Words] = &[
+    (
+        "family",
+        "Ma fille passe le mercredi",
+        "Mijn dochter komt op woensdag langs",
+    ),
+    (
+        "friends",
+        "Ma voisine fait mes courses",
+        "Mijn buurvrouw doet mijn boodschappen",
+    ),
+    ("mood", "Je garde le moral", "Ik blijf positief"),
+    (
+        "pet",
+        "Mon chat me tient compagnie",
+        "Mijn kat houdt me gezelschap",
+    ),
+    ("faith", "La paroisse m'entoure", "De parochie steunt me"),
+];
+
+const DIFFICULTIES: &[Words] = &[
+    (
+        "moving",
+        "Les escaliers sont difficiles",
+        "De trappen zijn moeilijk",
+    ),
+    (
+        "paperwork",
+        "Les papiers de la mutuelle",
+        "De papieren van het ziekenfonds",
+    ),
+    (
+        "medication",
+        "Je m'embrouille dans mes médicaments",
+        "Ik raak in de war met mijn medicatie",
+    ),
+    (
+        "language",
+        "Je ne comprends pas les lettres en français",
+        "Ik begrijp de Franstalige brieven niet",
+    ),
+    (
+        "transport",
+        "Le bus est loin de chez moi",
+        "De bus is ver van huis",
+    ),
+];
+
+/// (French, Dutch) of what is agreed.
+const ACTIONS: &[(&str, &str)] = &[
+    (
+        "Demander un pilulier à la pharmacie",
+        "Een pillendoos vragen bij de apotheek",
+    ),
+    (
+        "Appeler le CPAS pour l'aide aux factures",
+        "Het OCMW bellen voor hulp met de rekeningen",
+    ),
+    (
+        "Essayer la séance de kiné à domicile",
+        "De kine aan huis uitproberen",
+    ),
+    (
+        "Inscrire à la livraison de repas",
+        "Inschrijven voor maaltijden aan huis",
+    ),
+    (
+        "Chercher un taxi social pour le marché",
+        "Een sociale taxi zoeken voor de markt",
+    ),
+    (
+        "Parler des nuits avec le médecin traitant",
+        "Met de huisarts over de nachten praten",
+    ),
+];
+
+fn words(w: &Words, dutch: bool) -> String {
+    if dutch { w.2 } else { w.1 }.to_owned()
+}
+
+/// Fills `store` with the demo people, their plans made during the weeks before `now`.
+///
+/// # Errors
+/// Any error of the use cases (none is expected on an empty store).
+pub fn fill(store: Store, now: Timestamp) -> Result<Store> {
+    let start = now
+        .checked_sub(SignedDuration::from_hours(24 * 45))
+        .unwrap_or(now);
+    let clock: Arc<dyn Clock> = Arc::new(SteppingClock::new(start, SignedDuration::from_mins(47)));
+    let mut app = Proxi::new(store, clock.clone());
+    for (i, who) in PEOPLE.iter().enumerate() {
+        add_person(&mut app, clock.as_ref(), i, who)?;
+    }
+    Ok(app.into_store())
+}
+
+fn add_person(app: &mut Proxi, clock: &dyn Clock, i: usize, p: &Someone) -> Result<Uuid> {
+    let (display, first, last, born, langs, interpreter, postal, commune) = *p;
+    let dutch = langs.first() == Some(&"nl") || (langs.contains(&"nl") && i % 2 == 1);
+    let street = if dutch {
+        format!("Voorbeeldstraat {}", 3 + i * 7)
+    } else {
+        format!("Rue de l'Exemple {}", 3 + i * 7)
+    };
+    let person = app.create_person(PersonInput {
+        display_name: display.into(),
+        first_name: first.into(),
+        last_name: last.into(),
+        birth_year: Some(born),
+        languages: langs.iter().map(|l| (*l).to_owned()).collect(),
+        interpreter_needed: interpreter,
+        address: Address {
+            street,
+            postal_code: postal.into(),
+            commune: commune.into(),
+        },
+        phone: format!("02 000 {:02} {:02}", i, 10 + i),
+        notes: String::new(),
+    })?;
+    let mut priorities = Vec::new();
+    for k in 0..(2 + i % 3) {
+        let w = &PRIORITIES[(i * 3 + k) % PRIORITIES.len()];
+        let input = PriorityInput {
+            words: words(w, dutch),
+            card: Some(w.0.into()),
+            review_date: None,
+        };
+        priorities.push(app.add_priority(person, input)?);
+    }
+    if i % 4 == 1 && priorities.len() > 1 {
+        let mut order = priorities.clone();
+        order.reverse();
+        app.reorder_priorities(person, &order)?;
+    }
+    for k in 0..(1 + i % 2) {
+        let w = &STRENGTHS[(i + k) % STRENGTHS.len()];
+        let input = StatementInput {
+            words: words(w, dutch),
+            card: Some(w.0.into()),
+        };
+        app.add_statement(person, StatementList::Strengths, input)?;
+    }
+    for k in 0..(1 + (i + 1) % 2) {
+        let w = &DIFFICULTIES[(i * 2 + k) % DIFFICULTIES.len()];
+        let input = StatementInput {
+            words: words(w, dutch),
+            card: Some(w.0.into()),
+        };
+        app.add_statement(person, StatementList::Difficulties, input)?;
+    }
+    let (carer_role, carer_name) = if dutch {
+        (NetworkRole::InformalCarer, "Els (dochter)")
+    } else {
+        (NetworkRole::InformalCarer, "Sophie (fille)")
+    };
+    let carer = app.add_member(
+        person,
+        MemberInput {
+            role: carer_role,
+            name: carer_name.into(),
+            organisation: String::new(),
+            phone: format!("0470 00 {:02} {:02}", i, 20 + i),
+            email: String::new(),
+        },
+    )?;
+    app.add_member(
+        person,
+        MemberInput {
+            role: NetworkRole::Gp,
+            name: if dutch {
+                "Dr. Voorbeeld-Huisarts"
+            } else {
+                "Dr Exemple-Généraliste"
+            }
+            .into(),
+            organisation: if dutch {
+                "Wijkgezondheidscentrum Fictief"
+            } else {
+                "Maison médicale Fictive"
+            }
+            .into(),
+            phone: format!("02 000 50 {:02}", i),
+            email: "accueil@exemple.invalid".into(),
+        },
+    )?;
+    if i % 3 == 0 {
+        app.add_member(
+            person,
+            MemberInput {
+                role: NetworkRole::Nurse,
+                name: if dutch {
+                    "Thuisverpleging Demo"
+                } else {
+                    "Infirmière Démo"
+                }
+                .into(),
+                organisation: String::new(),
+                phone: format!("02 000 60 {:02}", i),
+                email: String::new(),
+            },
+        )?;
+    }
+    let today = clock.today();
+    for k in 0..(2 + i % 3) {
+        let a = ACTIONS[(i + k) % ACTIONS.len()];
+        let who = match k % 3 {
+            0 => Who::Referent,
+            1 => Who::Person,
+            _ => Who::Member { id: carer },
+        };
+        // Due between 1 and 8 weeks after the day it was agreed: the older ones are overdue now.
+        let due = today
+            .checked_add(((7 * (1 + (i + k) % 8)) as i64).days())
+            .ok();
+        let input = ActionInput {
+            what: if dutch { a.1 } else { a.0 }.into(),
+            who,
+            due,
+            priority_id: priorities.get(k % priorities.len()).copied(),
+            outcome: String::new(),
+        };
+        let action = app.add_action(person, input)?;
+        if k == 0 && i % 5 == 2 {
+            app.set_action_status(person, action, ActionStatus::Done, Some("OK".into()))?;
+        }
+    }
+    app.add_visit(
+        person,
+        VisitInput {
+            date: today,
+            place: if dutch { "Thuis" } else { "À domicile" }.into(),
+            notes: if dutch {
+                "Eerste gesprek met de beeldkaarten."
+            } else {
+                "Premier entretien avec les cartes images."
+            }
+            .into(),
+            next_visit: today.checked_add(28.days()).ok(),
+        },
+    )?;
+    if i % 6 == 5 {
+        app.set_priority_status(person, priorities[0], PriorityStatus::Achieved)?;
+    }
+    app.set_review_date(
+        person,
+        today.checked_add((30 + 7 * (i % 10) as i64).days()).ok(),
+    )?;
+    Ok(person)
+}

@@ -1,0 +1,155 @@
+//! One automerge document per person: the plan as a CRDT, so that edits made apart merge with none lost.
+//!
+//! Each change carries a small JSON message (what was done, by whom) and the time from the [`Clock`];
+//! [`history`] reads them back.
+//!
+//! [`Clock`]: crate::clock::Clock
+
+use automerge::transaction::CommitOptions;
+use automerge::{ActorId, AutoCommit, ChangeHash, ReadDoc};
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::domain::{DOCUMENT_SCHEMA, PlanDocument};
+use crate::error::{Error, Result};
+
+/// What a change says about itself, stored as its automerge message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct ChangeNote {
+    /// Format of this note.
+    v: u32,
+    /// The use case that made the change (`priority.add`, `person.update`…).
+    action: String,
+    /// The person who made it (the referent's name as set on the device).
+    author: String,
+}
+
+/// One change in a plan's history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../ui/src/lib/bindings/")]
+pub struct HistoryEntry {
+    /// The change's hash, as hex.
+    pub change: String,
+    #[ts(type = "string")]
+    pub at: Timestamp,
+    pub author: String,
+    /// The device that made the change (its automerge actor, as hex).
+    pub device: String,
+    pub action: String,
+}
+
+/// Reads the plan out of a document.
+///
+/// # Errors
+/// [`Error::DocumentInvalid`] when the document does not hold a plan of a known schema.
+pub fn read(doc: &AutoCommit) -> Result<PlanDocument> {
+    let plan: PlanDocument =
+        autosurgeon::hydrate(doc).map_err(|e| Error::DocumentInvalid(e.to_string()))?;
+    if plan.schema > DOCUMENT_SCHEMA {
+        return Err(Error::DocumentInvalid(format!(
+            "plan schema {} is newer than this Proxi's {DOCUMENT_SCHEMA}",
+            plan.schema
+        )));
+    }
+    Ok(plan)
+}
+
+/// Writes `plan` into `doc` as one change (only what differs is written) and returns the heads before
+/// it, so the caller can save just that change. Nothing is committed when nothing differs.
+///
+/// # Errors
+/// [`Error::DocumentInvalid`] if automerge refuses the change.
+pub fn write(
+    doc: &mut AutoCommit,
+    plan: &PlanDocument,
+    action: &str,
+    author: &str,
+    at: Timestamp,
+) -> Result<Vec<ChangeHash>> {
+    let before = doc.get_heads();
+    autosurgeon::reconcile(doc, plan).map_err(|e| Error::DocumentInvalid(e.to_string()))?;
+    let note = ChangeNote {
+        v: 1,
+        action: action.to_owned(),
+        author: author.to_owned(),
+    };
+    let message =
+        serde_json::to_string(&note).map_err(|e| Error::DocumentInvalid(e.to_string()))?;
+    doc.commit_with(
+        CommitOptions::default()
+            .with_message(message)
+            .with_time(at.as_second()),
+    );
+    Ok(before)
+}
+
+/// A new, empty document for a device.
+pub fn new_document(actor: &ActorId) -> AutoCommit {
+    let mut doc = AutoCommit::new();
+    doc.set_actor(actor.clone());
+    doc
+}
+
+/// The plan's changes, newest first.
+pub fn history(doc: &mut AutoCommit) -> Vec<HistoryEntry> {
+    let mut entries: Vec<HistoryEntry> = doc
+        .get_changes(&[])
+        .into_iter()
+        .map(|change| {
+            let note = change
+                .message()
+                .and_then(|m| serde_json::from_str::<ChangeNote>(m).ok())
+                .unwrap_or_else(|| ChangeNote {
+                    v: 1,
+                    action: change.message().map(str::to_owned).unwrap_or_default(),
+                    author: String::new(),
+                });
+            HistoryEntry {
+                change: change.hash().to_string(),
+                at: Timestamp::from_second(change.timestamp()).unwrap_or(Timestamp::UNIX_EPOCH),
+                author: note.author,
+                device: change.actor_id().to_hex_string(),
+                action: note.action,
+            }
+        })
+        .collect();
+    entries.reverse();
+    entries
+}
+
+/// The values one field holds after a merge of concurrent writes (more than one means a conflict that
+/// automerge resolved by picking a winner; the others are kept and readable here).
+pub fn conflicting_values(doc: &AutoCommit, path: &[&str]) -> Result<Vec<String>> {
+    let (last, parents) = path
+        .split_last()
+        .ok_or_else(|| Error::DocumentInvalid("empty path".into()))?;
+    let mut obj = automerge::ROOT;
+    for key in parents {
+        match doc.get(&obj, *key)? {
+            Some((_, id)) => obj = id,
+            None => return Ok(Vec::new()),
+        }
+    }
+    Ok(doc
+        .get_all(&obj, *last)?
+        .into_iter()
+        .map(|(value, _)| match value.as_str() {
+            Some(s) => s.to_owned(),
+            None => value.to_string(),
+        })
+        .collect())
+}
+
+/// Does a plan read from `doc` still carry `read`'s schema marker? Used by tests of the contract.
+pub fn schema(doc: &AutoCommit) -> Option<u64> {
+    match doc.get(automerge::ROOT, "schema").ok().flatten() {
+        Some((automerge::Value::Scalar(s), _)) => match s.as_ref() {
+            automerge::ScalarValue::Uint(u) => Some(*u),
+            automerge::ScalarValue::Int(i) => u64::try_from(*i).ok(),
+            _ => None,
+        },
+        _ => None,
+    }
+}

@@ -1,0 +1,671 @@
+//! The goal-oriented care plan: a person accompanied at home, what matters to them, their strengths and
+//! difficulties, what was agreed, their network and the visits.
+//!
+//! These types are the plan document itself (mapped to automerge with autosurgeon, every list item keyed
+//! by its id) and the data the UI receives. Inputs (`…Input`) are what a form sends; [`validate`] checks
+//! them and names every broken rule with its [`ErrorCode`].
+
+use autosurgeon::{Hydrate, Reconcile};
+use jiff::Timestamp;
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+use uuid::Uuid;
+
+use crate::error::{ErrorCode, Violation};
+
+/// Version of the plan document's shape. Documents carry it; a newer one is refused.
+pub const DOCUMENT_SCHEMA: u64 = 1;
+
+/// The picture cards (pictograms without text) a priority, strength or difficulty can be tied to.
+/// The ids are a contract with the UI, the sheet and stored plans: only add.
+pub const CARDS: &[&str] = &[
+    "health",
+    "pain",
+    "medication",
+    "sleep",
+    "food",
+    "moving",
+    "home",
+    "money",
+    "paperwork",
+    "family",
+    "friends",
+    "loneliness",
+    "mood",
+    "memory",
+    "leisure",
+    "transport",
+    "safety",
+    "help-at-home",
+    "carer",
+    "language",
+    "hygiene",
+    "breathing",
+    "hearing",
+    "sight",
+    "work",
+    "pet",
+    "faith",
+    "shopping",
+];
+
+/// One person accompanied and their plan: one automerge document.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Reconcile, Hydrate, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../ui/src/lib/bindings/")]
+pub struct PlanDocument {
+    #[ts(type = "number")]
+    pub schema: u64,
+    pub person: Person,
+    pub plan: CarePlan,
+}
+
+/// The person accompanied.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Reconcile, Hydrate, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../ui/src/lib/bindings/")]
+pub struct Person {
+    pub id: Uuid,
+    /// How the person wants to be called, as printed on their sheet.
+    pub display_name: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub birth_year: Option<i64>,
+    /// Languages spoken, as ISO 639 codes (`fr`, `nl`, `ar`, `tr`…), the preferred one first.
+    pub languages: Vec<String>,
+    pub interpreter_needed: bool,
+    pub address: Address,
+    pub phone: String,
+    pub notes: String,
+    pub archived: bool,
+    #[autosurgeon(with = "am_timestamp")]
+    #[ts(type = "string")]
+    pub created: Timestamp,
+}
+
+/// Where the person lives.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, Reconcile, Hydrate, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../ui/src/lib/bindings/")]
+pub struct Address {
+    pub street: String,
+    pub postal_code: String,
+    pub commune: String,
+}
+
+/// The goal-oriented care plan.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Reconcile, Hydrate, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../ui/src/lib/bindings/")]
+pub struct CarePlan {
+    /// What matters to me. The list keeps insertion order; `rank` gives the person's order, so that
+    /// a reorder on one device never drops an edit made to a moved item on another.
+    pub priorities: Vec<Priority>,
+    pub strengths: Vec<Strength>,
+    pub difficulties: Vec<Difficulty>,
+    pub actions: Vec<AgreedAction>,
+    pub network: Vec<NetworkMember>,
+    pub visits: Vec<Visit>,
+    /// When the plan is looked at again with the person.
+    #[autosurgeon(with = "am_opt_date")]
+    #[ts(type = "string | null")]
+    pub review_date: Option<Date>,
+}
+
+/// Where a priority stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Reconcile, Hydrate, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../ui/src/lib/bindings/")]
+pub enum PriorityStatus {
+    Active,
+    Achieved,
+    LetGo,
+}
+
+/// Something that matters to the person, in their own words.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Reconcile, Hydrate, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../ui/src/lib/bindings/")]
+pub struct Priority {
+    #[key]
+    pub id: Uuid,
+    pub words: String,
+    /// 1 is what matters most.
+    pub rank: u32,
+    pub card: Option<String>,
+    pub status: PriorityStatus,
+    #[autosurgeon(with = "am_timestamp")]
+    #[ts(type = "string")]
+    pub created: Timestamp,
+    #[autosurgeon(with = "am_opt_date")]
+    #[ts(type = "string | null")]
+    pub review_date: Option<Date>,
+}
+
+/// A strength or resource, or a difficulty or need: words, a picture, an order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Reconcile, Hydrate, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../ui/src/lib/bindings/")]
+pub struct Statement {
+    #[key]
+    pub id: Uuid,
+    pub words: String,
+    pub rank: u32,
+    pub card: Option<String>,
+    /// No longer current; kept for the history of the plan.
+    pub closed: bool,
+    #[autosurgeon(with = "am_timestamp")]
+    #[ts(type = "string")]
+    pub created: Timestamp,
+}
+
+/// My strengths and resources.
+pub type Strength = Statement;
+/// My difficulties and needs.
+pub type Difficulty = Statement;
+
+/// Who carries out an agreed action.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Reconcile, Hydrate, TS)]
+#[serde(rename_all = "camelCase", tag = "kind")]
+#[ts(export, export_to = "../ui/src/lib/bindings/")]
+pub enum Who {
+    /// The person themself.
+    Person,
+    /// An informal carer (aidant proche), named.
+    InformalCarer { name: String },
+    /// Someone of the person's network.
+    Member { id: Uuid },
+    /// The proximity referent.
+    Referent,
+    /// A service of the local directory, by its id.
+    Service { id: String },
+}
+
+/// Where an agreed action stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Reconcile, Hydrate, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../ui/src/lib/bindings/")]
+pub enum ActionStatus {
+    Planned,
+    Doing,
+    Done,
+    Dropped,
+}
+
+impl ActionStatus {
+    /// Still to be done.
+    pub fn is_open(self) -> bool {
+        matches!(self, ActionStatus::Planned | ActionStatus::Doing)
+    }
+
+    /// The stable name stored in derived tables.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ActionStatus::Planned => "planned",
+            ActionStatus::Doing => "doing",
+            ActionStatus::Done => "done",
+            ActionStatus::Dropped => "dropped",
+        }
+    }
+}
+
+/// What we agreed: who does what, by when.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Reconcile, Hydrate, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../ui/src/lib/bindings/")]
+pub struct AgreedAction {
+    #[key]
+    pub id: Uuid,
+    pub what: String,
+    pub who: Who,
+    #[autosurgeon(with = "am_opt_date")]
+    #[ts(type = "string | null")]
+    pub due: Option<Date>,
+    pub status: ActionStatus,
+    pub priority_id: Option<Uuid>,
+    pub outcome: String,
+    #[autosurgeon(with = "am_timestamp")]
+    #[ts(type = "string")]
+    pub created: Timestamp,
+}
+
+/// The role of someone in the person's network.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Reconcile, Hydrate, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../ui/src/lib/bindings/")]
+pub enum NetworkRole {
+    InformalCarer,
+    Family,
+    Gp,
+    Nurse,
+    Pharmacist,
+    SocialWorker,
+    HomeHelp,
+    Physiotherapist,
+    Psychologist,
+    HospitalReferent,
+    Other,
+}
+
+/// Someone in my network: a professional or an informal carer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Reconcile, Hydrate, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../ui/src/lib/bindings/")]
+pub struct NetworkMember {
+    #[key]
+    pub id: Uuid,
+    pub role: NetworkRole,
+    pub name: String,
+    pub organisation: String,
+    pub phone: String,
+    pub email: String,
+    /// No longer part of the network; kept for the history.
+    pub closed: bool,
+}
+
+/// A home visit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Reconcile, Hydrate, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../ui/src/lib/bindings/")]
+pub struct Visit {
+    #[key]
+    pub id: Uuid,
+    #[autosurgeon(with = "am_date")]
+    #[ts(type = "string")]
+    pub date: Date,
+    pub place: String,
+    pub notes: String,
+    #[autosurgeon(with = "am_opt_date")]
+    #[ts(type = "string | null")]
+    pub next_visit: Option<Date>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Inputs, as forms send them.
+
+/// The editable fields of a person.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", default)]
+#[ts(export, export_to = "../ui/src/lib/bindings/")]
+pub struct PersonInput {
+    pub display_name: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub birth_year: Option<i64>,
+    pub languages: Vec<String>,
+    pub interpreter_needed: bool,
+    pub address: Address,
+    pub phone: String,
+    pub notes: String,
+}
+
+/// The editable fields of a priority.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", default)]
+#[ts(export, export_to = "../ui/src/lib/bindings/")]
+pub struct PriorityInput {
+    pub words: String,
+    pub card: Option<String>,
+    #[ts(type = "string | null")]
+    pub review_date: Option<Date>,
+}
+
+/// The editable fields of a strength or a difficulty.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", default)]
+#[ts(export, export_to = "../ui/src/lib/bindings/")]
+pub struct StatementInput {
+    pub words: String,
+    pub card: Option<String>,
+}
+
+/// The editable fields of an agreed action.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../ui/src/lib/bindings/")]
+pub struct ActionInput {
+    pub what: String,
+    pub who: Who,
+    #[ts(type = "string | null")]
+    pub due: Option<Date>,
+    pub priority_id: Option<Uuid>,
+    #[serde(default)]
+    pub outcome: String,
+}
+
+/// The editable fields of a network member.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../ui/src/lib/bindings/")]
+pub struct MemberInput {
+    pub role: NetworkRole,
+    pub name: String,
+    #[serde(default)]
+    pub organisation: String,
+    #[serde(default)]
+    pub phone: String,
+    #[serde(default)]
+    pub email: String,
+}
+
+/// The editable fields of a visit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../ui/src/lib/bindings/")]
+pub struct VisitInput {
+    #[ts(type = "string")]
+    pub date: Date,
+    #[serde(default)]
+    pub place: String,
+    #[serde(default)]
+    pub notes: String,
+    #[ts(type = "string | null")]
+    pub next_visit: Option<Date>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Validation: one rule, one code.
+
+/// Longest name, in characters.
+pub const NAME_MAX: usize = 200;
+/// Longest set of words (a priority, an action…), in characters.
+pub const WORDS_MAX: usize = 4_000;
+/// Longest note, in characters.
+pub const NOTES_MAX: usize = 20_000;
+
+/// Collects the broken rules of one input.
+#[derive(Debug, Default)]
+pub struct Checks(Vec<Violation>);
+
+impl Checks {
+    fn rule(&mut self, broken: bool, code: ErrorCode, field: &str) -> &mut Self {
+        if broken {
+            self.0.push(Violation::new(code, field));
+        }
+        self
+    }
+
+    fn length(&mut self, value: &str, max: usize, field: &str) -> &mut Self {
+        self.rule(value.chars().count() > max, ErrorCode::TextTooLong, field)
+    }
+
+    fn phone(&mut self, value: &str, field: &str) -> &mut Self {
+        self.rule(
+            !value.trim().is_empty() && !is_phone(value),
+            ErrorCode::PhoneInvalid,
+            field,
+        )
+    }
+
+    fn card(&mut self, card: Option<&String>, field: &str) -> &mut Self {
+        self.rule(
+            card.is_some_and(|c| !CARDS.contains(&c.as_str())),
+            ErrorCode::CardUnknown,
+            field,
+        )
+    }
+
+    /// The broken rules, or `Ok` when there are none.
+    pub fn finish(self) -> crate::Result<()> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(crate::Error::Invalid(self.0))
+        }
+    }
+}
+
+fn blank(s: &str) -> bool {
+    s.trim().is_empty()
+}
+
+/// A phone number as people write them: digits with spaces, dots, slashes, dashes, parentheses and a
+/// leading `+`; between 6 and 15 digits.
+fn is_phone(s: &str) -> bool {
+    let s = s.trim();
+    let body = s.strip_prefix('+').unwrap_or(s);
+    let allowed = body
+        .chars()
+        .all(|c| c.is_ascii_digit() || " ./-()".contains(c));
+    let digits = body.chars().filter(char::is_ascii_digit).count();
+    allowed && (6..=15).contains(&digits)
+}
+
+fn is_email(s: &str) -> bool {
+    let s = s.trim();
+    let Some((local, domain)) = s.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && !s.contains(char::is_whitespace)
+        && !domain.contains('@')
+        && domain.split('.').count() >= 2
+        && domain.split('.').all(|p| !p.is_empty())
+}
+
+fn is_language_code(s: &str) -> bool {
+    (2..=3).contains(&s.len()) && s.chars().all(|c| c.is_ascii_lowercase())
+}
+
+/// Belgian postal codes: four digits, 1000 to 9999.
+fn is_postal_code(s: &str) -> bool {
+    s.len() == 4 && s.chars().all(|c| c.is_ascii_digit()) && !s.starts_with('0')
+}
+
+/// Checks a person's fields; `this_year` bounds the birth year.
+pub fn check_person(input: &PersonInput, this_year: i64) -> Checks {
+    let mut c = Checks::default();
+    c.rule(
+        blank(&input.display_name),
+        ErrorCode::DisplayNameEmpty,
+        "displayName",
+    )
+    .length(&input.display_name, NAME_MAX, "displayName")
+    .length(&input.first_name, NAME_MAX, "firstName")
+    .length(&input.last_name, NAME_MAX, "lastName")
+    .rule(
+        input
+            .birth_year
+            .is_some_and(|y| !(1900..=this_year).contains(&y)),
+        ErrorCode::BirthYearOutOfRange,
+        "birthYear",
+    )
+    .rule(
+        !input.languages.iter().all(|l| is_language_code(l)),
+        ErrorCode::LanguageCodeInvalid,
+        "languages",
+    )
+    .rule(
+        !blank(&input.address.postal_code) && !is_postal_code(input.address.postal_code.trim()),
+        ErrorCode::PostalCodeInvalid,
+        "address.postalCode",
+    )
+    .length(&input.address.street, NAME_MAX, "address.street")
+    .length(&input.address.commune, NAME_MAX, "address.commune")
+    .phone(&input.phone, "phone")
+    .length(&input.notes, NOTES_MAX, "notes");
+    c
+}
+
+/// Checks a priority's fields; `created` is the day the priority was named.
+pub fn check_priority(input: &PriorityInput, created: Date) -> Checks {
+    let mut c = Checks::default();
+    c.rule(blank(&input.words), ErrorCode::WordsEmpty, "words")
+        .length(&input.words, WORDS_MAX, "words")
+        .card(input.card.as_ref(), "card")
+        .rule(
+            input.review_date.is_some_and(|d| d < created),
+            ErrorCode::ReviewDateBeforeCreation,
+            "reviewDate",
+        );
+    c
+}
+
+/// Checks a strength's or difficulty's fields.
+pub fn check_statement(input: &StatementInput) -> Checks {
+    let mut c = Checks::default();
+    c.rule(blank(&input.words), ErrorCode::WordsEmpty, "words")
+        .length(&input.words, WORDS_MAX, "words")
+        .card(input.card.as_ref(), "card");
+    c
+}
+
+/// Checks an action against the plan it goes into. `due_floor` is the earliest acceptable due date
+/// (today for a new due date; an unchanged old one is not checked again).
+pub fn check_action(input: &ActionInput, plan: &CarePlan, due_floor: Option<Date>) -> Checks {
+    let mut c = Checks::default();
+    let member_unknown = match &input.who {
+        Who::Member { id } => !plan.network.iter().any(|m| m.id == *id),
+        _ => false,
+    };
+    let service_empty = matches!(&input.who, Who::Service { id } if blank(id));
+    let carer_empty = matches!(&input.who, Who::InformalCarer { name } if blank(name));
+    c.rule(blank(&input.what), ErrorCode::ActionWhatEmpty, "what")
+        .length(&input.what, WORDS_MAX, "what")
+        .length(&input.outcome, NOTES_MAX, "outcome")
+        .rule(
+            matches!((input.due, due_floor), (Some(d), Some(floor)) if d < floor),
+            ErrorCode::ActionDueInPast,
+            "due",
+        )
+        .rule(
+            input
+                .priority_id
+                .is_some_and(|p| !plan.priorities.iter().any(|x| x.id == p)),
+            ErrorCode::ActionPriorityUnknown,
+            "priorityId",
+        )
+        .rule(member_unknown, ErrorCode::ActionMemberUnknown, "who")
+        .rule(service_empty, ErrorCode::ActionServiceEmpty, "who")
+        .rule(carer_empty, ErrorCode::MemberNameEmpty, "who");
+    c
+}
+
+/// Checks a network member's fields.
+pub fn check_member(input: &MemberInput) -> Checks {
+    let mut c = Checks::default();
+    c.rule(blank(&input.name), ErrorCode::MemberNameEmpty, "name")
+        .length(&input.name, NAME_MAX, "name")
+        .length(&input.organisation, NAME_MAX, "organisation")
+        .phone(&input.phone, "phone")
+        .rule(
+            !blank(&input.email) && !is_email(&input.email),
+            ErrorCode::EmailInvalid,
+            "email",
+        );
+    c
+}
+
+/// Checks a visit's fields.
+pub fn check_visit(input: &VisitInput) -> Checks {
+    let mut c = Checks::default();
+    c.length(&input.place, NAME_MAX, "place")
+        .length(&input.notes, NOTES_MAX, "notes")
+        .rule(
+            input.next_visit.is_some_and(|n| n <= input.date),
+            ErrorCode::NextVisitNotAfterVisit,
+            "nextVisit",
+        );
+    c
+}
+
+// ---------------------------------------------------------------------------------------------
+// How dates and instants are written in the document: ISO dates as strings, instants as
+// milliseconds since the epoch (readable by any automerge client).
+
+mod am_date {
+    use autosurgeon::{HydrateError, Prop, ReadDoc, Reconcile, Reconciler};
+    use jiff::civil::Date;
+
+    pub(super) fn reconcile<R: Reconciler>(date: &Date, reconciler: R) -> Result<(), R::Error> {
+        date.to_string().reconcile(reconciler)
+    }
+
+    pub(super) fn hydrate<D: ReadDoc>(
+        doc: &D,
+        obj: &automerge::ObjId,
+        prop: Prop<'_>,
+    ) -> Result<Date, HydrateError> {
+        let text: String = autosurgeon::hydrate_prop(doc, obj, prop)?;
+        text.parse()
+            .map_err(|_| HydrateError::unexpected("an ISO date", text))
+    }
+}
+
+mod am_opt_date {
+    use autosurgeon::{HydrateError, Prop, ReadDoc, Reconcile, Reconciler};
+    use jiff::civil::Date;
+
+    pub(super) fn reconcile<R: Reconciler>(
+        date: &Option<Date>,
+        reconciler: R,
+    ) -> Result<(), R::Error> {
+        date.map(|d| d.to_string()).reconcile(reconciler)
+    }
+
+    pub(super) fn hydrate<D: ReadDoc>(
+        doc: &D,
+        obj: &automerge::ObjId,
+        prop: Prop<'_>,
+    ) -> Result<Option<Date>, HydrateError> {
+        let text: Option<String> = autosurgeon::hydrate_prop(doc, obj, prop)?;
+        text.map(|t| {
+            t.parse()
+                .map_err(|_| HydrateError::unexpected("an ISO date", t))
+        })
+        .transpose()
+    }
+}
+
+mod am_timestamp {
+    use autosurgeon::{HydrateError, Prop, ReadDoc, Reconcile, Reconciler};
+    use jiff::Timestamp;
+
+    pub(super) fn reconcile<R: Reconciler>(at: &Timestamp, reconciler: R) -> Result<(), R::Error> {
+        at.as_millisecond().reconcile(reconciler)
+    }
+
+    pub(super) fn hydrate<D: ReadDoc>(
+        doc: &D,
+        obj: &automerge::ObjId,
+        prop: Prop<'_>,
+    ) -> Result<Timestamp, HydrateError> {
+        let millis: i64 = autosurgeon::hydrate_prop(doc, obj, prop)?;
+        Timestamp::from_millisecond(millis)
+            .map_err(|_| HydrateError::unexpected("milliseconds since 1970", millis.to_string()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phone_numbers_as_people_write_them() {
+        for ok in [
+            "02 123 45 67",
+            "+32 470/12.34.56",
+            "0470-12-34-56",
+            "(02) 511 00 00",
+        ] {
+            assert!(is_phone(ok), "{ok}");
+        }
+        for bad in [
+            "abc",
+            "12",
+            "+32 470 12 34 56 78 90 12 34",
+            "02 123 45 67 ext",
+        ] {
+            assert!(!is_phone(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn emails() {
+        assert!(is_email("a.b@cpas-exemple.be"));
+        for bad in ["a@b", "@b.be", "a b@c.be", "a@@b.be", "a@b..be"] {
+            assert!(!is_email(bad), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,159 @@
+//! Errors of the core, each with a stable [`ErrorCode`] that the shell and the UI branch on.
+//!
+//! Messages are written for the person in front of the screen: they say what happened and what to do
+//! next, and whether trying again can help.
+
+use serde::Serialize;
+use ts_rs::TS;
+
+/// A stable, machine-readable code for every way a core call can fail.
+///
+/// The codes are a contract with the UI and the CLI: never rename one, only add.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, TS)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[ts(export, export_to = "../ui/src/lib/bindings/")]
+pub enum ErrorCode {
+    // Validation of a person.
+    DisplayNameEmpty,
+    TextTooLong,
+    BirthYearOutOfRange,
+    LanguageCodeInvalid,
+    PostalCodeInvalid,
+    PhoneInvalid,
+    EmailInvalid,
+    // Validation of a plan.
+    WordsEmpty,
+    CardUnknown,
+    ReviewDateBeforeCreation,
+    ActionWhatEmpty,
+    ActionDueInPast,
+    ActionPriorityUnknown,
+    ActionMemberUnknown,
+    ActionServiceEmpty,
+    MemberNameEmpty,
+    NextVisitNotAfterVisit,
+    ReorderMismatch,
+    // Use cases.
+    PersonNotFound,
+    ItemNotFound,
+    PersonArchived,
+    // Store.
+    WrongPassphrase,
+    StoreNotFound,
+    StoreExists,
+    StoreTooNew,
+    KeyFileMissing,
+    KeyFileInvalid,
+    StoreCorrupt,
+    Storage,
+    DocumentInvalid,
+}
+
+/// One broken rule: which rule, and which field of the input broke it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../ui/src/lib/bindings/")]
+pub struct Violation {
+    pub code: ErrorCode,
+    /// The input field, as the form names it (`displayName`, `address.postalCode`, …).
+    pub field: String,
+}
+
+impl Violation {
+    pub(crate) fn new(code: ErrorCode, field: &str) -> Self {
+        Self {
+            code,
+            field: field.to_owned(),
+        }
+    }
+}
+
+/// Everything that can go wrong in the core.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("some fields need attention: {}", describe(.0))]
+    Invalid(Vec<Violation>),
+    #[error("no person with id {0} in this store")]
+    PersonNotFound(uuid::Uuid),
+    #[error("no {kind} with id {id} in this plan")]
+    ItemNotFound { kind: &'static str, id: uuid::Uuid },
+    #[error("this person's plan is archived: restore it before changing it")]
+    PersonArchived,
+    #[error("this passphrase does not open the store: check it (and the caps lock) and try again")]
+    WrongPassphrase,
+    #[error("there is no Proxi store at {0}: create one with `proxi init` or choose another path")]
+    StoreNotFound(String),
+    #[error("a Proxi store already exists at {0}: open it, or choose another path")]
+    StoreExists(String),
+    #[error(
+        "this store was written by a newer Proxi (schema {found}, this one knows up to {known}): \
+         install the latest Proxi to open it; nothing was changed"
+    )]
+    StoreTooNew { found: i64, known: i64 },
+    #[error(
+        "the key file {0} is missing: it must stay next to the store; restore it from a backup"
+    )]
+    KeyFileMissing(String),
+    #[error("the key file {path} cannot be read ({reason}): restore it from a backup")]
+    KeyFileInvalid { path: String, reason: String },
+    #[error("the store failed its integrity check ({0}): restore it from a backup")]
+    StoreCorrupt(String),
+    #[error(
+        "the store could not be read or written ({0}); retrying may help if the disk was busy or full"
+    )]
+    Storage(String),
+    #[error("a plan document could not be read ({0}): it may come from a newer Proxi")]
+    DocumentInvalid(String),
+}
+
+fn describe(violations: &[Violation]) -> String {
+    violations
+        .iter()
+        .map(|v| format!("{} ({:?})", v.field, v.code))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl Error {
+    /// The stable code of this error (the first violated rule for [`Error::Invalid`]).
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Error::Invalid(v) => v.first().map_or(ErrorCode::DocumentInvalid, |v| v.code),
+            Error::PersonNotFound(_) => ErrorCode::PersonNotFound,
+            Error::ItemNotFound { .. } => ErrorCode::ItemNotFound,
+            Error::PersonArchived => ErrorCode::PersonArchived,
+            Error::WrongPassphrase => ErrorCode::WrongPassphrase,
+            Error::StoreNotFound(_) => ErrorCode::StoreNotFound,
+            Error::StoreExists(_) => ErrorCode::StoreExists,
+            Error::StoreTooNew { .. } => ErrorCode::StoreTooNew,
+            Error::KeyFileMissing(_) => ErrorCode::KeyFileMissing,
+            Error::KeyFileInvalid { .. } => ErrorCode::KeyFileInvalid,
+            Error::StoreCorrupt(_) => ErrorCode::StoreCorrupt,
+            Error::Storage(_) => ErrorCode::Storage,
+            Error::DocumentInvalid(_) => ErrorCode::DocumentInvalid,
+        }
+    }
+
+    /// The violated rules, empty for errors that are not about the input.
+    pub fn violations(&self) -> &[Violation] {
+        match self {
+            Error::Invalid(v) => v,
+            _ => &[],
+        }
+    }
+}
+
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Self {
+        Error::Storage(e.to_string())
+    }
+}
+
+impl From<automerge::AutomergeError> for Error {
+    fn from(e: automerge::AutomergeError) -> Self {
+        Error::DocumentInvalid(e.to_string())
+    }
+}
+
+/// The result of every core call.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,17 @@
+//! Proxi's core: goal-oriented care plans for the *référents de proximité* of Brussels.
+//!
+//! Each person accompanied has one plan, kept as an automerge document ([`document`]) in a local
+//! SQLCipher store ([`store`]). The use cases ([`app::Proxi`]) are what the desktop shell and the
+//! `proxi` command line both call; nothing here depends on a window.
+
+pub mod app;
+pub mod clock;
+pub mod demo;
+pub mod document;
+pub mod domain;
+pub mod error;
+pub mod store;
+pub mod text;
+
+pub use app::{Proxi, StatementList};
+pub use error::{Error, ErrorCode, Result};

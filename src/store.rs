@@ -1,0 +1,641 @@
+//! The local store: one SQLCipher file holding every plan document as automerge chunks, and the tables
+//! derived from them, next to a small key file holding the (non-secret) key-derivation parameters.
+//!
+//! Invariants:
+//! - the database is opened in exactly one function, [`connect`];
+//! - a change to a document and the derived rows it implies are written in one transaction, so an
+//!   acknowledged edit is never lost and the derived tables never disagree with the documents;
+//! - derived tables can be rebuilt from the documents at any time ([`Store::rebuild_derived`]).
+
+use std::collections::HashMap;
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use argon2::{Algorithm, Argon2, Params, Version};
+use automerge::{ActorId, AutoCommit};
+use jiff::Timestamp;
+use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, params};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+use uuid::Uuid;
+use zeroize::Zeroizing;
+
+use crate::document;
+use crate::domain::PlanDocument;
+use crate::error::{Error, Result};
+use crate::text::fold;
+
+/// The migrations, in order; the schema version of a store is the number of migrations applied.
+const MIGRATIONS: &[(&str, &str)] = &[("0001_init", include_str!("../migrations/0001_init.sql"))];
+
+/// Version of the derived tables' content. When the code derives rows differently, bump it: stores
+/// rebuild their derived tables from the documents at the next open.
+const DERIVED_VERSION: &str = "1";
+
+/// The newest schema this build knows.
+pub fn latest_schema() -> i64 {
+    MIGRATIONS.len() as i64
+}
+
+/// Cost of the Argon2id key derivation, recorded in the key file next to the store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct KdfParams {
+    pub memory_kib: u32,
+    pub iterations: u32,
+    pub parallelism: u32,
+}
+
+impl KdfParams {
+    /// What new stores use: 64 MiB, 3 passes. Deliberately slow (a few hundred ms) so that guessing
+    /// passphrases on a stolen laptop is slow too.
+    pub const RECOMMENDED: KdfParams = KdfParams {
+        memory_kib: 64 * 1024,
+        iterations: 3,
+        parallelism: 1,
+    };
+
+    /// The cheapest Argon2id allows. Only for tests and throwaway stores: it protects nothing.
+    pub const MINIMAL_FOR_TESTS: KdfParams = KdfParams {
+        memory_kib: 8,
+        iterations: 1,
+        parallelism: 1,
+    };
+}
+
+/// What the key file holds: how to turn the passphrase into the store key. No secret.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct KeyFile {
+    format: u32,
+    kdf: String,
+    #[serde(flatten)]
+    params: KdfParams,
+    salt: String,
+}
+
+/// The 256-bit key of a store, wiped from memory when dropped.
+#[derive(Clone)]
+pub struct StoreKey(Zeroizing<[u8; 32]>);
+
+impl std::fmt::Debug for StoreKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("StoreKey(..)")
+    }
+}
+
+/// The path of the key file that goes with a store.
+pub fn key_file_path(store: &Path) -> PathBuf {
+    let mut name = store.as_os_str().to_owned();
+    name.push(".kdf.json");
+    PathBuf::from(name)
+}
+
+fn derive(passphrase: &str, params: KdfParams, salt: &[u8]) -> Result<StoreKey> {
+    let invalid = |e: argon2::Error| Error::KeyFileInvalid {
+        path: String::new(),
+        reason: e.to_string(),
+    };
+    let argon_params = Params::new(
+        params.memory_kib,
+        params.iterations,
+        params.parallelism,
+        Some(32),
+    )
+    .map_err(invalid)?;
+    let mut key = Zeroizing::new([0u8; 32]);
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, argon_params)
+        .hash_password_into(passphrase.as_bytes(), salt, &mut key[..])
+        .map_err(invalid)?;
+    Ok(StoreKey(key))
+}
+
+fn read_key_file(store: &Path) -> Result<KeyFile> {
+    let path = key_file_path(store);
+    let shown = path.display().to_string();
+    let text = match fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(Error::KeyFileMissing(shown));
+        }
+        Err(e) => {
+            return Err(Error::KeyFileInvalid {
+                path: shown,
+                reason: e.to_string(),
+            });
+        }
+    };
+    let file: KeyFile = serde_json::from_str(&text).map_err(|e| Error::KeyFileInvalid {
+        path: shown.clone(),
+        reason: e.to_string(),
+    })?;
+    if file.format != 1 || file.kdf != "argon2id" {
+        let reason = format!("unknown format {} / {}", file.format, file.kdf);
+        return Err(Error::KeyFileInvalid {
+            path: shown,
+            reason,
+        });
+    }
+    Ok(file)
+}
+
+/// Derives the key of the store at `path` from the passphrase (deliberately slow: Argon2id with the
+/// parameters recorded in the key file).
+///
+/// # Errors
+/// [`Error::StoreNotFound`], [`Error::KeyFileMissing`] or [`Error::KeyFileInvalid`].
+pub fn derive_key(path: &Path, passphrase: &str) -> Result<StoreKey> {
+    if !path.exists() {
+        return Err(Error::StoreNotFound(path.display().to_string()));
+    }
+    let file = read_key_file(path)?;
+    let salt = hex::decode(&file.salt).map_err(|e| Error::KeyFileInvalid {
+        path: key_file_path(path).display().to_string(),
+        reason: e.to_string(),
+    })?;
+    derive(passphrase, file.params, &salt).map_err(|e| match e {
+        Error::KeyFileInvalid { reason, .. } => Error::KeyFileInvalid {
+            path: key_file_path(path).display().to_string(),
+            reason,
+        },
+        other => other,
+    })
+}
+
+/// Writes a file so that it is either wholly there or not at all.
+fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    let tmp = path.with_extension("tmp");
+    let io = |e: std::io::Error| Error::Storage(format!("{}: {e}", path.display()));
+    let mut file = fs::File::create(&tmp).map_err(io)?;
+    file.write_all(bytes).map_err(io)?;
+    file.sync_all().map_err(io)?;
+    fs::rename(&tmp, path).map_err(io)?;
+    Ok(())
+}
+
+/// Opens the database: key, pragmas, migrations. The only place a connection is made.
+fn connect(path: &Path, key: &StoreKey, create: bool) -> Result<Connection> {
+    let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    if create {
+        flags |= OpenFlags::SQLITE_OPEN_CREATE;
+    }
+    let mut conn = Connection::open_with_flags(path, flags)?;
+    // A wrong key is reported through our error, not as SQLCipher's log lines on stderr.
+    conn.execute_batch("PRAGMA cipher_log_level = NONE;")?;
+    let pragma = Zeroizing::new(format!("PRAGMA key = \"x'{}'\";", hex::encode(&key.0[..])));
+    conn.execute_batch(&pragma)?;
+    // SQLCipher only notices a wrong key at the first read of a page.
+    match conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+        r.get::<_, i64>(0)
+    }) {
+        Ok(_) => {}
+        Err(rusqlite::Error::SqliteFailure(e, _))
+            if e.code == rusqlite::ErrorCode::NotADatabase =>
+        {
+            return Err(Error::WrongPassphrase);
+        }
+        Err(e) => return Err(e.into()),
+    }
+    conn.execute_batch(
+        "PRAGMA journal_mode = WAL;
+         PRAGMA synchronous = FULL;
+         PRAGMA foreign_keys = ON;
+         PRAGMA temp_store = MEMORY;",
+    )?;
+    conn.busy_timeout(Duration::from_secs(5))?;
+    migrate(&mut conn)?;
+    Ok(conn)
+}
+
+/// Applies the migrations this store lacks, all in one transaction; refuses a newer store.
+fn migrate(conn: &mut Connection) -> Result<()> {
+    let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    let known = latest_schema();
+    if found > known {
+        return Err(Error::StoreTooNew { found, known });
+    }
+    let tx = conn.transaction()?;
+    for (version, (_, sql)) in (1i64..).zip(MIGRATIONS) {
+        if version > found {
+            tx.execute_batch(sql)?;
+            tx.pragma_update(None, "user_version", version)?;
+        }
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+/// A row of the people list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../ui/src/lib/bindings/")]
+pub struct PersonSummary {
+    pub id: Uuid,
+    pub display_name: String,
+    pub full_name: String,
+    pub postal_code: String,
+    pub commune: String,
+    pub archived: bool,
+    pub review_date: Option<String>,
+    pub active_priorities: u32,
+    pub open_actions: u32,
+}
+
+/// Which people to list.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, TS)]
+#[serde(rename_all = "camelCase", default)]
+#[ts(export, export_to = "../ui/src/lib/bindings/")]
+pub struct PeopleQuery {
+    /// Words of the name, in any case, with or without accents.
+    pub text: String,
+    pub include_archived: bool,
+}
+
+/// An open store.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+    actor: ActorId,
+    author: String,
+    docs: HashMap<Uuid, AutoCommit>,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("path", &self.path)
+            .field("cached", &self.docs.len())
+            .finish()
+    }
+}
+
+impl Store {
+    /// Creates a new encrypted store at `path` (and its key file), keyed by `passphrase`.
+    ///
+    /// # Errors
+    /// [`Error::StoreExists`] if a store is already there; [`Error::Storage`] if it cannot be written.
+    pub fn create(path: &Path, passphrase: &str, params: KdfParams, author: &str) -> Result<Store> {
+        if path.exists() {
+            return Err(Error::StoreExists(path.display().to_string()));
+        }
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            fs::create_dir_all(dir)
+                .map_err(|e| Error::Storage(format!("{}: {e}", dir.display())))?;
+        }
+        let mut salt = [0u8; 16];
+        getrandom::fill(&mut salt).map_err(|e| Error::Storage(format!("no random source: {e}")))?;
+        let key = derive(passphrase, params, &salt)?;
+        let file = KeyFile {
+            format: 1,
+            kdf: "argon2id".into(),
+            params,
+            salt: hex::encode(salt),
+        };
+        let json = serde_json::to_vec_pretty(&file).map_err(|e| Error::Storage(e.to_string()))?;
+        write_atomically(&key_file_path(path), &json)?;
+        let conn = connect(path, &key, true)?;
+        let actor = ActorId::random();
+        conn.execute_batch("BEGIN")?;
+        conn.execute(
+            "INSERT INTO meta (key, value) VALUES ('actor', ?1)",
+            [actor.to_hex_string()],
+        )?;
+        conn.execute(
+            "INSERT INTO meta (key, value) VALUES ('author', ?1)",
+            [author],
+        )?;
+        conn.execute(
+            "INSERT INTO meta (key, value) VALUES ('derived_version', ?1)",
+            [DERIVED_VERSION],
+        )?;
+        conn.execute_batch("COMMIT")?;
+        Self::from_connection(conn, path)
+    }
+
+    /// Opens the store at `path` with its passphrase.
+    ///
+    /// # Errors
+    /// [`Error::WrongPassphrase`], [`Error::StoreNotFound`], [`Error::StoreTooNew`], key file errors.
+    pub fn open(path: &Path, passphrase: &str) -> Result<Store> {
+        let key = derive_key(path, passphrase)?;
+        Self::open_with_key(path, &key)
+    }
+
+    /// Opens the store at `path` with a key already derived (see [`derive_key`]).
+    ///
+    /// # Errors
+    /// As [`Store::open`].
+    pub fn open_with_key(path: &Path, key: &StoreKey) -> Result<Store> {
+        if !path.exists() {
+            return Err(Error::StoreNotFound(path.display().to_string()));
+        }
+        let conn = connect(path, key, false)?;
+        let mut store = Self::from_connection(conn, path)?;
+        let derived: Option<String> = store
+            .conn
+            .query_row(
+                "SELECT value FROM meta WHERE key = 'derived_version'",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if derived.as_deref() != Some(DERIVED_VERSION) {
+            store.rebuild_derived()?;
+        }
+        Ok(store)
+    }
+
+    fn from_connection(conn: Connection, path: &Path) -> Result<Store> {
+        let meta = |key: &str| -> Result<String> {
+            conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+                .optional()?
+                .ok_or_else(|| Error::StoreCorrupt(format!("setting '{key}' is missing")))
+        };
+        let actor_hex = meta("actor")?;
+        let actor = hex::decode(&actor_hex)
+            .map(ActorId::from)
+            .map_err(|e| Error::StoreCorrupt(format!("device actor: {e}")))?;
+        let author = meta("author")?;
+        Ok(Store {
+            conn,
+            path: path.to_owned(),
+            actor,
+            author,
+            docs: HashMap::new(),
+        })
+    }
+
+    /// Where the store lives.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The schema version of the open store.
+    ///
+    /// # Errors
+    /// [`Error::Storage`] if it cannot be read.
+    pub fn schema(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))?)
+    }
+
+    /// The name this device signs its changes with.
+    pub fn author(&self) -> &str {
+        &self.author
+    }
+
+    /// `PRAGMA integrity_check`.
+    ///
+    /// # Errors
+    /// [`Error::StoreCorrupt`] with SQLite's findings.
+    pub fn integrity_check(&self) -> Result<()> {
+        let verdict: String = self
+            .conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+        if verdict == "ok" {
+            Ok(())
+        } else {
+            Err(Error::StoreCorrupt(verdict))
+        }
+    }
+
+    /// The ids of every document in the store.
+    ///
+    /// # Errors
+    /// [`Error::Storage`].
+    pub fn document_ids(&self) -> Result<Vec<Uuid>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT DISTINCT doc_id FROM doc_chunk ORDER BY doc_id")?;
+        let ids = stmt
+            .query_map([], |r| r.get::<_, Uuid>(0))?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(ids)
+    }
+
+    /// The document of one person, loaded once and then kept in memory.
+    pub(crate) fn document(&mut self, id: Uuid) -> Result<&mut AutoCommit> {
+        if !self.docs.contains_key(&id) {
+            let doc = self.load(id)?;
+            self.docs.insert(id, doc);
+        }
+        self.docs.get_mut(&id).ok_or(Error::PersonNotFound(id))
+    }
+
+    fn load(&self, id: Uuid) -> Result<AutoCommit> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT bytes FROM doc_chunk WHERE doc_id = ?1 ORDER BY seq")?;
+        let mut bytes = Vec::new();
+        let mut rows = stmt.query([id])?;
+        while let Some(row) = rows.next()? {
+            bytes.extend_from_slice(&row.get::<_, Vec<u8>>(0)?);
+        }
+        if bytes.is_empty() {
+            return Err(Error::PersonNotFound(id));
+        }
+        let mut doc = AutoCommit::load(&bytes)?;
+        doc.set_actor(self.actor.clone());
+        Ok(doc)
+    }
+
+    /// Records `plan` as the new state of document `id` (a new document if `id` has none): writes the
+    /// change, its derived rows and, when due, a compacted snapshot, in one transaction.
+    pub(crate) fn commit(
+        &mut self,
+        id: Uuid,
+        plan: &PlanDocument,
+        action: &str,
+        at: Timestamp,
+    ) -> Result<()> {
+        let mut doc = match self.docs.remove(&id) {
+            Some(doc) => doc,
+            None => match self.load(id) {
+                Ok(doc) => doc,
+                Err(Error::PersonNotFound(_)) => document::new_document(&self.actor),
+                Err(e) => return Err(e),
+            },
+        };
+        let before = document::write(&mut doc, plan, action, &self.author, at)?;
+        let change = doc.save_after(&before);
+        if change.is_empty() {
+            self.docs.insert(id, doc);
+            return Ok(());
+        }
+        // On failure the document in memory is dropped: the next read reloads what is on disk.
+        self.write_change(id, &mut doc, &change, plan, at)?;
+        self.docs.insert(id, doc);
+        Ok(())
+    }
+
+    fn write_change(
+        &mut self,
+        id: Uuid,
+        doc: &mut AutoCommit,
+        change: &[u8],
+        plan: &PlanDocument,
+        at: Timestamp,
+    ) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        let (snapshot, incremental, last): (i64, i64, Option<i64>) = tx.query_row(
+            "SELECT coalesce(sum(CASE kind WHEN 'snapshot' THEN length(bytes) END), 0),
+                    coalesce(sum(CASE kind WHEN 'incremental' THEN length(bytes) END), 0),
+                    max(seq)
+             FROM doc_chunk WHERE doc_id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?;
+        let seq = last.map_or(0, |s| s + 1);
+        let change_len = i64::try_from(change.len()).unwrap_or(i64::MAX);
+        if last.is_none() || incremental + change_len > snapshot.max(4096) {
+            // Compaction: one snapshot replaces every chunk of the document.
+            tx.execute("DELETE FROM doc_chunk WHERE doc_id = ?1", [id])?;
+            tx.execute(
+                "INSERT INTO doc_chunk (doc_id, seq, kind, bytes) VALUES (?1, ?2, 'snapshot', ?3)",
+                params![id, seq, doc.save()],
+            )?;
+        } else {
+            tx.execute(
+                "INSERT INTO doc_chunk (doc_id, seq, kind, bytes) VALUES (?1, ?2, 'incremental', ?3)",
+                params![id, seq, change],
+            )?;
+        }
+        write_derived(&tx, plan, at)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Rebuilds every derived table from the documents, in one transaction.
+    ///
+    /// # Errors
+    /// [`Error::Storage`], or [`Error::DocumentInvalid`] if a document cannot be read.
+    pub fn rebuild_derived(&mut self) -> Result<()> {
+        let ids = self.document_ids()?;
+        let mut plans = Vec::with_capacity(ids.len());
+        for id in ids {
+            let mut doc = self.load(id)?;
+            let updated = doc
+                .get_changes(&[])
+                .iter()
+                .map(|c| c.timestamp())
+                .max()
+                .and_then(|s| Timestamp::from_second(s).ok())
+                .unwrap_or(Timestamp::UNIX_EPOCH);
+            plans.push((document::read(&doc)?, updated));
+        }
+        let tx = self.conn.transaction()?;
+        tx.execute_batch("DELETE FROM person_row;")?;
+        for (plan, updated) in &plans {
+            write_derived(&tx, plan, *updated)?;
+        }
+        tx.execute(
+            "INSERT INTO meta (key, value) VALUES ('derived_version', ?1)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [DERIVED_VERSION],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The people list, sorted by name.
+    ///
+    /// # Errors
+    /// [`Error::Storage`].
+    pub fn people(&self, query: &PeopleQuery) -> Result<Vec<PersonSummary>> {
+        let words: Vec<String> = fold(&query.text)
+            .split(' ')
+            .filter(|w| !w.is_empty())
+            .map(|w| {
+                format!(
+                    "%{}%",
+                    w.replace('\\', "\\\\")
+                        .replace('%', "\\%")
+                        .replace('_', "\\_")
+                )
+            })
+            .collect();
+        let mut sql = String::from(
+            "SELECT id, display_name, full_name, postal_code, commune, archived, review_date,
+                    active_priorities, open_actions
+             FROM person_row WHERE (archived = 0 OR ?1)",
+        );
+        for i in 0..words.len() {
+            sql.push_str(&format!(" AND search_key LIKE ?{} ESCAPE '\\'", i + 2));
+        }
+        sql.push_str(" ORDER BY search_key, id");
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let mut values: Vec<&dyn rusqlite::ToSql> = vec![&query.include_archived];
+        values.extend(words.iter().map(|w| w as &dyn rusqlite::ToSql));
+        let rows = stmt.query_map(values.as_slice(), |r| {
+            Ok(PersonSummary {
+                id: r.get(0)?,
+                display_name: r.get(1)?,
+                full_name: r.get(2)?,
+                postal_code: r.get(3)?,
+                commune: r.get(4)?,
+                archived: r.get(5)?,
+                review_date: r.get(6)?,
+                active_priorities: r.get(7)?,
+                open_actions: r.get(8)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+
+    /// Drops the documents kept in memory (they are reloaded from disk when next needed).
+    pub fn forget_cached(&mut self) {
+        self.docs.clear();
+    }
+}
+
+/// Writes the derived rows of one plan.
+fn write_derived(tx: &Transaction<'_>, plan: &PlanDocument, updated: Timestamp) -> Result<()> {
+    let p = &plan.person;
+    let full_name = format!("{} {}", p.first_name.trim(), p.last_name.trim())
+        .trim()
+        .to_owned();
+    let search_key = fold(&format!(
+        "{} {} {}",
+        p.display_name, p.first_name, p.last_name
+    ));
+    let active = plan
+        .plan
+        .priorities
+        .iter()
+        .filter(|x| x.status == crate::domain::PriorityStatus::Active)
+        .count() as i64;
+    let open = plan
+        .plan
+        .actions
+        .iter()
+        .filter(|a| a.status.is_open())
+        .count() as i64;
+    tx.execute(
+        "INSERT INTO person_row (id, display_name, full_name, search_key, postal_code, commune, archived,
+                                 review_date, active_priorities, open_actions, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+         ON CONFLICT (id) DO UPDATE SET
+            display_name = excluded.display_name, full_name = excluded.full_name,
+            search_key = excluded.search_key, postal_code = excluded.postal_code,
+            commune = excluded.commune, archived = excluded.archived,
+            review_date = excluded.review_date, active_priorities = excluded.active_priorities,
+            open_actions = excluded.open_actions, updated_at = excluded.updated_at",
+        params![
+            p.id,
+            p.display_name,
+            full_name,
+            search_key,
+            p.address.postal_code,
+            p.address.commune,
+            p.archived,
+            plan.plan.review_date.map(|d| d.to_string()),
+            active,
+            open,
+            updated.as_millisecond(),
+        ],
+    )?;
+    Ok(())
+}
