@@ -244,6 +244,16 @@ impl Proxi {
         self.store.people(query)
     }
 
+    /// The open actions due this week (up to `days` from today) and those overdue, across everyone.
+    ///
+    /// # Errors
+    /// [`Error::Storage`].
+    pub fn actions_due(&self, days: i64) -> Result<Vec<DueAction>> {
+        let today = self.clock.today();
+        let until = today.checked_add(jiff::Span::new().days(days)).unwrap_or(today);
+        self.store.actions_due(today, until)
+    }
+
     /// What changed in a plan, newest first.
     ///
     /// # Errors

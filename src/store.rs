@@ -16,23 +16,28 @@ use std::time::Duration;
 use argon2::{Algorithm, Argon2, Params, Version};
 use automerge::{ActorId, AutoCommit};
 use jiff::Timestamp;
+use jiff::civil::Date;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, params};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use uuid::Uuid;
 use zeroize::Zeroizing;
 
+use crate::app::DueAction;
 use crate::document;
 use crate::domain::PlanDocument;
 use crate::error::{Error, Result};
 use crate::text::fold;
 
 /// The migrations, in order; the schema version of a store is the number of migrations applied.
-const MIGRATIONS: &[(&str, &str)] = &[("0001_init", include_str!("../migrations/0001_init.sql"))];
+const MIGRATIONS: &[(&str, &str)] = &[
+    ("0001_init", include_str!("../migrations/0001_init.sql")),
+    ("0002_actions_due", include_str!("../migrations/0002_actions_due.sql")),
+];
 
 /// Version of the derived tables' content. When the code derives rows differently, bump it: stores
 /// rebuild their derived tables from the documents at the next open.
-const DERIVED_VERSION: &str = "1";
+const DERIVED_VERSION: &str = "2";
 
 /// The newest schema this build knows.
 pub fn latest_schema() -> i64 {
@@ -527,7 +532,7 @@ impl Store {
             plans.push((document::read(&doc)?, updated));
         }
         let tx = self.conn.transaction()?;
-        tx.execute_batch("DELETE FROM person_row;")?;
+        tx.execute_batch("DELETE FROM action_row; DELETE FROM person_row;")?;
         for (plan, updated) in &plans {
             write_derived(&tx, plan, *updated)?;
         }
@@ -585,6 +590,31 @@ impl Store {
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
     }
 
+    /// The open actions due on or before `until`, across every person not archived, oldest first;
+    /// those due before `today` are overdue.
+    ///
+    /// # Errors
+    /// [`Error::Storage`].
+    pub fn actions_due(&self, today: Date, until: Date) -> Result<Vec<DueAction>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT a.person_id, p.display_name, a.id, a.what, a.due
+             FROM action_row a JOIN person_row p ON p.id = a.person_id
+             WHERE p.archived = 0 AND a.due IS NOT NULL AND a.due <= ?1
+             ORDER BY a.due, p.search_key, a.id",
+        )?;
+        let rows = stmt.query_map([until.to_string()], |r| {
+            let due: String = r.get(4)?;
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, due))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (person_id, display_name, action_id, what, due) = row?;
+            let due: Date = due.parse().map_err(|_| Error::StoreCorrupt(format!("due date '{due}'")))?;
+            out.push(DueAction { person_id, display_name, action_id, what, due, overdue: due < today });
+        }
+        Ok(out)
+    }
+
     /// Drops the documents kept in memory (they are reloaded from disk when next needed).
     pub fn forget_cached(&mut self) {
         self.docs.clear();
@@ -637,5 +667,12 @@ fn write_derived(tx: &Transaction<'_>, plan: &PlanDocument, updated: Timestamp) 
             updated.as_millisecond(),
         ],
     )?;
+    tx.execute("DELETE FROM action_row WHERE person_id = ?1", [p.id])?;
+    let mut insert = tx.prepare_cached(
+        "INSERT INTO action_row (id, person_id, what, due, status) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    for a in plan.plan.actions.iter().filter(|a| a.status.is_open()) {
+        insert.execute(params![a.id, p.id, a.what, a.due.map(|d| d.to_string()), a.status.as_str()])?;
+    }
     Ok(())
 }

@@ -51,6 +51,11 @@ enum Command {
         #[command(subcommand)]
         command: PlanCommand,
     },
+    /// Open actions due within some days, and those overdue, across everyone
+    Due {
+        #[arg(long, default_value_t = 7)]
+        days: i64,
+    },
     /// Everything about one person, as JSON
     Export {
         id: Uuid,
@@ -191,6 +196,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     entry.author,
                     &entry.device[..8]
                 )?;
+            }
+        }
+        Command::Due { days } => {
+            for a in open(&path)?.actions_due(days)? {
+                let late = if a.overdue { "  OVERDUE" } else { "" };
+                writeln!(out, "{}  {}  {}  {}{late}", a.due, a.person_id, a.display_name, a.what)?;
             }
         }
         Command::Export { id, output } => {
