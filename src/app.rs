@@ -154,6 +154,12 @@ impl Proxi {
         self.store
     }
 
+    /// Now, to the millisecond: the precision instants are kept at in documents.
+    fn now(&self) -> Timestamp {
+        let now = self.clock.now();
+        Timestamp::from_millisecond(now.as_millisecond()).unwrap_or(now)
+    }
+
     fn this_year(&self) -> i64 {
         i64::from(self.clock.today().year())
     }
@@ -165,7 +171,7 @@ impl Proxi {
         action: &str,
         f: impl FnOnce(&mut PlanDocument, Timestamp, Date) -> Result<T>,
     ) -> Result<T> {
-        let now = self.clock.now();
+        let now = self.now();
         let today = self.clock.today();
         let mut plan = document::read(self.store.document(person)?)?;
         if plan.person.archived && action != "person.restore" {
@@ -184,7 +190,7 @@ impl Proxi {
     /// [`Error::Invalid`] with every broken rule; [`Error::Storage`].
     pub fn create_person(&mut self, input: PersonInput) -> Result<Uuid> {
         check_person(&input, self.this_year()).finish()?;
-        let now = self.clock.now();
+        let now = self.now();
         let id = new_id(now);
         let plan = PlanDocument {
             schema: DOCUMENT_SCHEMA,

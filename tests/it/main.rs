@@ -1,1 +1,10 @@
+//! Integration tests of Proxi's core, compiled as one binary.
 
+mod cli;
+mod crash;
+mod merge;
+mod roundtrip;
+mod store;
+mod support;
+mod usecases;
+mod validation;

@@ -1,0 +1,197 @@
+//! Any plan survives plan → automerge document → plan unchanged, and through the document's bytes.
+
+use automerge::AutoCommit;
+use jiff::Timestamp;
+use jiff::civil::{Date, date};
+use proptest::collection::vec;
+use proptest::prelude::*;
+use proptest::strategy::ValueTree;
+use proxi::document;
+use proxi::domain::*;
+use uuid::Uuid;
+
+fn text() -> impl Strategy<Value = String> {
+    "\\PC{0,30}"
+}
+
+fn day() -> impl Strategy<Value = Date> {
+    (1900i16..2100, 1i8..=12, 1i8..=28).prop_map(|(y, m, d)| date(y, m, d))
+}
+
+fn instant() -> impl Strategy<Value = Timestamp> {
+    (0i64..4_102_444_800_000).prop_map(|ms| Timestamp::from_millisecond(ms).expect("in range"))
+}
+
+fn card() -> impl Strategy<Value = Option<String>> {
+    proptest::option::of(proptest::sample::select(CARDS).prop_map(str::to_owned))
+}
+
+fn priority() -> impl Strategy<Value = Priority> {
+    let status = prop_oneof![Just(PriorityStatus::Active), Just(PriorityStatus::Achieved), Just(PriorityStatus::LetGo)];
+    (text(), any::<u32>(), card(), status, instant(), proptest::option::of(day())).prop_map(
+        |(words, rank, card, status, created, review_date)| Priority {
+            id: Uuid::nil(),
+            words,
+            rank,
+            card,
+            status,
+            created,
+            review_date,
+        },
+    )
+}
+
+fn statement() -> impl Strategy<Value = Statement> {
+    (text(), any::<u32>(), card(), any::<bool>(), instant()).prop_map(|(words, rank, card, closed, created)| {
+        Statement { id: Uuid::nil(), words, rank, card, closed, created }
+    })
+}
+
+fn who() -> impl Strategy<Value = Who> {
+    prop_oneof![
+        Just(Who::Person),
+        Just(Who::Referent),
+        text().prop_map(|name| Who::InformalCarer { name }),
+        any::<u128>().prop_map(|id| Who::Member { id: Uuid::from_u128(id) }),
+        text().prop_map(|id| Who::Service { id }),
+    ]
+}
+
+fn action() -> impl Strategy<Value = AgreedAction> {
+    let status = prop_oneof![
+        Just(ActionStatus::Planned),
+        Just(ActionStatus::Doing),
+        Just(ActionStatus::Done),
+        Just(ActionStatus::Dropped)
+    ];
+    (text(), who(), proptest::option::of(day()), status, proptest::option::of(any::<u128>()), text(), instant())
+        .prop_map(|(what, who, due, status, priority, outcome, created)| AgreedAction {
+            id: Uuid::nil(),
+            what,
+            who,
+            due,
+            status,
+            priority_id: priority.map(Uuid::from_u128),
+            outcome,
+            created,
+        })
+}
+
+fn member() -> impl Strategy<Value = NetworkMember> {
+    let role = proptest::sample::select(vec![
+        NetworkRole::InformalCarer,
+        NetworkRole::Family,
+        NetworkRole::Gp,
+        NetworkRole::Nurse,
+        NetworkRole::Pharmacist,
+        NetworkRole::SocialWorker,
+        NetworkRole::HomeHelp,
+        NetworkRole::Physiotherapist,
+        NetworkRole::Psychologist,
+        NetworkRole::HospitalReferent,
+        NetworkRole::Other,
+    ]);
+    (role, text(), text(), text(), text(), any::<bool>()).prop_map(|(role, name, organisation, phone, email, closed)| {
+        NetworkMember { id: Uuid::nil(), role, name, organisation, phone, email, closed }
+    })
+}
+
+fn visit() -> impl Strategy<Value = Visit> {
+    (day(), text(), text(), proptest::option::of(day()))
+        .prop_map(|(date, place, notes, next_visit)| Visit { id: Uuid::nil(), date, place, notes, next_visit })
+}
+
+fn person() -> impl Strategy<Value = Person> {
+    (
+        (any::<u128>(), text(), text(), text(), proptest::option::of(any::<i64>())),
+        (vec(text(), 0..4), any::<bool>(), (text(), text(), text()), text(), text(), any::<bool>(), instant()),
+    )
+        .prop_map(
+            |(
+                (id, display_name, first_name, last_name, birth_year),
+                (languages, interpreter_needed, (street, postal_code, commune), phone, notes, archived, created),
+            )| Person {
+                id: Uuid::from_u128(id),
+                display_name,
+                first_name,
+                last_name,
+                birth_year,
+                languages,
+                interpreter_needed,
+                address: Address { street, postal_code, commune },
+                phone,
+                notes,
+                archived,
+                created,
+            },
+        )
+}
+
+/// Gives the items of each list distinct ids, as the use cases do.
+fn with_ids<T>(mut items: Vec<T>, salt: u128, set: impl Fn(&mut T, Uuid)) -> Vec<T> {
+    for (i, item) in items.iter_mut().enumerate() {
+        set(item, Uuid::from_u128(salt << 64 | i as u128 + 1));
+    }
+    items
+}
+
+pub fn plan_document() -> impl Strategy<Value = PlanDocument> {
+    (
+        person(),
+        vec(priority(), 0..6),
+        vec(statement(), 0..4),
+        vec(statement(), 0..4),
+        vec(action(), 0..6),
+        vec(member(), 0..4),
+        vec(visit(), 0..3),
+        proptest::option::of(day()),
+    )
+        .prop_map(|(person, priorities, strengths, difficulties, actions, network, visits, review_date)| {
+            PlanDocument {
+                schema: DOCUMENT_SCHEMA,
+                person,
+                plan: CarePlan {
+                    priorities: with_ids(priorities, 1, |x, id| x.id = id),
+                    strengths: with_ids(strengths, 2, |x, id| x.id = id),
+                    difficulties: with_ids(difficulties, 3, |x, id| x.id = id),
+                    actions: with_ids(actions, 4, |x, id| x.id = id),
+                    network: with_ids(network, 5, |x, id| x.id = id),
+                    visits: with_ids(visits, 6, |x, id| x.id = id),
+                    review_date,
+                },
+            }
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    #[test]
+    fn any_plan_survives_the_document_and_its_bytes(plan in plan_document()) {
+        let mut doc = AutoCommit::new();
+        document::write(&mut doc, &plan, "test", "Tester", Timestamp::UNIX_EPOCH).expect("write");
+        prop_assert_eq!(&document::read(&doc).expect("read"), &plan);
+        let loaded = AutoCommit::load(&doc.save()).expect("load");
+        prop_assert_eq!(&document::read(&loaded).expect("read"), &plan);
+        prop_assert_eq!(document::schema(&loaded), Some(DOCUMENT_SCHEMA));
+    }
+
+    #[test]
+    fn rewriting_a_plan_into_a_document_holding_another_gives_the_new_one(a in plan_document(), b in plan_document()) {
+        let mut doc = AutoCommit::new();
+        document::write(&mut doc, &a, "test", "Tester", Timestamp::UNIX_EPOCH).expect("write a");
+        document::write(&mut doc, &b, "test", "Tester", Timestamp::UNIX_EPOCH).expect("write b");
+        prop_assert_eq!(&document::read(&doc).expect("read"), &b);
+    }
+}
+
+#[test]
+fn a_document_from_a_newer_schema_is_refused() {
+    let mut doc = AutoCommit::new();
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    let mut plan = plan_document().new_tree(&mut runner).expect("a plan").current();
+    plan.schema = DOCUMENT_SCHEMA + 1;
+    document::write(&mut doc, &plan, "test", "Tester", Timestamp::UNIX_EPOCH).expect("write");
+    let err = document::read(&doc).expect_err("newer schema");
+    assert_eq!(err.code(), proxi::ErrorCode::DocumentInvalid);
+}

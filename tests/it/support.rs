@@ -1,0 +1,49 @@
+//! Shared helpers: throwaway stores on real SQLCipher files, a clock that does not move by itself.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use jiff::{SignedDuration, Timestamp};
+use proxi::Proxi;
+use proxi::clock::SteppingClock;
+use proxi::domain::{Address, PersonInput};
+use proxi::store::{KdfParams, Store};
+use tempfile::TempDir;
+
+pub const PASSPHRASE: &str = "correct horse battery staple";
+
+/// 2026-11-23 09:00 in Brussels.
+pub fn start() -> Timestamp {
+    "2026-11-23T08:00:00Z".parse().expect("a valid instant")
+}
+
+pub fn clock() -> Arc<SteppingClock> {
+    Arc::new(SteppingClock::new(start(), SignedDuration::from_secs(1)))
+}
+
+/// A new store in a temporary directory (kept alive by the returned `TempDir`).
+pub fn new_store() -> (TempDir, PathBuf, Proxi) {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let path = dir.path().join("proxi.db");
+    let store = Store::create(&path, PASSPHRASE, KdfParams::MINIMAL_FOR_TESTS, "Test Referent")
+        .expect("a new store");
+    (dir, path, Proxi::new(store, clock()))
+}
+
+pub fn reopen(path: &std::path::Path) -> Proxi {
+    Proxi::new(Store::open(path, PASSPHRASE).expect("the store reopens"), clock())
+}
+
+pub fn someone(name: &str) -> PersonInput {
+    PersonInput {
+        display_name: name.into(),
+        first_name: name.into(),
+        last_name: "Exemple".into(),
+        birth_year: Some(1950),
+        languages: vec!["fr".into()],
+        interpreter_needed: false,
+        address: Address { street: "Rue de l'Exemple 1".into(), postal_code: "1000".into(), commune: "Bruxelles".into() },
+        phone: "02 000 00 00".into(),
+        notes: String::new(),
+    }
+}
