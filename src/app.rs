@@ -256,7 +256,9 @@ impl Proxi {
     /// [`Error::Storage`].
     pub fn actions_due(&self, days: i64) -> Result<Vec<DueAction>> {
         let today = self.clock.today();
-        let until = today.checked_add(jiff::Span::new().days(days)).unwrap_or(today);
+        let until = today
+            .checked_add(jiff::Span::new().days(days))
+            .unwrap_or(today);
         self.store.actions_due(today, until)
     }
 
@@ -268,7 +270,7 @@ impl Proxi {
         Ok(document::history(self.store.document(id)?))
     }
 
-    /// Everything about one person, as JSON (the plan document; see `docs/export.md`).
+    /// Everything about one person, as JSON: `{ format: "proxi.person/1", plan, history }`.
     ///
     /// # Errors
     /// [`Error::PersonNotFound`].

@@ -425,7 +425,54 @@ pub fn fill(store: Store, now: Timestamp) -> Result<Store> {
     Ok(app.into_store())
 }
 
-fn add_person(app: &mut Proxi, clock: &dyn Clock, i: usize, p: &Someone) -> Result<Uuid> {
+/// Fills `store` with `count` people for benchmarks: the demo people again and again, numbered
+/// ("Hervé Exemple 2", …), with the same kind of plans.
+///
+/// # Errors
+/// Any error of the use cases.
+pub fn fill_many(store: Store, now: Timestamp, count: usize) -> Result<Store> {
+    let start = now
+        .checked_sub(SignedDuration::from_hours(24 * 45))
+        .unwrap_or(now);
+    let step = SignedDuration::from_secs((45 * 24 * 3600 / (count.max(1) as i64 * 40)).max(1));
+    let clock: Arc<dyn Clock> = Arc::new(SteppingClock::new(start, step));
+    let mut app = Proxi::new(store, clock.clone());
+    for i in 0..count {
+        let (display, first, last, born, langs, interpreter, postal, commune) =
+            PEOPLE[i % PEOPLE.len()];
+        let round = i / PEOPLE.len();
+        let numbered = if round == 0 {
+            last.to_owned()
+        } else {
+            format!("{last} {}", round + 1)
+        };
+        let someone = (
+            display,
+            first,
+            numbered.as_str(),
+            born,
+            langs,
+            interpreter,
+            postal,
+            commune,
+        );
+        add_person(&mut app, clock.as_ref(), i, &someone)?;
+    }
+    Ok(app.into_store())
+}
+
+type Numbered<'a> = (
+    &'a str,
+    &'a str,
+    &'a str,
+    i64,
+    &'a [&'a str],
+    bool,
+    &'a str,
+    &'a str,
+);
+
+fn add_person(app: &mut Proxi, clock: &dyn Clock, i: usize, p: &Numbered<'_>) -> Result<Uuid> {
     let (display, first, last, born, langs, interpreter, postal, commune) = *p;
     let dutch = langs.first() == Some(&"nl") || (langs.contains(&"nl") && i % 2 == 1);
     let street = if dutch {

@@ -39,6 +39,8 @@ pub enum ErrorCode {
     PersonArchived,
     // Store.
     WrongPassphrase,
+    /// The store is not unlocked yet (the shell's state, never an error of the core itself).
+    StoreLocked,
     StoreNotFound,
     StoreExists,
     StoreTooNew,
@@ -157,3 +159,24 @@ impl From<automerge::AutomergeError> for Error {
 
 /// The result of every core call.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// An error as the UI receives it: the stable code to branch on, the sentence to show, and the fields
+/// to mark.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../ui/src/lib/bindings/")]
+pub struct ErrorReport {
+    pub code: ErrorCode,
+    pub message: String,
+    pub violations: Vec<Violation>,
+}
+
+impl From<Error> for ErrorReport {
+    fn from(e: Error) -> Self {
+        ErrorReport {
+            code: e.code(),
+            message: e.to_string(),
+            violations: e.violations().to_vec(),
+        }
+    }
+}

@@ -32,7 +32,10 @@ use crate::text::fold;
 /// The migrations, in order; the schema version of a store is the number of migrations applied.
 const MIGRATIONS: &[(&str, &str)] = &[
     ("0001_init", include_str!("../migrations/0001_init.sql")),
-    ("0002_actions_due", include_str!("../migrations/0002_actions_due.sql")),
+    (
+        "0002_actions_due",
+        include_str!("../migrations/0002_actions_due.sql"),
+    ),
 ];
 
 /// Version of the derived tables' content. When the code derives rows differently, bump it: stores
@@ -609,8 +612,17 @@ impl Store {
         let mut out = Vec::new();
         for row in rows {
             let (person_id, display_name, action_id, what, due) = row?;
-            let due: Date = due.parse().map_err(|_| Error::StoreCorrupt(format!("due date '{due}'")))?;
-            out.push(DueAction { person_id, display_name, action_id, what, due, overdue: due < today });
+            let due: Date = due
+                .parse()
+                .map_err(|_| Error::StoreCorrupt(format!("due date '{due}'")))?;
+            out.push(DueAction {
+                person_id,
+                display_name,
+                action_id,
+                what,
+                due,
+                overdue: due < today,
+            });
         }
         Ok(out)
     }
@@ -672,7 +684,13 @@ fn write_derived(tx: &Transaction<'_>, plan: &PlanDocument, updated: Timestamp) 
         "INSERT INTO action_row (id, person_id, what, due, status) VALUES (?1, ?2, ?3, ?4, ?5)",
     )?;
     for a in plan.plan.actions.iter().filter(|a| a.status.is_open()) {
-        insert.execute(params![a.id, p.id, a.what, a.due.map(|d| d.to_string()), a.status.as_str()])?;
+        insert.execute(params![
+            a.id,
+            p.id,
+            a.what,
+            a.due.map(|d| d.to_string()),
+            a.status.as_str()
+        ])?;
     }
     Ok(())
 }

@@ -1,1 +1,22 @@
-pub fn run() {}
+//! The desktop shell: the Tauri builder only. Commands live in `commands/`, one file per feature; each
+//! maps its arguments, calls the core, and maps the result.
+
+mod commands;
+
+use commands::session::Session;
+
+/// Starts the desktop app.
+///
+/// # Panics
+/// If the window system cannot be started (nothing to show then).
+pub fn run() {
+    tauri::Builder::default()
+        .manage(Session::from_env())
+        .invoke_handler(tauri::generate_handler![
+            commands::session::session_state,
+            commands::session::unlock,
+            commands::people::list_people,
+        ])
+        .run(tauri::generate_context!())
+        .expect("the desktop app could not start");
+}

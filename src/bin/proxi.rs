@@ -201,7 +201,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Due { days } => {
             for a in open(&path)?.actions_due(days)? {
                 let late = if a.overdue { "  OVERDUE" } else { "" };
-                writeln!(out, "{}  {}  {}  {}{late}", a.due, a.person_id, a.display_name, a.what)?;
+                writeln!(
+                    out,
+                    "{}  {}  {}  {}{late}",
+                    a.due, a.person_id, a.display_name, a.what
+                )?;
             }
         }
         Command::Export { id, output } => {

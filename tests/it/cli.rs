@@ -6,7 +6,12 @@ use proxi::domain::PlanDocument;
 
 fn proxi(store: &std::path::Path, passphrase: Option<&str>, args: &[&str]) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_proxi"));
-    cmd.arg("--store").arg(store).args(args).stdin(Stdio::null()).env_remove("PROXI_PASSPHRASE").env_remove("PROXI_STORE");
+    cmd.arg("--store")
+        .arg(store)
+        .args(args)
+        .stdin(Stdio::null())
+        .env_remove("PROXI_PASSPHRASE")
+        .env_remove("PROXI_STORE");
     if let Some(p) = passphrase {
         cmd.env("PROXI_PASSPHRASE", p);
     }
@@ -24,7 +29,11 @@ fn demo_list_show_export_from_a_script() {
 
     let out = proxi(&store, None, &["demo"]);
     assert!(!out.status.success());
-    assert!(text(&out.stderr).contains("set PROXI_PASSPHRASE"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("set PROXI_PASSPHRASE"),
+        "{}",
+        text(&out.stderr)
+    );
     assert!(!store.exists(), "nothing is created without a passphrase");
 
     let out = proxi(&store, Some("demo"), &["demo"]);
@@ -40,26 +49,45 @@ fn demo_list_show_export_from_a_script() {
         let id = line.split_whitespace().next().expect("an id first");
         assert!(uuid::Uuid::parse_str(id).is_ok(), "{line}");
     }
-    let herve = lines.iter().find(|l| l.contains("Hervé Exemple")).expect("Hervé is listed");
+    let herve = lines
+        .iter()
+        .find(|l| l.contains("Hervé Exemple"))
+        .expect("Hervé is listed");
     let id = herve.split_whitespace().next().expect("id");
 
-    let out = proxi(&store, Some("demo"), &["person", "list", "--search", "HERVE"]);
+    let out = proxi(
+        &store,
+        Some("demo"),
+        &["person", "list", "--search", "HERVE"],
+    );
     assert_eq!(text(&out.stdout).lines().count(), 1);
 
     let out = proxi(&store, Some("demo"), &["plan", "show", id]);
     let shown = text(&out.stdout);
-    for part in ["What matters to me", "Pouvoir aller au marché", "What we agreed", "My network", "02 000 50 00"] {
+    for part in [
+        "What matters to me",
+        "Pouvoir aller au marché",
+        "What we agreed",
+        "My network",
+        "02 000 50 00",
+    ] {
         assert!(shown.contains(part), "{part} missing from:\n{shown}");
     }
 
     let out = proxi(&store, Some("demo"), &["plan", "show", id, "--json"]);
-    let plan: PlanDocument = serde_json::from_slice(&out.stdout).expect("the JSON is a plan document");
+    let plan: PlanDocument =
+        serde_json::from_slice(&out.stdout).expect("the JSON is a plan document");
     assert_eq!(plan.person.display_name, "Hervé");
 
     let file = dir.path().join("herve.json");
-    let out = proxi(&store, Some("demo"), &["export", id, "-o", file.to_str().expect("path")]);
+    let out = proxi(
+        &store,
+        Some("demo"),
+        &["export", id, "-o", file.to_str().expect("path")],
+    );
     assert!(out.status.success(), "{}", text(&out.stderr));
-    let export: serde_json::Value = serde_json::from_slice(&std::fs::read(&file).expect("file")).expect("json");
+    let export: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&file).expect("file")).expect("json");
     assert_eq!(export["plan"]["person"]["lastName"], "Exemple");
 
     let out = proxi(&store, Some("demo"), &["due", "--days", "3650"]);
@@ -67,17 +95,37 @@ fn demo_list_show_export_from_a_script() {
 
     let out = proxi(&store, Some("wrong"), &["person", "list"]);
     assert!(!out.status.success());
-    assert!(text(&out.stderr).contains("passphrase does not open the store"), "{}", text(&out.stderr));
-    assert!(!text(&out.stderr).contains("sqlcipher"), "no library noise: {}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("passphrase does not open the store"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(
+        !text(&out.stderr).contains("sqlcipher"),
+        "no library noise: {}",
+        text(&out.stderr)
+    );
 
     let out = proxi(&store, Some("demo"), &["demo"]);
     assert!(!out.status.success());
-    assert!(text(&out.stderr).contains("already exists"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("already exists"),
+        "{}",
+        text(&out.stderr)
+    );
 
     let out = proxi(&store, Some("demo"), &["plan", "show", "not-an-id"]);
     assert!(!out.status.success());
-    let out = proxi(&store, Some("demo"), &["plan", "show", "00000000-0000-0000-0000-000000000000"]);
-    assert!(text(&out.stderr).contains("no person with id"), "{}", text(&out.stderr));
+    let out = proxi(
+        &store,
+        Some("demo"),
+        &["plan", "show", "00000000-0000-0000-0000-000000000000"],
+    );
+    assert!(
+        text(&out.stderr).contains("no person with id"),
+        "{}",
+        text(&out.stderr)
+    );
     let out = proxi(&store, Some("demo"), &["check"]);
     assert_eq!(text(&out.stdout).trim(), "ok");
 }

@@ -31,14 +31,23 @@ fn sigkill_at_random_moments_loses_no_acknowledged_edit() {
     let mut total_acks = 0u64;
     for round in 0..60 {
         let mut child = Command::new(env!("CARGO_BIN_EXE_proxi"))
-            .args(["--store", path.to_str().expect("utf-8 path"), "stress-edits"])
+            .args([
+                "--store",
+                path.to_str().expect("utf-8 path"),
+                "stress-edits",
+            ])
             .env("PROXI_PASSPHRASE", PASSPHRASE)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
             .expect("spawn the writer");
         let stdout = child.stdout.take().expect("stdout");
-        let reader = std::thread::spawn(move || BufReader::new(stdout).lines().map_while(Result::ok).collect::<Vec<_>>());
+        let reader = std::thread::spawn(move || {
+            BufReader::new(stdout)
+                .lines()
+                .map_while(Result::ok)
+                .collect::<Vec<_>>()
+        });
         // Wait for the writer to be at work, then kill it somewhere in the next 0 to 40 ms.
         let started = Instant::now();
         std::thread::sleep(Duration::from_millis(20 + times.next_below(120)));
@@ -48,14 +57,21 @@ fn sigkill_at_random_moments_loses_no_acknowledged_edit() {
         let lines = reader.join().expect("reader");
 
         let store = Store::open(&path, PASSPHRASE).expect("the store opens after a kill");
-        store.integrity_check().unwrap_or_else(|e| panic!("round {round} (seed {seed:#x}): {e}"));
+        store
+            .integrity_check()
+            .unwrap_or_else(|e| panic!("round {round} (seed {seed:#x}): {e}"));
         drop(store);
         let Some(person) = lines.first().and_then(|l| l.strip_prefix("person ")) else {
             continue; // killed before the first acknowledged write: nothing was promised
         };
         let person: Uuid = person.parse().expect("uuid");
-        let acked: Vec<u64> = lines[1..].iter().filter_map(|l| l.strip_prefix("ack ")?.parse().ok()).collect();
-        let plan = reopen(&path).plan(person).expect("the acknowledged person is there");
+        let acked: Vec<u64> = lines[1..]
+            .iter()
+            .filter_map(|l| l.strip_prefix("ack ")?.parse().ok())
+            .collect();
+        let plan = reopen(&path)
+            .plan(person)
+            .expect("the acknowledged person is there");
         for n in &acked {
             let words = format!("edit {n}");
             assert!(
@@ -67,5 +83,8 @@ fn sigkill_at_random_moments_loses_no_acknowledged_edit() {
         total_acks += acked.len() as u64;
     }
     eprintln!("crash test: 60 kills, {total_acks} acknowledged edits, all found");
-    assert!(total_acks > 100, "the writers were killed before doing anything ({total_acks} acks)");
+    assert!(
+        total_acks > 100,
+        "the writers were killed before doing anything ({total_acks} acks)"
+    );
 }

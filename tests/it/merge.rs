@@ -61,7 +61,12 @@ enum Edit {
 }
 
 fn edit() -> impl Strategy<Value = Edit> {
-    let field = prop_oneof![Just(Field::Phone), Just(Field::Street), Just(Field::Notes), Just(Field::DisplayName)];
+    let field = prop_oneof![
+        Just(Field::Phone),
+        Just(Field::Street),
+        Just(Field::Notes),
+        Just(Field::DisplayName)
+    ];
     let words = "[a-zé ]{1,12}";
     prop_oneof![
         (field, words).prop_map(|(f, v)| Edit::SetField(f, v)),
@@ -118,14 +123,18 @@ fn apply(doc: &mut AutoCommit, side: u128, edits: &[Edit], base: &PlanDocument) 
                 done.actions.push((id, what.clone()));
             }
             Edit::Reword(i, words) => {
-                let Some(target) = base.plan.priorities.get(*i).map(|p| p.id) else { continue };
+                let Some(target) = base.plan.priorities.get(*i).map(|p| p.id) else {
+                    continue;
+                };
                 if let Some(p) = plan.plan.priorities.iter_mut().find(|p| p.id == target) {
                     p.words = words.clone();
                     done.reworded.insert(target, words.clone());
                 }
             }
             Edit::CloseAction(i) => {
-                let Some(target) = base.plan.actions.get(*i).map(|a| a.id) else { continue };
+                let Some(target) = base.plan.actions.get(*i).map(|a| a.id) else {
+                    continue;
+                };
                 if let Some(a) = plan.plan.actions.iter_mut().find(|a| a.id == target) {
                     a.status = ActionStatus::Done;
                     done.closed.push(target);
@@ -137,19 +146,48 @@ fn apply(doc: &mut AutoCommit, side: u128, edits: &[Edit], base: &PlanDocument) 
     done
 }
 
-fn check_side(merged: &PlanDocument, merged_doc: &AutoCommit, mine: &Done, theirs: &Done) -> Result<(), TestCaseError> {
+fn check_side(
+    merged: &PlanDocument,
+    merged_doc: &AutoCommit,
+    mine: &Done,
+    theirs: &Done,
+) -> Result<(), TestCaseError> {
     for (id, words) in &mine.priorities {
-        prop_assert!(merged.plan.priorities.iter().any(|p| p.id == *id && p.words == *words), "priority {words} lost");
+        prop_assert!(
+            merged
+                .plan
+                .priorities
+                .iter()
+                .any(|p| p.id == *id && p.words == *words),
+            "priority {words} lost"
+        );
     }
     for (id, what) in &mine.actions {
-        prop_assert!(merged.plan.actions.iter().any(|a| a.id == *id && a.what == *what), "action {what} lost");
+        prop_assert!(
+            merged
+                .plan
+                .actions
+                .iter()
+                .any(|a| a.id == *id && a.what == *what),
+            "action {what} lost"
+        );
     }
     for id in &mine.closed {
-        let a = merged.plan.actions.iter().find(|a| a.id == *id).expect("closed action present");
+        let a = merged
+            .plan
+            .actions
+            .iter()
+            .find(|a| a.id == *id)
+            .expect("closed action present");
         prop_assert_eq!(a.status, ActionStatus::Done);
     }
     for (id, words) in &mine.reworded {
-        let p = merged.plan.priorities.iter().find(|p| p.id == *id).expect("reworded priority present");
+        let p = merged
+            .plan
+            .priorities
+            .iter()
+            .find(|p| p.id == *id)
+            .expect("reworded priority present");
         match theirs.reworded.get(id) {
             None => prop_assert_eq!(&p.words, words),
             Some(other) => prop_assert!(p.words == *words || p.words == *other),
@@ -162,8 +200,15 @@ fn check_side(merged: &PlanDocument, merged_doc: &AutoCommit, mine: &Done, their
             None => prop_assert_eq!(&now, value, "{:?} lost", field),
             Some(other) => {
                 prop_assert!(now == *value || now == *other);
-                let kept = document::conflicting_values(merged_doc, &field.path()).expect("conflicts");
-                prop_assert!(kept.contains(value), "{:?}: {} not kept in {:?}", field, value, kept);
+                let kept =
+                    document::conflicting_values(merged_doc, &field.path()).expect("conflicts");
+                prop_assert!(
+                    kept.contains(value),
+                    "{:?}: {} not kept in {:?}",
+                    field,
+                    value,
+                    kept
+                );
             }
         }
     }
@@ -198,14 +243,30 @@ proptest! {
 #[test]
 fn same_field_both_sides_keeps_the_loser_as_a_conflict() {
     let mut runner = proptest::test_runner::TestRunner::deterministic();
-    let base = plan_document().new_tree(&mut runner).expect("plan").current();
+    let base = plan_document()
+        .new_tree(&mut runner)
+        .expect("plan")
+        .current();
     let mut a = AutoCommit::new().with_actor(ActorId::from(vec![0xA; 16]));
     document::write(&mut a, &base, "create", "Tester", Timestamp::UNIX_EPOCH).expect("write");
     let mut b = a.fork().with_actor(ActorId::from(vec![0xB; 16]));
-    apply(&mut a, 0xA, &[Edit::SetField(Field::Phone, "02 111 11 11".into())], &base);
-    apply(&mut b, 0xB, &[Edit::SetField(Field::Phone, "02 222 22 22".into())], &base);
+    apply(
+        &mut a,
+        0xA,
+        &[Edit::SetField(Field::Phone, "02 111 11 11".into())],
+        &base,
+    );
+    apply(
+        &mut b,
+        0xB,
+        &[Edit::SetField(Field::Phone, "02 222 22 22".into())],
+        &base,
+    );
     a.merge(&mut b).expect("merge");
     let mut kept = document::conflicting_values(&a, &["person", "phone"]).expect("conflicts");
     kept.sort();
-    assert_eq!(kept, vec!["02 111 11 11".to_owned(), "02 222 22 22".to_owned()]);
+    assert_eq!(
+        kept,
+        vec!["02 111 11 11".to_owned(), "02 222 22 22".to_owned()]
+    );
 }

@@ -27,24 +27,43 @@ fn card() -> impl Strategy<Value = Option<String>> {
 }
 
 fn priority() -> impl Strategy<Value = Priority> {
-    let status = prop_oneof![Just(PriorityStatus::Active), Just(PriorityStatus::Achieved), Just(PriorityStatus::LetGo)];
-    (text(), any::<u32>(), card(), status, instant(), proptest::option::of(day())).prop_map(
-        |(words, rank, card, status, created, review_date)| Priority {
+    let status = prop_oneof![
+        Just(PriorityStatus::Active),
+        Just(PriorityStatus::Achieved),
+        Just(PriorityStatus::LetGo)
+    ];
+    (
+        text(),
+        any::<u32>(),
+        card(),
+        status,
+        instant(),
+        proptest::option::of(day()),
+    )
+        .prop_map(
+            |(words, rank, card, status, created, review_date)| Priority {
+                id: Uuid::nil(),
+                words,
+                rank,
+                card,
+                status,
+                created,
+                review_date,
+            },
+        )
+}
+
+fn statement() -> impl Strategy<Value = Statement> {
+    (text(), any::<u32>(), card(), any::<bool>(), instant()).prop_map(
+        |(words, rank, card, closed, created)| Statement {
             id: Uuid::nil(),
             words,
             rank,
             card,
-            status,
+            closed,
             created,
-            review_date,
         },
     )
-}
-
-fn statement() -> impl Strategy<Value = Statement> {
-    (text(), any::<u32>(), card(), any::<bool>(), instant()).prop_map(|(words, rank, card, closed, created)| {
-        Statement { id: Uuid::nil(), words, rank, card, closed, created }
-    })
 }
 
 fn who() -> impl Strategy<Value = Who> {
@@ -52,7 +71,9 @@ fn who() -> impl Strategy<Value = Who> {
         Just(Who::Person),
         Just(Who::Referent),
         text().prop_map(|name| Who::InformalCarer { name }),
-        any::<u128>().prop_map(|id| Who::Member { id: Uuid::from_u128(id) }),
+        any::<u128>().prop_map(|id| Who::Member {
+            id: Uuid::from_u128(id)
+        }),
         text().prop_map(|id| Who::Service { id }),
     ]
 }
@@ -64,17 +85,27 @@ fn action() -> impl Strategy<Value = AgreedAction> {
         Just(ActionStatus::Done),
         Just(ActionStatus::Dropped)
     ];
-    (text(), who(), proptest::option::of(day()), status, proptest::option::of(any::<u128>()), text(), instant())
-        .prop_map(|(what, who, due, status, priority, outcome, created)| AgreedAction {
-            id: Uuid::nil(),
-            what,
-            who,
-            due,
-            status,
-            priority_id: priority.map(Uuid::from_u128),
-            outcome,
-            created,
-        })
+    (
+        text(),
+        who(),
+        proptest::option::of(day()),
+        status,
+        proptest::option::of(any::<u128>()),
+        text(),
+        instant(),
+    )
+        .prop_map(
+            |(what, who, due, status, priority, outcome, created)| AgreedAction {
+                id: Uuid::nil(),
+                what,
+                who,
+                due,
+                status,
+                priority_id: priority.map(Uuid::from_u128),
+                outcome,
+                created,
+            },
+        )
 }
 
 fn member() -> impl Strategy<Value = NetworkMember> {
@@ -91,25 +122,62 @@ fn member() -> impl Strategy<Value = NetworkMember> {
         NetworkRole::HospitalReferent,
         NetworkRole::Other,
     ]);
-    (role, text(), text(), text(), text(), any::<bool>()).prop_map(|(role, name, organisation, phone, email, closed)| {
-        NetworkMember { id: Uuid::nil(), role, name, organisation, phone, email, closed }
-    })
+    (role, text(), text(), text(), text(), any::<bool>()).prop_map(
+        |(role, name, organisation, phone, email, closed)| NetworkMember {
+            id: Uuid::nil(),
+            role,
+            name,
+            organisation,
+            phone,
+            email,
+            closed,
+        },
+    )
 }
 
 fn visit() -> impl Strategy<Value = Visit> {
-    (day(), text(), text(), proptest::option::of(day()))
-        .prop_map(|(date, place, notes, next_visit)| Visit { id: Uuid::nil(), date, place, notes, next_visit })
+    (day(), text(), text(), proptest::option::of(day())).prop_map(
+        |(date, place, notes, next_visit)| Visit {
+            id: Uuid::nil(),
+            date,
+            place,
+            notes,
+            next_visit,
+        },
+    )
 }
 
 fn person() -> impl Strategy<Value = Person> {
     (
-        (any::<u128>(), text(), text(), text(), proptest::option::of(any::<i64>())),
-        (vec(text(), 0..4), any::<bool>(), (text(), text(), text()), text(), text(), any::<bool>(), instant()),
+        (
+            any::<u128>(),
+            text(),
+            text(),
+            text(),
+            proptest::option::of(any::<i64>()),
+        ),
+        (
+            vec(text(), 0..4),
+            any::<bool>(),
+            (text(), text(), text()),
+            text(),
+            text(),
+            any::<bool>(),
+            instant(),
+        ),
     )
         .prop_map(
             |(
                 (id, display_name, first_name, last_name, birth_year),
-                (languages, interpreter_needed, (street, postal_code, commune), phone, notes, archived, created),
+                (
+                    languages,
+                    interpreter_needed,
+                    (street, postal_code, commune),
+                    phone,
+                    notes,
+                    archived,
+                    created,
+                ),
             )| Person {
                 id: Uuid::from_u128(id),
                 display_name,
@@ -118,7 +186,11 @@ fn person() -> impl Strategy<Value = Person> {
                 birth_year,
                 languages,
                 interpreter_needed,
-                address: Address { street, postal_code, commune },
+                address: Address {
+                    street,
+                    postal_code,
+                    commune,
+                },
                 phone,
                 notes,
                 archived,
@@ -146,21 +218,32 @@ pub fn plan_document() -> impl Strategy<Value = PlanDocument> {
         vec(visit(), 0..3),
         proptest::option::of(day()),
     )
-        .prop_map(|(person, priorities, strengths, difficulties, actions, network, visits, review_date)| {
-            PlanDocument {
-                schema: DOCUMENT_SCHEMA,
+        .prop_map(
+            |(
                 person,
-                plan: CarePlan {
-                    priorities: with_ids(priorities, 1, |x, id| x.id = id),
-                    strengths: with_ids(strengths, 2, |x, id| x.id = id),
-                    difficulties: with_ids(difficulties, 3, |x, id| x.id = id),
-                    actions: with_ids(actions, 4, |x, id| x.id = id),
-                    network: with_ids(network, 5, |x, id| x.id = id),
-                    visits: with_ids(visits, 6, |x, id| x.id = id),
-                    review_date,
-                },
-            }
-        })
+                priorities,
+                strengths,
+                difficulties,
+                actions,
+                network,
+                visits,
+                review_date,
+            )| {
+                PlanDocument {
+                    schema: DOCUMENT_SCHEMA,
+                    person,
+                    plan: CarePlan {
+                        priorities: with_ids(priorities, 1, |x, id| x.id = id),
+                        strengths: with_ids(strengths, 2, |x, id| x.id = id),
+                        difficulties: with_ids(difficulties, 3, |x, id| x.id = id),
+                        actions: with_ids(actions, 4, |x, id| x.id = id),
+                        network: with_ids(network, 5, |x, id| x.id = id),
+                        visits: with_ids(visits, 6, |x, id| x.id = id),
+                        review_date,
+                    },
+                }
+            },
+        )
 }
 
 proptest! {
@@ -189,7 +272,10 @@ proptest! {
 fn a_document_from_a_newer_schema_is_refused() {
     let mut doc = AutoCommit::new();
     let mut runner = proptest::test_runner::TestRunner::deterministic();
-    let mut plan = plan_document().new_tree(&mut runner).expect("a plan").current();
+    let mut plan = plan_document()
+        .new_tree(&mut runner)
+        .expect("a plan")
+        .current();
     plan.schema = DOCUMENT_SCHEMA + 1;
     document::write(&mut doc, &plan, "test", "Tester", Timestamp::UNIX_EPOCH).expect("write");
     let err = document::read(&doc).expect_err("newer schema");

@@ -5,7 +5,9 @@ use std::fs;
 use std::path::Path;
 
 use argon2::{Algorithm, Argon2, Params, Version};
-use proxi::domain::{ActionInput, MemberInput, NetworkRole, PriorityInput, StatementInput, VisitInput, Who};
+use proxi::domain::{
+    ActionInput, MemberInput, NetworkRole, PriorityInput, StatementInput, VisitInput, Who,
+};
 use proxi::store::{KdfParams, PeopleQuery, Store, key_file_path, latest_schema};
 use proxi::{ErrorCode, StatementList};
 
@@ -15,17 +17,20 @@ use crate::support::{PASSPHRASE, clock, new_store, reopen, someone};
 /// checks the key file's contract and lets a test tamper with the file.
 fn raw_connection(path: &Path, passphrase: &str) -> rusqlite::Connection {
     let file: serde_json::Value =
-        serde_json::from_str(&fs::read_to_string(key_file_path(path)).expect("key file")).expect("json");
+        serde_json::from_str(&fs::read_to_string(key_file_path(path)).expect("key file"))
+            .expect("json");
     assert_eq!(file["kdf"], "argon2id");
     let n = |k: &str| u32::try_from(file[k].as_u64().expect(k)).expect(k);
-    let params = Params::new(n("memoryKib"), n("iterations"), n("parallelism"), Some(32)).expect("params");
+    let params =
+        Params::new(n("memoryKib"), n("iterations"), n("parallelism"), Some(32)).expect("params");
     let salt = hex::decode(file["salt"].as_str().expect("salt")).expect("hex");
     let mut key = [0u8; 32];
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
         .hash_password_into(passphrase.as_bytes(), &salt, &mut key)
         .expect("argon2");
     let conn = rusqlite::Connection::open(path).expect("open");
-    conn.execute_batch(&format!("PRAGMA key = \"x'{}'\";", hex::encode(key))).expect("key");
+    conn.execute_batch(&format!("PRAGMA key = \"x'{}'\";", hex::encode(key)))
+        .expect("key");
     conn
 }
 
@@ -35,25 +40,93 @@ fn reopening_keeps_every_part_of_every_plan() {
     let mut ids = Vec::new();
     for name in ["Hervé", "Ayşe", "Łucja"] {
         let id = app.create_person(someone(name)).expect("person");
-        let p = app.add_priority(id, PriorityInput { words: format!("{name} wants to walk"), card: Some("moving".into()), review_date: None }).expect("priority");
-        app.add_statement(id, StatementList::Strengths, StatementInput { words: "Daughter".into(), card: Some("family".into()) }).expect("strength");
-        app.add_statement(id, StatementList::Difficulties, StatementInput { words: "Stairs".into(), card: None }).expect("difficulty");
-        let m = app.add_member(id, MemberInput { role: NetworkRole::Gp, name: "Dr Exemple".into(), organisation: "MM".into(), phone: "02 000 00 01".into(), email: String::new() }).expect("member");
-        app.add_action(id, ActionInput { what: "Call".into(), who: Who::Member { id: m }, due: Some(jiff::civil::date(2026, 12, 1)), priority_id: Some(p), outcome: String::new() }).expect("action");
-        app.add_visit(id, VisitInput { date: jiff::civil::date(2026, 11, 23), place: "Home".into(), notes: "First visit".into(), next_visit: None }).expect("visit");
+        let p = app
+            .add_priority(
+                id,
+                PriorityInput {
+                    words: format!("{name} wants to walk"),
+                    card: Some("moving".into()),
+                    review_date: None,
+                },
+            )
+            .expect("priority");
+        app.add_statement(
+            id,
+            StatementList::Strengths,
+            StatementInput {
+                words: "Daughter".into(),
+                card: Some("family".into()),
+            },
+        )
+        .expect("strength");
+        app.add_statement(
+            id,
+            StatementList::Difficulties,
+            StatementInput {
+                words: "Stairs".into(),
+                card: None,
+            },
+        )
+        .expect("difficulty");
+        let m = app
+            .add_member(
+                id,
+                MemberInput {
+                    role: NetworkRole::Gp,
+                    name: "Dr Exemple".into(),
+                    organisation: "MM".into(),
+                    phone: "02 000 00 01".into(),
+                    email: String::new(),
+                },
+            )
+            .expect("member");
+        app.add_action(
+            id,
+            ActionInput {
+                what: "Call".into(),
+                who: Who::Member { id: m },
+                due: Some(jiff::civil::date(2026, 12, 1)),
+                priority_id: Some(p),
+                outcome: String::new(),
+            },
+        )
+        .expect("action");
+        app.add_visit(
+            id,
+            VisitInput {
+                date: jiff::civil::date(2026, 11, 23),
+                place: "Home".into(),
+                notes: "First visit".into(),
+                next_visit: None,
+            },
+        )
+        .expect("visit");
         ids.push(id);
     }
     // Enough edits on one plan to go through several compactions of its chunks.
     for n in 0..150 {
-        app.add_priority(ids[0], PriorityInput { words: format!("extra {n}"), ..Default::default() }).expect("priority");
+        app.add_priority(
+            ids[0],
+            PriorityInput {
+                words: format!("extra {n}"),
+                ..Default::default()
+            },
+        )
+        .expect("priority");
     }
     let plans: Vec<_> = ids.iter().map(|id| app.plan(*id).expect("plan")).collect();
-    let histories: Vec<_> = ids.iter().map(|id| app.history(*id).expect("history")).collect();
+    let histories: Vec<_> = ids
+        .iter()
+        .map(|id| app.history(*id).expect("history"))
+        .collect();
     let people = app.people(&PeopleQuery::default()).expect("people");
     drop(app);
 
     let mut again = reopen(&path);
-    assert_eq!(again.people(&PeopleQuery::default()).expect("people"), people);
+    assert_eq!(
+        again.people(&PeopleQuery::default()).expect("people"),
+        people
+    );
     for (i, id) in ids.iter().enumerate() {
         assert_eq!(again.plan(*id).expect("plan"), plans[i]);
         assert_eq!(again.history(*id).expect("history"), histories[i]);
@@ -68,34 +141,65 @@ fn a_wrong_passphrase_is_refused_clearly_and_changes_nothing() {
     let id = app.create_person(someone("Hervé")).expect("person");
     drop(app);
     let before = fs::read(&path).expect("file");
-    for wrong in ["", "correct horse battery stapl", "CORRECT HORSE BATTERY STAPLE"] {
+    for wrong in [
+        "",
+        "correct horse battery stapl",
+        "CORRECT HORSE BATTERY STAPLE",
+    ] {
         let err = Store::open(&path, wrong).expect_err("wrong passphrase");
         assert_eq!(err.code(), ErrorCode::WrongPassphrase, "{wrong:?}");
-        assert!(err.to_string().contains("passphrase does not open the store"), "{err}");
+        assert!(
+            err.to_string()
+                .contains("passphrase does not open the store"),
+            "{err}"
+        );
     }
-    assert_eq!(fs::read(&path).expect("file"), before, "a failed open wrote to the store");
-    assert_eq!(reopen(&path).plan(id).expect("still there").person.display_name, "Hervé");
+    assert_eq!(
+        fs::read(&path).expect("file"),
+        before,
+        "a failed open wrote to the store"
+    );
+    assert_eq!(
+        reopen(&path)
+            .plan(id)
+            .expect("still there")
+            .person
+            .display_name,
+        "Hervé"
+    );
 }
 
 #[test]
 fn missing_store_missing_or_broken_key_file_and_existing_store_say_so() {
     let dir = tempfile::tempdir().expect("dir");
     let missing = dir.path().join("none.db");
-    assert_eq!(Store::open(&missing, PASSPHRASE).expect_err("missing").code(), ErrorCode::StoreNotFound);
+    assert_eq!(
+        Store::open(&missing, PASSPHRASE)
+            .expect_err("missing")
+            .code(),
+        ErrorCode::StoreNotFound
+    );
 
     let (_d, path, app) = new_store();
     drop(app);
-    let again = Store::create(&path, PASSPHRASE, KdfParams::MINIMAL_FOR_TESTS, "x").expect_err("exists");
+    let again =
+        Store::create(&path, PASSPHRASE, KdfParams::MINIMAL_FOR_TESTS, "x").expect_err("exists");
     assert_eq!(again.code(), ErrorCode::StoreExists);
 
     let key_file = key_file_path(&path);
     let saved = fs::read(&key_file).expect("key file");
     fs::write(&key_file, b"{ not json").expect("write");
-    assert_eq!(Store::open(&path, PASSPHRASE).expect_err("broken").code(), ErrorCode::KeyFileInvalid);
+    assert_eq!(
+        Store::open(&path, PASSPHRASE).expect_err("broken").code(),
+        ErrorCode::KeyFileInvalid
+    );
     fs::remove_file(&key_file).expect("remove");
     let err = Store::open(&path, PASSPHRASE).expect_err("missing key file");
     assert_eq!(err.code(), ErrorCode::KeyFileMissing);
-    assert!(err.to_string().contains("must stay next to the store"), "{err}");
+    assert!(
+        err.to_string().contains("must stay next to the store"),
+        "{err}"
+    );
     fs::write(&key_file, saved).expect("restore");
     reopen(&path);
 }
@@ -105,12 +209,18 @@ fn a_store_written_by_a_newer_proxi_is_refused_untouched() {
     let (_dir, path, app) = new_store();
     drop(app);
     let newer = latest_schema() + 1;
-    raw_connection(&path, PASSPHRASE).pragma_update(None, "user_version", newer).expect("set version");
+    raw_connection(&path, PASSPHRASE)
+        .pragma_update(None, "user_version", newer)
+        .expect("set version");
     let err = Store::open(&path, PASSPHRASE).expect_err("newer");
     assert_eq!(err.code(), ErrorCode::StoreTooNew);
-    assert!(err.to_string().contains("install the latest Proxi"), "{err}");
-    let version: i64 =
-        raw_connection(&path, PASSPHRASE).pragma_query_value(None, "user_version", |r| r.get(0)).expect("version");
+    assert!(
+        err.to_string().contains("install the latest Proxi"),
+        "{err}"
+    );
+    let version: i64 = raw_connection(&path, PASSPHRASE)
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .expect("version");
     assert_eq!(version, newer, "the refused store was changed");
 }
 
@@ -121,8 +231,9 @@ fn the_first_schema_fixture_migrates_and_rebuilds_its_derived_tables() {
     let path = dir.path().join("proxi.db");
     fs::copy(fixture.join("proxi.db"), &path).expect("copy");
     fs::copy(fixture.join("proxi.db.kdf.json"), key_file_path(&path)).expect("copy key file");
-    let version: i64 =
-        raw_connection(&path, "fixture-v1").pragma_query_value(None, "user_version", |r| r.get(0)).expect("version");
+    let version: i64 = raw_connection(&path, "fixture-v1")
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .expect("version");
     assert_eq!(version, 1, "the fixture is of the first schema");
 
     let store = Store::open(&path, "fixture-v1").expect("the first schema opens");
@@ -131,16 +242,29 @@ fn the_first_schema_fixture_migrates_and_rebuilds_its_derived_tables() {
     let mut app = proxi::Proxi::new(store, clock());
     let people = app.people(&PeopleQuery::default()).expect("people");
     assert_eq!(people.len(), 24);
-    let herve = people.iter().find(|p| p.display_name == "Hervé").expect("Hervé");
+    let herve = people
+        .iter()
+        .find(|p| p.display_name == "Hervé")
+        .expect("Hervé");
     let plan = app.plan(herve.id).expect("plan");
     assert_eq!(plan.plan.priorities.len(), 2);
     // The actions-due table did not exist in schema 1: it was rebuilt from the documents.
     let due = app.actions_due(3650).expect("actions due");
     let open_actions: usize = people.iter().map(|p| p.open_actions as usize).sum();
     assert_eq!(due.len(), open_actions);
-    assert!(due.iter().any(|a| a.person_id == herve.id && a.what == "Demander un pilulier à la pharmacie"));
+    assert!(
+        due.iter()
+            .any(|a| a.person_id == herve.id && a.what == "Demander un pilulier à la pharmacie")
+    );
     // And the migrated store keeps working.
-    app.add_priority(herve.id, PriorityInput { words: "Après la migration".into(), ..Default::default() }).expect("edit");
+    app.add_priority(
+        herve.id,
+        PriorityInput {
+            words: "Après la migration".into(),
+            ..Default::default()
+        },
+    )
+    .expect("edit");
 }
 
 fn assert_no_plaintext(dir: &Path, needles: &[&str]) {
@@ -148,7 +272,11 @@ fn assert_no_plaintext(dir: &Path, needles: &[&str]) {
         let file = entry.expect("entry").path();
         let bytes = fs::read(&file).expect("read");
         for needle in needles {
-            assert!(!bytes.windows(needle.len()).any(|w| w == needle.as_bytes()), "{needle} in {}", file.display());
+            assert!(
+                !bytes.windows(needle.len()).any(|w| w == needle.as_bytes()),
+                "{needle} in {}",
+                file.display()
+            );
         }
     }
 }
@@ -157,9 +285,19 @@ fn assert_no_plaintext(dir: &Path, needles: &[&str]) {
 fn nothing_readable_reaches_the_disk() {
     let (dir, path, mut app) = new_store();
     let id = app.create_person(someone("Zorglubette")).expect("person");
-    app.add_priority(id, PriorityInput { words: "Quokkamarmelade".into(), ..Default::default() }).expect("priority");
+    app.add_priority(
+        id,
+        PriorityInput {
+            words: "Quokkamarmelade".into(),
+            ..Default::default()
+        },
+    )
+    .expect("priority");
     let needles = ["Zorglubette", "Quokkamarmelade", "SQLite format"];
-    assert!(path.with_extension("db-wal").exists(), "the write-ahead log is in use");
+    assert!(
+        path.with_extension("db-wal").exists(),
+        "the write-ahead log is in use"
+    );
     assert_no_plaintext(dir.path(), &needles);
     drop(app);
     assert_no_plaintext(dir.path(), &needles);

@@ -25,13 +25,21 @@ pub fn clock() -> Arc<SteppingClock> {
 pub fn new_store() -> (TempDir, PathBuf, Proxi) {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let path = dir.path().join("proxi.db");
-    let store = Store::create(&path, PASSPHRASE, KdfParams::MINIMAL_FOR_TESTS, "Test Referent")
-        .expect("a new store");
+    let store = Store::create(
+        &path,
+        PASSPHRASE,
+        KdfParams::MINIMAL_FOR_TESTS,
+        "Test Referent",
+    )
+    .expect("a new store");
     (dir, path, Proxi::new(store, clock()))
 }
 
 pub fn reopen(path: &std::path::Path) -> Proxi {
-    Proxi::new(Store::open(path, PASSPHRASE).expect("the store reopens"), clock())
+    Proxi::new(
+        Store::open(path, PASSPHRASE).expect("the store reopens"),
+        clock(),
+    )
 }
 
 pub fn someone(name: &str) -> PersonInput {
@@ -42,7 +50,11 @@ pub fn someone(name: &str) -> PersonInput {
         birth_year: Some(1950),
         languages: vec!["fr".into()],
         interpreter_needed: false,
-        address: Address { street: "Rue de l'Exemple 1".into(), postal_code: "1000".into(), commune: "Bruxelles".into() },
+        address: Address {
+            street: "Rue de l'Exemple 1".into(),
+            postal_code: "1000".into(),
+            commune: "Bruxelles".into(),
+        },
         phone: "02 000 00 00".into(),
         notes: String::new(),
     }

@@ -2,8 +2,8 @@
 
 use jiff::civil::date;
 use proxi::domain::{
-    ActionInput, ActionStatus, MemberInput, NetworkRole, PriorityInput, PriorityStatus, StatementInput, VisitInput,
-    Who,
+    ActionInput, ActionStatus, MemberInput, NetworkRole, PriorityInput, PriorityStatus,
+    StatementInput, VisitInput, Who,
 };
 use proxi::store::PeopleQuery;
 use proxi::{ErrorCode, StatementList};
@@ -12,8 +12,15 @@ use uuid::Uuid;
 use crate::support::{new_store, someone};
 
 fn names(app: &proxi::Proxi, text: &str) -> Vec<String> {
-    let query = PeopleQuery { text: text.into(), include_archived: false };
-    app.people(&query).expect("people").into_iter().map(|p| p.display_name).collect()
+    let query = PeopleQuery {
+        text: text.into(),
+        include_archived: false,
+    };
+    app.people(&query)
+        .expect("people")
+        .into_iter()
+        .map(|p| p.display_name)
+        .collect()
 }
 
 #[test]
@@ -28,7 +35,11 @@ fn people_are_found_without_accents_or_case() {
     assert_eq!(names(&app, "lucja"), vec!["Łucja"]);
     assert_eq!(names(&app, "stefan exemple"), vec!["Ștefan"]);
     assert_eq!(names(&app, "  her  "), vec!["Hermine", "Hervé"]);
-    assert_eq!(names(&app, "%"), vec!["50%"], "a % is a character, not a wildcard");
+    assert_eq!(
+        names(&app, "%"),
+        vec!["50%"],
+        "a % is a character, not a wildcard"
+    );
     assert!(names(&app, "Zoé").is_empty());
     assert_eq!(names(&app, "").len(), 6);
 }
@@ -39,12 +50,32 @@ fn archived_people_leave_the_list_and_their_plan_is_read_only_until_restored() {
     let id = app.create_person(someone("Hervé")).expect("person");
     app.set_archived(id, true).expect("archive");
     assert!(names(&app, "").is_empty());
-    let all = app.people(&PeopleQuery { text: String::new(), include_archived: true }).expect("all");
+    let all = app
+        .people(&PeopleQuery {
+            text: String::new(),
+            include_archived: true,
+        })
+        .expect("all");
     assert!(all[0].archived);
-    let err = app.add_priority(id, PriorityInput { words: "Walk".into(), ..Default::default() }).expect_err("archived");
+    let err = app
+        .add_priority(
+            id,
+            PriorityInput {
+                words: "Walk".into(),
+                ..Default::default()
+            },
+        )
+        .expect_err("archived");
     assert_eq!(err.code(), ErrorCode::PersonArchived);
     app.set_archived(id, false).expect("restore");
-    app.add_priority(id, PriorityInput { words: "Walk".into(), ..Default::default() }).expect("restored");
+    app.add_priority(
+        id,
+        PriorityInput {
+            words: "Walk".into(),
+            ..Default::default()
+        },
+    )
+    .expect("restored");
     assert_eq!(names(&app, ""), vec!["Hervé"]);
 }
 
@@ -54,9 +85,19 @@ fn priorities_are_ranked_reordered_and_closed() {
     let id = app.create_person(someone("Hervé")).expect("person");
     let ids: Vec<Uuid> = ["Walk", "Sleep", "Family"]
         .iter()
-        .map(|w| app.add_priority(id, PriorityInput { words: (*w).into(), ..Default::default() }).expect("priority"))
+        .map(|w| {
+            app.add_priority(
+                id,
+                PriorityInput {
+                    words: (*w).into(),
+                    ..Default::default()
+                },
+            )
+            .expect("priority")
+        })
         .collect();
-    app.reorder_priorities(id, &[ids[2], ids[0], ids[1]]).expect("reorder");
+    app.reorder_priorities(id, &[ids[2], ids[0], ids[1]])
+        .expect("reorder");
     let ranked = |app: &mut proxi::Proxi| {
         let mut p = app.plan(id).expect("plan").plan.priorities;
         p.retain(|x| x.status == PriorityStatus::Active);
@@ -64,35 +105,132 @@ fn priorities_are_ranked_reordered_and_closed() {
         p.into_iter().map(|x| x.words).collect::<Vec<_>>()
     };
     assert_eq!(ranked(&mut app), vec!["Family", "Walk", "Sleep"]);
-    app.set_priority_status(id, ids[2], PriorityStatus::Achieved).expect("achieved");
+    app.set_priority_status(id, ids[2], PriorityStatus::Achieved)
+        .expect("achieved");
     assert_eq!(ranked(&mut app), vec!["Walk", "Sleep"]);
-    app.reorder_priorities(id, &[ids[1], ids[0]]).expect("reorder the active ones");
+    app.reorder_priorities(id, &[ids[1], ids[0]])
+        .expect("reorder the active ones");
     assert_eq!(ranked(&mut app), vec!["Sleep", "Walk"]);
-    let err = app.reorder_priorities(id, &[ids[1], ids[0], ids[2]]).expect_err("a closed one");
+    let err = app
+        .reorder_priorities(id, &[ids[1], ids[0], ids[2]])
+        .expect_err("a closed one");
     assert_eq!(err.code(), ErrorCode::ReorderMismatch);
-    app.edit_priority(id, ids[0], PriorityInput { words: "Walk to the market".into(), card: Some("moving".into()), review_date: Some(date(2027, 1, 1)) }).expect("edit");
+    app.edit_priority(
+        id,
+        ids[0],
+        PriorityInput {
+            words: "Walk to the market".into(),
+            card: Some("moving".into()),
+            review_date: Some(date(2027, 1, 1)),
+        },
+    )
+    .expect("edit");
     assert_eq!(ranked(&mut app), vec!["Sleep", "Walk to the market"]);
-    let err = app.edit_priority(id, Uuid::nil(), PriorityInput { words: "x".into(), ..Default::default() }).expect_err("unknown");
+    let err = app
+        .edit_priority(
+            id,
+            Uuid::nil(),
+            PriorityInput {
+                words: "x".into(),
+                ..Default::default()
+            },
+        )
+        .expect_err("unknown");
     assert_eq!(err.code(), ErrorCode::ItemNotFound);
-    assert_eq!(app.plan(Uuid::nil()).expect_err("nobody").code(), ErrorCode::PersonNotFound);
+    assert_eq!(
+        app.plan(Uuid::nil()).expect_err("nobody").code(),
+        ErrorCode::PersonNotFound
+    );
 }
 
 #[test]
 fn strengths_difficulties_network_and_visits_are_edited_and_closed() {
     let (_dir, _path, mut app) = new_store();
     let id = app.create_person(someone("Hervé")).expect("person");
-    let s1 = app.add_statement(id, StatementList::Strengths, StatementInput { words: "Daughter".into(), card: Some("family".into()) }).expect("s1");
-    let s2 = app.add_statement(id, StatementList::Strengths, StatementInput { words: "Cat".into(), card: Some("pet".into()) }).expect("s2");
-    let d1 = app.add_statement(id, StatementList::Difficulties, StatementInput { words: "Stairs".into(), card: None }).expect("d1");
-    app.reorder_statements(id, StatementList::Strengths, &[s2, s1]).expect("reorder");
-    app.edit_statement(id, StatementList::Difficulties, d1, StatementInput { words: "Stairs at the station".into(), card: Some("moving".into()) }).expect("edit");
-    app.close_statement(id, StatementList::Strengths, s1, true).expect("close");
-    let nurse = MemberInput { role: NetworkRole::Nurse, name: "Nurse Démo".into(), organisation: String::new(), phone: "02 000 00 02".into(), email: String::new() };
+    let s1 = app
+        .add_statement(
+            id,
+            StatementList::Strengths,
+            StatementInput {
+                words: "Daughter".into(),
+                card: Some("family".into()),
+            },
+        )
+        .expect("s1");
+    let s2 = app
+        .add_statement(
+            id,
+            StatementList::Strengths,
+            StatementInput {
+                words: "Cat".into(),
+                card: Some("pet".into()),
+            },
+        )
+        .expect("s2");
+    let d1 = app
+        .add_statement(
+            id,
+            StatementList::Difficulties,
+            StatementInput {
+                words: "Stairs".into(),
+                card: None,
+            },
+        )
+        .expect("d1");
+    app.reorder_statements(id, StatementList::Strengths, &[s2, s1])
+        .expect("reorder");
+    app.edit_statement(
+        id,
+        StatementList::Difficulties,
+        d1,
+        StatementInput {
+            words: "Stairs at the station".into(),
+            card: Some("moving".into()),
+        },
+    )
+    .expect("edit");
+    app.close_statement(id, StatementList::Strengths, s1, true)
+        .expect("close");
+    let nurse = MemberInput {
+        role: NetworkRole::Nurse,
+        name: "Nurse Démo".into(),
+        organisation: String::new(),
+        phone: "02 000 00 02".into(),
+        email: String::new(),
+    };
     let m = app.add_member(id, nurse.clone()).expect("member");
-    app.edit_member(id, m, MemberInput { phone: "+32 2 000 00 03".into(), ..nurse }).expect("edit member");
+    app.edit_member(
+        id,
+        m,
+        MemberInput {
+            phone: "+32 2 000 00 03".into(),
+            ..nurse
+        },
+    )
+    .expect("edit member");
     app.close_member(id, m, true).expect("close member");
-    let v = app.add_visit(id, VisitInput { date: date(2026, 11, 23), place: "Home".into(), notes: String::new(), next_visit: None }).expect("visit");
-    app.edit_visit(id, v, VisitInput { date: date(2026, 11, 23), place: "Home".into(), notes: "Cards went well".into(), next_visit: Some(date(2026, 12, 21)) }).expect("edit visit");
+    let v = app
+        .add_visit(
+            id,
+            VisitInput {
+                date: date(2026, 11, 23),
+                place: "Home".into(),
+                notes: String::new(),
+                next_visit: None,
+            },
+        )
+        .expect("visit");
+    app.edit_visit(
+        id,
+        v,
+        VisitInput {
+            date: date(2026, 11, 23),
+            place: "Home".into(),
+            notes: "Cards went well".into(),
+            next_visit: Some(date(2026, 12, 21)),
+        },
+    )
+    .expect("edit visit");
     let plan = app.plan(id).expect("plan").plan;
     let s = |x: Uuid| plan.strengths.iter().find(|s| s.id == x).expect("strength");
     assert!(s(s1).closed && !s(s2).closed && s(s2).rank < s(s1).rank);
@@ -108,16 +246,29 @@ fn actions_due_and_overdue_across_everyone() {
     let a = app.create_person(someone("Alice")).expect("a");
     let b = app.create_person(someone("Bruno")).expect("b");
     let c = app.create_person(someone("Chloé")).expect("c");
-    let act = |what: &str, due| ActionInput { what: what.into(), who: Who::Referent, due, priority_id: None, outcome: String::new() };
+    let act = |what: &str, due| ActionInput {
+        what: what.into(),
+        who: Who::Referent,
+        due,
+        priority_id: None,
+        outcome: String::new(),
+    };
     // Today is 2026-11-23 in Brussels.
-    app.add_action(a, act("today", Some(date(2026, 11, 23)))).expect("today");
-    app.add_action(b, act("in six days", Some(date(2026, 11, 29)))).expect("in six days");
-    app.add_action(b, act("next month", Some(date(2026, 12, 23)))).expect("later");
+    app.add_action(a, act("today", Some(date(2026, 11, 23))))
+        .expect("today");
+    app.add_action(b, act("in six days", Some(date(2026, 11, 29))))
+        .expect("in six days");
+    app.add_action(b, act("next month", Some(date(2026, 12, 23))))
+        .expect("later");
     app.add_action(b, act("no date", None)).expect("no date");
-    let done = app.add_action(c, act("done already", Some(date(2026, 11, 24)))).expect("done");
-    app.set_action_status(c, done, ActionStatus::Done, Some("Called".into())).expect("status");
+    let done = app
+        .add_action(c, act("done already", Some(date(2026, 11, 24))))
+        .expect("done");
+    app.set_action_status(c, done, ActionStatus::Done, Some("Called".into()))
+        .expect("status");
     let archived = app.create_person(someone("Zoé")).expect("z");
-    app.add_action(archived, act("archived", Some(date(2026, 11, 24)))).expect("archived");
+    app.add_action(archived, act("archived", Some(date(2026, 11, 24))))
+        .expect("archived");
     app.set_archived(archived, true).expect("archive");
 
     let due = app.actions_due(7).expect("due");
@@ -140,14 +291,25 @@ fn actions_due_and_overdue_across_everyone() {
 fn history_says_what_changed_when_and_by_whom() {
     let (_dir, _path, mut app) = new_store();
     let id = app.create_person(someone("Hervé")).expect("person");
-    app.add_priority(id, PriorityInput { words: "Walk".into(), ..Default::default() }).expect("priority");
+    app.add_priority(
+        id,
+        PriorityInput {
+            words: "Walk".into(),
+            ..Default::default()
+        },
+    )
+    .expect("priority");
     let mut input = someone("Hervé");
     input.phone = "02 999 99 99".into();
     app.update_person(id, input.clone()).expect("update");
-    app.update_person(id, input).expect("same again: no change recorded");
+    app.update_person(id, input)
+        .expect("same again: no change recorded");
     let history = app.history(id).expect("history");
     let actions: Vec<_> = history.iter().map(|h| h.action.as_str()).collect();
-    assert_eq!(actions, vec!["person.update", "priority.add", "person.create"]);
+    assert_eq!(
+        actions,
+        vec!["person.update", "priority.add", "person.create"]
+    );
     assert!(history.iter().all(|h| h.author == "Test Referent"));
     assert!(history[0].at > history[2].at);
     assert_eq!(history[0].at.to_string().get(..10), Some("2026-11-23"));

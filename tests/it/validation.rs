@@ -3,7 +3,8 @@
 
 use jiff::civil::date;
 use proxi::domain::{
-    ActionInput, MemberInput, NetworkRole, PersonInput, PriorityInput, StatementInput, VisitInput, Who,
+    ActionInput, MemberInput, NetworkRole, PersonInput, PriorityInput, StatementInput, VisitInput,
+    Who,
 };
 use proxi::{ErrorCode, Proxi, StatementList};
 use uuid::Uuid;
@@ -21,34 +22,99 @@ fn person_with(f: impl Fn(&mut PersonInput) + 'static) -> Attempt {
 }
 
 fn action(what: &str, who: Who, due: Option<jiff::civil::Date>) -> ActionInput {
-    ActionInput { what: what.into(), who, due, priority_id: None, outcome: String::new() }
+    ActionInput {
+        what: what.into(),
+        who,
+        due,
+        priority_id: None,
+        outcome: String::new(),
+    }
 }
 
 fn member(name: &str, phone: &str, email: &str) -> MemberInput {
-    MemberInput { role: NetworkRole::Nurse, name: name.into(), organisation: String::new(), phone: phone.into(), email: email.into() }
+    MemberInput {
+        role: NetworkRole::Nurse,
+        name: name.into(),
+        organisation: String::new(),
+        phone: phone.into(),
+        email: email.into(),
+    }
 }
 
 fn cases() -> Vec<(&'static str, Attempt, ErrorCode, &'static str)> {
     let long = "x".repeat(proxi::domain::NAME_MAX + 1);
     vec![
-        ("blank display name", person_with(|p| p.display_name = "   ".into()), ErrorCode::DisplayNameEmpty, "displayName"),
-        ("overlong last name", person_with(move |p| p.last_name = long.clone()), ErrorCode::TextTooLong, "lastName"),
-        ("born in 1850", person_with(|p| p.birth_year = Some(1850)), ErrorCode::BirthYearOutOfRange, "birthYear"),
-        ("born next year", person_with(|p| p.birth_year = Some(2027)), ErrorCode::BirthYearOutOfRange, "birthYear"),
-        ("language as a name", person_with(|p| p.languages = vec!["French".into()]), ErrorCode::LanguageCodeInvalid, "languages"),
-        ("postal code of 3 digits", person_with(|p| p.address.postal_code = "100".into()), ErrorCode::PostalCodeInvalid, "address.postalCode"),
-        ("postal code with letters", person_with(|p| p.address.postal_code = "1OOO".into()), ErrorCode::PostalCodeInvalid, "address.postalCode"),
-        ("phone in words", person_with(|p| p.phone = "call my daughter".into()), ErrorCode::PhoneInvalid, "phone"),
+        (
+            "blank display name",
+            person_with(|p| p.display_name = "   ".into()),
+            ErrorCode::DisplayNameEmpty,
+            "displayName",
+        ),
+        (
+            "overlong last name",
+            person_with(move |p| p.last_name = long.clone()),
+            ErrorCode::TextTooLong,
+            "lastName",
+        ),
+        (
+            "born in 1850",
+            person_with(|p| p.birth_year = Some(1850)),
+            ErrorCode::BirthYearOutOfRange,
+            "birthYear",
+        ),
+        (
+            "born next year",
+            person_with(|p| p.birth_year = Some(2027)),
+            ErrorCode::BirthYearOutOfRange,
+            "birthYear",
+        ),
+        (
+            "language as a name",
+            person_with(|p| p.languages = vec!["French".into()]),
+            ErrorCode::LanguageCodeInvalid,
+            "languages",
+        ),
+        (
+            "postal code of 3 digits",
+            person_with(|p| p.address.postal_code = "100".into()),
+            ErrorCode::PostalCodeInvalid,
+            "address.postalCode",
+        ),
+        (
+            "postal code with letters",
+            person_with(|p| p.address.postal_code = "1OOO".into()),
+            ErrorCode::PostalCodeInvalid,
+            "address.postalCode",
+        ),
+        (
+            "phone in words",
+            person_with(|p| p.phone = "call my daughter".into()),
+            ErrorCode::PhoneInvalid,
+            "phone",
+        ),
         (
             "priority without words",
-            Box::new(|app, id| app.add_priority(id, PriorityInput { words: " ".into(), ..Default::default() }).map(drop)),
+            Box::new(|app, id| {
+                app.add_priority(
+                    id,
+                    PriorityInput {
+                        words: " ".into(),
+                        ..Default::default()
+                    },
+                )
+                .map(drop)
+            }),
             ErrorCode::WordsEmpty,
             "words",
         ),
         (
             "priority with an unknown card",
             Box::new(|app, id| {
-                let input = PriorityInput { words: "Walk".into(), card: Some("unicorn".into()), review_date: None };
+                let input = PriorityInput {
+                    words: "Walk".into(),
+                    card: Some("unicorn".into()),
+                    review_date: None,
+                };
                 app.add_priority(id, input).map(drop)
             }),
             ErrorCode::CardUnknown,
@@ -57,7 +123,11 @@ fn cases() -> Vec<(&'static str, Attempt, ErrorCode, &'static str)> {
         (
             "priority reviewed before it was named",
             Box::new(|app, id| {
-                let input = PriorityInput { words: "Walk".into(), card: None, review_date: Some(date(2026, 1, 1)) };
+                let input = PriorityInput {
+                    words: "Walk".into(),
+                    card: None,
+                    review_date: Some(date(2026, 1, 1)),
+                };
                 app.add_priority(id, input).map(drop)
             }),
             ErrorCode::ReviewDateBeforeCreation,
@@ -66,7 +136,10 @@ fn cases() -> Vec<(&'static str, Attempt, ErrorCode, &'static str)> {
         (
             "overlong priority",
             Box::new(|app, id| {
-                let input = PriorityInput { words: "é".repeat(proxi::domain::WORDS_MAX + 1), ..Default::default() };
+                let input = PriorityInput {
+                    words: "é".repeat(proxi::domain::WORDS_MAX + 1),
+                    ..Default::default()
+                };
                 app.add_priority(id, input).map(drop)
             }),
             ErrorCode::TextTooLong,
@@ -74,35 +147,51 @@ fn cases() -> Vec<(&'static str, Attempt, ErrorCode, &'static str)> {
         ),
         (
             "strength without words",
-            Box::new(|app, id| app.add_statement(id, StatementList::Strengths, StatementInput::default()).map(drop)),
+            Box::new(|app, id| {
+                app.add_statement(id, StatementList::Strengths, StatementInput::default())
+                    .map(drop)
+            }),
             ErrorCode::WordsEmpty,
             "words",
         ),
         (
             "difficulty with an unknown card",
             Box::new(|app, id| {
-                let input = StatementInput { words: "Stairs".into(), card: Some("".into()) };
-                app.add_statement(id, StatementList::Difficulties, input).map(drop)
+                let input = StatementInput {
+                    words: "Stairs".into(),
+                    card: Some("".into()),
+                };
+                app.add_statement(id, StatementList::Difficulties, input)
+                    .map(drop)
             }),
             ErrorCode::CardUnknown,
             "card",
         ),
         (
             "action without what",
-            Box::new(|app, id| app.add_action(id, action("", Who::Referent, None)).map(drop)),
+            Box::new(|app, id| {
+                app.add_action(id, action("", Who::Referent, None))
+                    .map(drop)
+            }),
             ErrorCode::ActionWhatEmpty,
             "what",
         ),
         (
             "action due yesterday",
-            Box::new(|app, id| app.add_action(id, action("Call", Who::Referent, Some(date(2026, 11, 22)))).map(drop)),
+            Box::new(|app, id| {
+                app.add_action(id, action("Call", Who::Referent, Some(date(2026, 11, 22))))
+                    .map(drop)
+            }),
             ErrorCode::ActionDueInPast,
             "due",
         ),
         (
             "action for an unknown priority",
             Box::new(|app, id| {
-                let input = ActionInput { priority_id: Some(Uuid::nil()), ..action("Call", Who::Person, None) };
+                let input = ActionInput {
+                    priority_id: Some(Uuid::nil()),
+                    ..action("Call", Who::Person, None)
+                };
                 app.add_action(id, input).map(drop)
             }),
             ErrorCode::ActionPriorityUnknown,
@@ -110,19 +199,31 @@ fn cases() -> Vec<(&'static str, Attempt, ErrorCode, &'static str)> {
         ),
         (
             "action by someone not in the network",
-            Box::new(|app, id| app.add_action(id, action("Call", Who::Member { id: Uuid::nil() }, None)).map(drop)),
+            Box::new(|app, id| {
+                app.add_action(id, action("Call", Who::Member { id: Uuid::nil() }, None))
+                    .map(drop)
+            }),
             ErrorCode::ActionMemberUnknown,
             "who",
         ),
         (
             "action by a service without id",
-            Box::new(|app, id| app.add_action(id, action("Call", Who::Service { id: " ".into() }, None)).map(drop)),
+            Box::new(|app, id| {
+                app.add_action(id, action("Call", Who::Service { id: " ".into() }, None))
+                    .map(drop)
+            }),
             ErrorCode::ActionServiceEmpty,
             "who",
         ),
         (
             "action by an unnamed carer",
-            Box::new(|app, id| app.add_action(id, action("Call", Who::InformalCarer { name: "".into() }, None)).map(drop)),
+            Box::new(|app, id| {
+                app.add_action(
+                    id,
+                    action("Call", Who::InformalCarer { name: "".into() }, None),
+                )
+                .map(drop)
+            }),
             ErrorCode::MemberNameEmpty,
             "who",
         ),
@@ -140,7 +241,10 @@ fn cases() -> Vec<(&'static str, Attempt, ErrorCode, &'static str)> {
         ),
         (
             "network member with a broken email",
-            Box::new(|app, id| app.add_member(id, member("Nurse", "", "nurse@example")).map(drop)),
+            Box::new(|app, id| {
+                app.add_member(id, member("Nurse", "", "nurse@example"))
+                    .map(drop)
+            }),
             ErrorCode::EmailInvalid,
             "email",
         ),
@@ -148,7 +252,12 @@ fn cases() -> Vec<(&'static str, Attempt, ErrorCode, &'static str)> {
             "next visit on the day of the visit",
             Box::new(|app, id| {
                 let d = date(2026, 11, 23);
-                let input = VisitInput { date: d, place: "Home".into(), notes: String::new(), next_visit: Some(d) };
+                let input = VisitInput {
+                    date: d,
+                    place: "Home".into(),
+                    notes: String::new(),
+                    next_visit: Some(d),
+                };
                 app.add_visit(id, input).map(drop)
             }),
             ErrorCode::NextVisitNotAfterVisit,
@@ -157,7 +266,13 @@ fn cases() -> Vec<(&'static str, Attempt, ErrorCode, &'static str)> {
         (
             "reorder that forgets a priority",
             Box::new(|app, id| {
-                app.add_priority(id, PriorityInput { words: "One".into(), ..Default::default() })?;
+                app.add_priority(
+                    id,
+                    PriorityInput {
+                        words: "One".into(),
+                        ..Default::default()
+                    },
+                )?;
                 let reorder = app.reorder_priorities(id, &[]);
                 reorder
             }),
@@ -176,12 +291,22 @@ fn every_rule_is_rejected_with_its_code_and_field_and_stores_nothing() {
         let history_before = app.history(id).expect("history").len();
         let err = attempt(&mut app, id).expect_err(what);
         assert_eq!(err.code(), code, "{what}: {err}");
-        assert!(err.violations().iter().any(|v| v.code == code && v.field == field), "{what}: {:?}", err.violations());
+        assert!(
+            err.violations()
+                .iter()
+                .any(|v| v.code == code && v.field == field),
+            "{what}: {:?}",
+            err.violations()
+        );
         let after = app.plan(id).expect("plan");
         // The reorder case adds a valid priority first; everything else leaves the plan as it was.
         if code != ErrorCode::ReorderMismatch {
             assert_eq!(before, after, "{what}: the plan changed");
-            assert_eq!(history_before, app.history(id).expect("history").len(), "{what}: a change was recorded");
+            assert_eq!(
+                history_before,
+                app.history(id).expect("history").len(),
+                "{what}: a change was recorded"
+            );
         }
     }
 }
@@ -205,7 +330,10 @@ fn a_person_with_every_field_wrong_gets_every_rule_at_once() {
     ] {
         assert!(codes.contains(&code), "{code:?} missing from {codes:?}");
     }
-    assert!(app.people(&Default::default()).expect("list").is_empty(), "nothing was created");
+    assert!(
+        app.people(&Default::default()).expect("list").is_empty(),
+        "nothing was created"
+    );
 }
 
 #[test]
@@ -213,11 +341,18 @@ fn an_old_due_date_may_stay_but_a_new_one_may_not_be_in_the_past() {
     let (_dir, _path, mut app) = new_store();
     let id = app.create_person(someone("Valid")).expect("person");
     let due = Some(date(2026, 11, 30));
-    let action_id = app.add_action(id, action("Call", Who::Referent, due)).expect("action");
+    let action_id = app
+        .add_action(id, action("Call", Who::Referent, due))
+        .expect("action");
     // Rewording it later keeps its (by then possibly past) due date without complaint.
-    app.edit_action(id, action_id, action("Call the GP", Who::Referent, due)).expect("edit");
+    app.edit_action(id, action_id, action("Call the GP", Who::Referent, due))
+        .expect("edit");
     let err = app
-        .edit_action(id, action_id, action("Call the GP", Who::Referent, Some(date(2026, 11, 1))))
+        .edit_action(
+            id,
+            action_id,
+            action("Call the GP", Who::Referent, Some(date(2026, 11, 1))),
+        )
         .expect_err("a new past date");
     assert_eq!(err.code(), ErrorCode::ActionDueInPast);
 }

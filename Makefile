@@ -1,0 +1,69 @@
+# Two commands on a fresh Debian or Ubuntu machine with Rust and Node.js:
+#   make run    installs what is missing, then starts Proxi on a demo store
+#   make test   installs what is missing, then runs every test
+SHELL := /bin/bash
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+DEMO_STORE ?= $(CURDIR)/target/demo/proxi.db
+DEMO_PASSPHRASE ?= demo
+CARGO_BIN := $(HOME)/.cargo/bin
+
+APT_PACKAGES := libwebkit2gtk-4.1-dev libgtk-3-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev \
+  librsvg2-dev libayatana-appindicator3-dev build-essential pkg-config libssl-dev \
+  xvfb xauth webkit2gtk-driver imagemagick poppler-utils qpdf fonts-dejavu-core
+
+.PHONY: run test deps system-deps ui-deps tauri-driver ui shell demo-store rust-checks rust-tests ui-tests e2e bench bindings-fresh
+
+## Start the desktop app on a demo store of fictional people (passphrase: demo).
+run: deps shell demo-store
+	PROXI_STORE=$(DEMO_STORE) PROXI_PASSPHRASE=$(DEMO_PASSPHRASE) ./target/debug/proxi-desktop
+
+## Every test: formatting, lints, core tests, generated types, UI tests, the real window.
+test: deps ui rust-checks rust-tests bindings-fresh ui-tests shell e2e
+
+deps: system-deps ui-deps tauri-driver
+
+system-deps:
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing: $$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+ui-deps:
+	cd ui && npm ci --no-audit --no-fund
+
+tauri-driver:
+	@command -v tauri-driver >/dev/null || [ -x $(CARGO_BIN)/tauri-driver ] || cargo install tauri-driver --version 2.1.0 --locked
+
+ui:
+	cd ui && npm run build
+
+## The desktop binary, serving the built UI.
+shell: ui
+	cargo build -p proxi-desktop -p proxi --bins
+
+demo-store:
+	@[ -f $(DEMO_STORE) ] || PROXI_PASSPHRASE=$(DEMO_PASSPHRASE) ./target/debug/proxi --store $(DEMO_STORE) demo
+
+rust-checks:
+	cargo fmt --all --check
+	cargo clippy --workspace --all-targets -- -D warnings
+
+rust-tests:
+	cargo test --workspace
+
+## The TypeScript types generated from Rust (ts-rs, written by `cargo test`) must be committed as generated.
+bindings-fresh:
+	@git diff --exit-code --stat -- ui/src/lib/bindings || { echo "ui/src/lib/bindings is stale: run cargo test and commit it"; exit 1; }
+	@untracked=$$(git ls-files --others --exclude-standard -- ui/src/lib/bindings); \
+	if [ -n "$$untracked" ]; then echo "new generated types are not committed: $$untracked"; exit 1; fi
+
+ui-tests:
+	cd ui && npm run check && npm test
+
+## The real window under Xvfb through WebDriver; screenshots go to target/shots.
+e2e:
+	PATH=$(CARGO_BIN):$$PATH xvfb-run -a -s "-screen 0 1280x800x24" bash -c 'cd ui && npm run e2e'
+
+bench:
+	cargo bench --bench store

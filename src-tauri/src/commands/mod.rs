@@ -1,0 +1,4 @@
+//! The IPC commands, one module per feature.
+
+pub mod people;
+pub mod session;

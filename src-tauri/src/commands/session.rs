@@ -1,0 +1,72 @@
+//! The open store of this window: where it is, and unlocking it with the passphrase.
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use proxi::Proxi;
+use proxi::clock::SystemClock;
+use proxi::error::ErrorReport;
+use proxi::store::Store;
+use serde::Serialize;
+
+/// The store of this app, locked until the passphrase is given.
+#[derive(Debug)]
+pub struct Session {
+    path: PathBuf,
+    app: Mutex<Option<Proxi>>,
+}
+
+impl Session {
+    /// The store from `PROXI_STORE` (or the user's data directory); unlocked at once when
+    /// `PROXI_PASSPHRASE` is set (demo and tests).
+    pub fn from_env() -> Self {
+        let path = std::env::var_os("PROXI_STORE")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| {
+                directories::ProjectDirs::from("be", "Proxi", "Proxi")
+                    .map(|d| d.data_dir().join("proxi.db"))
+                    .unwrap_or_else(|| PathBuf::from("proxi.db"))
+            });
+        let session = Session {
+            path,
+            app: Mutex::new(None),
+        };
+        if let Ok(passphrase) = std::env::var("PROXI_PASSPHRASE") {
+            // A failure leaves the store locked: the window then asks for the passphrase.
+            let _ = session.unlock(&passphrase);
+        }
+        session
+    }
+
+    fn unlock(&self, passphrase: &str) -> Result<(), ErrorReport> {
+        let store = Store::open(&self.path, passphrase)?;
+        *self.guard() = Some(Proxi::new(store, Arc::new(SystemClock)));
+        Ok(())
+    }
+
+    pub fn guard(&self) -> MutexGuard<'_, Option<Proxi>> {
+        self.app.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+/// What the window needs to know at start.
+#[derive(Debug, Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../ui/src/lib/bindings/")]
+pub struct SessionState {
+    pub store_path: String,
+    pub unlocked: bool,
+}
+
+#[tauri::command]
+pub fn session_state(session: tauri::State<'_, Session>) -> SessionState {
+    SessionState {
+        store_path: session.path.display().to_string(),
+        unlocked: session.guard().is_some(),
+    }
+}
+
+#[tauri::command]
+pub fn unlock(session: tauri::State<'_, Session>, passphrase: String) -> Result<(), ErrorReport> {
+    session.unlock(&passphrase)
+}

@@ -1,0 +1,81 @@
+// The real desktop window, driven through WebDriver (tauri-driver + WebKitWebDriver) under Xvfb:
+// unlock a demo store with its passphrase and see the demo people; search them without accents.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { remote } from 'webdriverio';
+
+const root = resolve(import.meta.dirname, '..', '..');
+const app = join(root, 'target', 'debug', 'proxi-desktop');
+const cli = join(root, 'target', 'debug', 'proxi');
+const shots = process.env.PROXI_SHOTS ?? join(root, 'target', 'shots');
+const driverBin = process.env.TAURI_DRIVER ?? 'tauri-driver';
+
+let dir;
+let driver;
+let browser;
+
+async function waitForPort(port, ms) {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/status`);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`tauri-driver did not listen on ${port} within ${ms} ms`);
+}
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'proxi-e2e-'));
+  const store = join(dir, 'proxi.db');
+  execFileSync(cli, ['--store', store, 'demo'], { env: { ...process.env, PROXI_PASSPHRASE: 'demo passphrase' } });
+  mkdirSync(shots, { recursive: true });
+  // The app reads its store from the environment, and is *not* given the passphrase: it must ask.
+  const env = { ...process.env, PROXI_STORE: store };
+  delete env.PROXI_PASSPHRASE;
+  driver = spawn(driverBin, ['--port', '4444'], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+  await waitForPort(4444, 20_000);
+  browser = await remote({
+    hostname: '127.0.0.1',
+    port: 4444,
+    logLevel: 'error',
+    capabilities: { 'tauri:options': { application: app } },
+  });
+});
+
+after(async () => {
+  await browser?.deleteSession().catch(() => {});
+  driver?.kill();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+test('the window asks for the passphrase, refuses a wrong one, then lists the demo people', async () => {
+  const field = await browser.$('#passphrase');
+  await field.waitForDisplayed({ timeout: 20_000 });
+  await field.setValue('not the passphrase');
+  await browser.$('button[type=submit]').click();
+  const alert = await browser.$('[role=alert]');
+  await alert.waitForDisplayed({ timeout: 10_000 });
+  assert.match(await alert.getText(), /n'ouvre pas les données/);
+
+  await field.clearValue();
+  await field.setValue('demo passphrase');
+  await browser.$('button[type=submit]').click();
+  await browser.$('[data-testid=person-name]').waitForDisplayed({ timeout: 20_000 });
+  const names = await browser.$$('[data-testid=person-name]').map((e) => e.getText());
+  assert.equal(names.length, 24);
+  assert.ok(names.includes('Hervé Exemple'), names.join(', '));
+  assert.ok(names.includes('Ayşe Örnek'), names.join(', '));
+  await browser.saveScreenshot(join(shots, 'people.png'));
+
+  await browser.$('[data-testid=search]').setValue('herve');
+  await browser.waitUntil(async () => (await browser.$$('[data-testid=person-name]').length) === 1, { timeout: 10_000 });
+  assert.equal(await browser.$('[data-testid=person-name]').getText(), 'Hervé Exemple');
+});

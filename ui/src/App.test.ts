@@ -1,0 +1,67 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/svelte';
+import App from './App.svelte';
+import { mockPlatform } from './lib/platform/mock';
+import type { PersonSummary } from './lib/bindings/PersonSummary';
+
+function person(id: number, displayName: string, fullName: string, reviewDate: string | null = null): PersonSummary {
+  return {
+    id: `00000000-0000-7000-8000-00000000000${id}`,
+    displayName,
+    fullName,
+    postalCode: '1000',
+    commune: 'Bruxelles',
+    archived: false,
+    reviewDate,
+    activePriorities: 2,
+    openActions: 1,
+  };
+}
+
+const people = [
+  person(1, 'Hervé', 'Hervé Exemple', '2020-01-10'),
+  person(2, 'Ayşe', 'Ayşe Örnek', '2999-03-01'),
+  person(3, 'Jan', 'Jan Voorbeeld'),
+];
+
+describe('App', () => {
+  afterEach(cleanup);
+
+  it('asks for the passphrase, says clearly when it is wrong, then lists the people', async () => {
+    render(App, { platform: mockPlatform(people, 'secret') });
+    const field = await screen.findByLabelText('Phrase de passe');
+    await fireEvent.click(screen.getByRole('button', { name: 'Ouvrir' }));
+    expect(screen.getByRole('alert').textContent).toBe('Tapez votre phrase de passe.');
+    await fireEvent.input(field, { target: { value: 'wrong' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Ouvrir' }));
+    await waitFor(() => expect(screen.getByRole('alert').textContent).toContain("n'ouvre pas les données"));
+    await fireEvent.input(field, { target: { value: 'secret' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Ouvrir' }));
+    await screen.findByRole('heading', { name: 'Personnes accompagnées' });
+    await waitFor(() => expect(screen.getAllByTestId('person-name')).toHaveLength(3));
+  });
+
+  it('searches as you type, without accents, and says when no one matches', async () => {
+    render(App, { platform: mockPlatform(people, 'x', true) });
+    await waitFor(() => expect(screen.getAllByTestId('person-name')).toHaveLength(3));
+    await fireEvent.input(screen.getByTestId('search'), { target: { value: 'herve' } });
+    await waitFor(() => expect(screen.getAllByTestId('person-name').map((e) => e.textContent)).toEqual(['Hervé Exemple']));
+    await fireEvent.input(screen.getByTestId('search'), { target: { value: 'zoé' } });
+    await screen.findByText('Personne ne correspond à « zoé ».');
+  });
+
+  it('marks a review that is due, in Belgian dates', async () => {
+    render(App, { platform: mockPlatform(people, 'x', true) });
+    await screen.findByText('À revoir depuis le 10 janvier 2020');
+    await screen.findByText('Revoir le 1 mars 2999');
+  });
+
+  it('speaks Dutch and English', async () => {
+    render(App, { platform: mockPlatform(people, 'x', true), lang: 'nl' });
+    await screen.findByRole('heading', { name: 'Begeleide personen' });
+    await screen.findByText('Te herbekijken sinds 10 januari 2020');
+    await fireEvent.change(screen.getByLabelText('Taal'), { target: { value: 'en' } });
+    await screen.findByRole('heading', { name: 'People you accompany' });
+    expect(document.documentElement.lang).toBe('en');
+  });
+});

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { catalogues, formatDate, todayInBrussels, translate } from './index';
+
+function sources(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return name === 'i18n' || name === 'bindings' ? [] : sources(path);
+    return /\.(svelte|ts)$/.test(name) && !name.endsWith('.test.ts') ? [path] : [];
+  });
+}
+
+const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+
+describe('catalogues', () => {
+  const keys = Object.keys(catalogues.fr).sort();
+
+  it('have the same keys and placeholders in every language', () => {
+    for (const [lang, catalogue] of Object.entries(catalogues)) {
+      expect(Object.keys(catalogue).sort(), lang).toEqual(keys);
+      for (const key of keys) {
+        const k = key as keyof typeof catalogue;
+        expect(placeholders(catalogue[k]), `${lang} ${key}`).toEqual(placeholders(catalogues.fr[k]));
+        expect(catalogue[k].trim(), `${lang} ${key}`).not.toBe('');
+      }
+    }
+  });
+
+  it('holds no unused key, and the code uses no missing one', () => {
+    const code = sources(join(__dirname, '..', '..')).map((f) => readFileSync(f, 'utf8')).join('\n');
+    const used = new Set([...code.matchAll(/\bt\('([\w.]+)'/g)].map((m) => m[1]));
+    expect(keys.filter((k) => !used.has(k))).toEqual([]);
+    expect([...used].filter((k) => !keys.includes(k))).toEqual([]);
+  });
+
+  it('fills placeholders and writes Belgian dates in Brussels time', () => {
+    expect(translate('fr', 'people.count', { n: 3 })).toBe('3 personnes');
+    expect(formatDate('fr', '2026-11-09')).toBe('9 novembre 2026');
+    expect(formatDate('nl', '2026-11-09')).toBe('9 november 2026');
+    // 23:30 UTC on 31 December is already 1 January in Brussels.
+    expect(todayInBrussels(new Date('2026-12-31T23:30:00Z'))).toBe('2027-01-01');
+  });
+});

@@ -1,0 +1,37 @@
+// The UI's words in French (default), Dutch and English, and Belgian date formats in Brussels time.
+import { fr, type Key } from './fr';
+import { nl } from './nl';
+import { en } from './en';
+
+export type Lang = 'fr' | 'nl' | 'en';
+export type { Key };
+
+export const catalogues: Record<Lang, Record<Key, string>> = { fr, nl, en };
+export const languages: { code: Lang; name: string }[] = [
+  { code: 'fr', name: 'Français' },
+  { code: 'nl', name: 'Nederlands' },
+  { code: 'en', name: 'English' },
+];
+
+/** The sentence for `key` in `lang`, with `{name}` placeholders filled in. */
+export function translate(lang: Lang, key: Key, values: Record<string, string | number> = {}): string {
+  return catalogues[lang][key].replace(/\{(\w+)\}/g, (_, name: string) => String(values[name] ?? `{${name}}`));
+}
+
+const locales: Record<Lang, string> = { fr: 'fr-BE', nl: 'nl-BE', en: 'en-BE' };
+
+/** A calendar date (YYYY-MM-DD) written as people read it in Belgium: "9 novembre 2026". */
+export function formatDate(lang: Lang, isoDate: string): string {
+  const noonUtc = new Date(`${isoDate}T12:00:00Z`);
+  return new Intl.DateTimeFormat(locales[lang], {
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    timeZone: 'Europe/Brussels',
+  }).format(noonUtc);
+}
+
+/** Today's date in Brussels, as YYYY-MM-DD. */
+export function todayInBrussels(now: Date = new Date()): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Brussels' }).format(now);
+}

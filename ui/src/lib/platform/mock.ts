@@ -1,0 +1,36 @@
+// A platform in memory, for component tests and the browser build.
+import type { Platform } from './index';
+import type { PersonSummary } from '../bindings/PersonSummary';
+import type { ErrorReport } from '../bindings/ErrorReport';
+
+function fold(s: string): string {
+  return s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+}
+
+export function mockPlatform(people: PersonSummary[], passphrase = 'demo', unlocked = false): Platform {
+  let open = unlocked;
+  return {
+    async sessionState() {
+      return { storePath: '/tmp/mock.db', unlocked: open };
+    },
+    async unlock(given) {
+      if (given !== passphrase) {
+        const error: ErrorReport = {
+          code: 'WRONG_PASSPHRASE',
+          message: 'this passphrase does not open the store',
+          violations: [],
+        };
+        throw error;
+      }
+      open = true;
+    },
+    async listPeople(query) {
+      const words = fold(query.text).split(/\s+/).filter(Boolean);
+      return people.filter(
+        (p) =>
+          (query.includeArchived || !p.archived) &&
+          words.every((w) => fold(`${p.displayName} ${p.fullName}`).includes(w)),
+      );
+    },
+  };
+}
