@@ -173,7 +173,7 @@ impl Proxi {
     ) -> Result<T> {
         let now = self.now();
         let today = self.clock.today();
-        let mut plan = document::read(self.store.document(person)?)?;
+        let mut plan = self.store.plan(person)?;
         if plan.person.archived && action != "person.restore" {
             return Err(Error::PersonArchived);
         }
@@ -239,7 +239,7 @@ impl Proxi {
     /// # Errors
     /// [`Error::PersonNotFound`], [`Error::DocumentInvalid`].
     pub fn plan(&mut self, id: Uuid) -> Result<PlanDocument> {
-        document::read(self.store.document(id)?)
+        self.store.plan(id)
     }
 
     /// The people list.

@@ -561,7 +561,7 @@ fn add_person(app: &mut Proxi, clock: &dyn Clock, i: usize, p: &Numbered<'_>) ->
             email: "accueil@exemple.invalid".into(),
         },
     )?;
-    if i % 3 == 0 {
+    if i.is_multiple_of(3) {
         app.add_member(
             person,
             MemberInput {

@@ -59,17 +59,21 @@ pub fn read(doc: &AutoCommit) -> Result<PlanDocument> {
 /// Writes `plan` into `doc` as one change (only what differs is written) and returns the heads before
 /// it, so the caller can save just that change. Nothing is committed when nothing differs.
 ///
+/// `previous`, when given, must be what `doc` holds now (as [`read`] would return it): then only the
+/// parts that differ from it are walked, which keeps an edit cheap however large the plan.
+///
 /// # Errors
 /// [`Error::DocumentInvalid`] if automerge refuses the change.
 pub fn write(
     doc: &mut AutoCommit,
     plan: &PlanDocument,
+    previous: Option<&PlanDocument>,
     action: &str,
     author: &str,
     at: Timestamp,
 ) -> Result<Vec<ChangeHash>> {
     let before = doc.get_heads();
-    autosurgeon::reconcile(doc, plan).map_err(|e| Error::DocumentInvalid(e.to_string()))?;
+    reconcile_changes(doc, plan, previous).map_err(|e| Error::DocumentInvalid(e.to_string()))?;
     let note = ChangeNote {
         v: 1,
         action: action.to_owned(),
@@ -83,6 +87,49 @@ pub fn write(
             .with_time(at.as_second()),
     );
     Ok(before)
+}
+
+/// Reconciles only the parts of `plan` that differ from `previous` (all of it without `previous`).
+fn reconcile_changes(
+    doc: &mut AutoCommit,
+    plan: &PlanDocument,
+    previous: Option<&PlanDocument>,
+) -> Result<(), autosurgeon::ReconcileError> {
+    use autosurgeon::reconcile_prop;
+    let Some(old) = previous else {
+        return autosurgeon::reconcile(doc, plan);
+    };
+    if old.schema != plan.schema {
+        reconcile_prop(doc, automerge::ROOT, "schema", plan.schema)?;
+    }
+    if old.person != plan.person {
+        reconcile_prop(doc, automerge::ROOT, "person", &plan.person)?;
+    }
+    let (new, old) = (&plan.plan, &old.plan);
+    if new == old {
+        return Ok(());
+    }
+    let plan_obj = match doc.get(automerge::ROOT, "plan") {
+        Ok(Some((_, id))) if new.review_date == old.review_date => id,
+        // No plan object yet, or the review date changed (written through its own mapping).
+        _ => return reconcile_prop(doc, automerge::ROOT, "plan", new),
+    };
+    macro_rules! lists {
+        ($($field:ident),*) => {$(
+            if new.$field != old.$field {
+                reconcile_prop(doc, &plan_obj, stringify!($field), &new.$field)?;
+            }
+        )*};
+    }
+    lists!(
+        priorities,
+        strengths,
+        difficulties,
+        actions,
+        network,
+        visits
+    );
+    Ok(())
 }
 
 /// A new, empty document for a device.

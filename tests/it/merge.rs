@@ -91,7 +91,8 @@ fn apply(doc: &mut AutoCommit, side: u128, edits: &[Edit], base: &PlanDocument) 
     let mut done = Done::default();
     for (n, edit) in edits.iter().enumerate() {
         let mut plan = document::read(doc).expect("read");
-        let id = Uuid::from_u128(side << 96 | n as u128 + 1);
+        let previous = plan.clone();
+        let id = Uuid::from_u128((side << 96) | (n as u128 + 1));
         match edit {
             Edit::SetField(f, v) => {
                 *f.slot(&mut plan) = v.clone();
@@ -141,7 +142,15 @@ fn apply(doc: &mut AutoCommit, side: u128, edits: &[Edit], base: &PlanDocument) 
                 }
             }
         }
-        document::write(doc, &plan, "edit", "Tester", Timestamp::UNIX_EPOCH).expect("write");
+        document::write(
+            doc,
+            &plan,
+            Some(&previous),
+            "edit",
+            "Tester",
+            Timestamp::UNIX_EPOCH,
+        )
+        .expect("write");
     }
     done
 }
@@ -225,7 +234,7 @@ proptest! {
         edits_b in proptest::collection::vec(edit(), 0..12),
     ) {
         let mut a = AutoCommit::new().with_actor(ActorId::from(vec![0xA; 16]));
-        document::write(&mut a, &base, "create", "Tester", Timestamp::UNIX_EPOCH).expect("write");
+        document::write(&mut a, &base, None, "create", "Tester", Timestamp::UNIX_EPOCH).expect("write");
         let mut b = a.fork().with_actor(ActorId::from(vec![0xB; 16]));
         let done_a = apply(&mut a, 0xA, &edits_a, &base);
         let done_b = apply(&mut b, 0xB, &edits_b, &base);
@@ -248,7 +257,15 @@ fn same_field_both_sides_keeps_the_loser_as_a_conflict() {
         .expect("plan")
         .current();
     let mut a = AutoCommit::new().with_actor(ActorId::from(vec![0xA; 16]));
-    document::write(&mut a, &base, "create", "Tester", Timestamp::UNIX_EPOCH).expect("write");
+    document::write(
+        &mut a,
+        &base,
+        None,
+        "create",
+        "Tester",
+        Timestamp::UNIX_EPOCH,
+    )
+    .expect("write");
     let mut b = a.fork().with_actor(ActorId::from(vec![0xB; 16]));
     apply(
         &mut a,

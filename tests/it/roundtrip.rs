@@ -202,7 +202,7 @@ fn person() -> impl Strategy<Value = Person> {
 /// Gives the items of each list distinct ids, as the use cases do.
 fn with_ids<T>(mut items: Vec<T>, salt: u128, set: impl Fn(&mut T, Uuid)) -> Vec<T> {
     for (i, item) in items.iter_mut().enumerate() {
-        set(item, Uuid::from_u128(salt << 64 | i as u128 + 1));
+        set(item, Uuid::from_u128((salt << 64) | (i as u128 + 1)));
     }
     items
 }
@@ -252,7 +252,7 @@ proptest! {
     #[test]
     fn any_plan_survives_the_document_and_its_bytes(plan in plan_document()) {
         let mut doc = AutoCommit::new();
-        document::write(&mut doc, &plan, "test", "Tester", Timestamp::UNIX_EPOCH).expect("write");
+        document::write(&mut doc, &plan, None, "test", "Tester", Timestamp::UNIX_EPOCH).expect("write");
         prop_assert_eq!(&document::read(&doc).expect("read"), &plan);
         let loaded = AutoCommit::load(&doc.save()).expect("load");
         prop_assert_eq!(&document::read(&loaded).expect("read"), &plan);
@@ -260,11 +260,22 @@ proptest! {
     }
 
     #[test]
-    fn rewriting_a_plan_into_a_document_holding_another_gives_the_new_one(a in plan_document(), b in plan_document()) {
-        let mut doc = AutoCommit::new();
-        document::write(&mut doc, &a, "test", "Tester", Timestamp::UNIX_EPOCH).expect("write a");
-        document::write(&mut doc, &b, "test", "Tester", Timestamp::UNIX_EPOCH).expect("write b");
-        prop_assert_eq!(&document::read(&doc).expect("read"), &b);
+    fn rewriting_a_plan_into_a_document_holding_another_gives_the_new_one(
+        a in plan_document(),
+        b in plan_document(),
+        same_person in any::<bool>(),
+    ) {
+        // Half the time only the plan differs, so the targeted write skips the person.
+        let b = if same_person { PlanDocument { person: a.person.clone(), ..b } } else { b };
+        for targeted in [false, true] {
+            let mut doc = AutoCommit::new();
+            document::write(&mut doc, &a, None, "test", "Tester", Timestamp::UNIX_EPOCH).expect("write a");
+            let previous = targeted.then_some(&a);
+            document::write(&mut doc, &b, previous, "test", "Tester", Timestamp::UNIX_EPOCH).expect("write b");
+            prop_assert_eq!(&document::read(&doc).expect("read"), &b);
+            let reloaded = AutoCommit::load(&doc.save()).expect("load");
+            prop_assert_eq!(&document::read(&reloaded).expect("read"), &b);
+        }
     }
 }
 
@@ -277,7 +288,15 @@ fn a_document_from_a_newer_schema_is_refused() {
         .expect("a plan")
         .current();
     plan.schema = DOCUMENT_SCHEMA + 1;
-    document::write(&mut doc, &plan, "test", "Tester", Timestamp::UNIX_EPOCH).expect("write");
+    document::write(
+        &mut doc,
+        &plan,
+        None,
+        "test",
+        "Tester",
+        Timestamp::UNIX_EPOCH,
+    )
+    .expect("write");
     let err = document::read(&doc).expect_err("newer schema");
     assert_eq!(err.code(), proxi::ErrorCode::DocumentInvalid);
 }

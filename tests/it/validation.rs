@@ -273,8 +273,7 @@ fn cases() -> Vec<(&'static str, Attempt, ErrorCode, &'static str)> {
                         ..Default::default()
                     },
                 )?;
-                let reorder = app.reorder_priorities(id, &[]);
-                reorder
+                app.reorder_priorities(id, &[])
             }),
             ErrorCode::ReorderMismatch,
             "order",
