@@ -194,7 +194,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     entry.at,
                     entry.action,
                     entry.author,
-                    &entry.device[..8]
+                    entry.device.get(..8).unwrap_or(&entry.device)
                 )?;
             }
         }
