@@ -181,10 +181,10 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     file.sync_all().map_err(io)?;
     fs::rename(&tmp, path).map_err(io)?;
     // The rename itself is durable once the directory is synced (where the OS allows opening it).
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        if let Ok(dir) = fs::File::open(dir) {
-            let _ = dir.sync_all();
-        }
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+        && let Ok(dir) = fs::File::open(dir)
+    {
+        let _ = dir.sync_all();
     }
     Ok(())
 }
