@@ -67,3 +67,4 @@ e2e:
 
 bench:
 	cargo bench --bench store
+	cargo bench --bench sheet

@@ -625,3 +625,175 @@ fn add_person(app: &mut Proxi, clock: &dyn Clock, i: usize, p: &Numbered<'_>) ->
     )?;
     Ok(person)
 }
+
+/// A typical plan, always the same (fixed ids and dates): 5 priorities, 3 strengths, 8 agreed actions,
+/// 4 people to call. For the priority sheet's tests, benchmark and pictures.
+pub fn typical_plan() -> crate::domain::PlanDocument {
+    use crate::domain::{
+        AgreedAction, CarePlan, DOCUMENT_SCHEMA, NetworkMember, Person, PlanDocument, Priority,
+        Statement, Visit,
+    };
+    use jiff::civil::date;
+    let id = |n: u128| Uuid::from_u128(0x0190_0000_0000_7000_8000_0000_0000_0000 | n);
+    let created = Timestamp::from_second(1_763_892_000).unwrap_or(Timestamp::UNIX_EPOCH);
+    let priorities = [
+        (
+            "moving",
+            "Pouvoir aller au marché du dimanche à pied, comme avant",
+        ),
+        ("family", "Revoir mes petits-enfants plus souvent"),
+        ("pain", "Avoir moins mal au dos le matin"),
+        ("money", "Ne plus avoir peur des factures"),
+        ("sleep", "Dormir une nuit complète"),
+    ];
+    let strengths = [
+        ("family", "Ma fille Sophie passe le mercredi"),
+        ("friends", "Ma voisine fait mes courses"),
+        ("pet", "Mon chat me tient compagnie"),
+    ];
+    let network = [
+        (
+            NetworkRole::InformalCarer,
+            "Sophie (ma fille)",
+            "0470 00 00 20",
+        ),
+        (NetworkRole::Gp, "Dr Exemple-Généraliste", "02 000 50 00"),
+        (NetworkRole::Nurse, "Infirmière Démo", "02 000 60 00"),
+        (NetworkRole::Pharmacist, "Pharmacie Fictive", "02 000 70 00"),
+    ];
+    let actions = [
+        ("Demander un pilulier à la pharmacie", 0, date(2026, 11, 30)),
+        (
+            "Appeler le CPAS pour l'aide aux factures",
+            4,
+            date(2026, 12, 2),
+        ),
+        (
+            "Essayer la kiné à domicile deux fois par semaine",
+            1,
+            date(2026, 12, 4),
+        ),
+        (
+            "Chercher un taxi social pour aller au marché",
+            0,
+            date(2026, 12, 6),
+        ),
+        (
+            "Inviter les petits-enfants un mercredi",
+            5,
+            date(2026, 12, 9),
+        ),
+        (
+            "Parler des nuits avec le médecin traitant",
+            1,
+            date(2026, 12, 11),
+        ),
+        (
+            "Ranger les factures dans une farde avec Sophie",
+            5,
+            date(2026, 12, 14),
+        ),
+        (
+            "Faire le point sur les médicaments du soir",
+            2,
+            date(2026, 12, 18),
+        ),
+    ];
+    let who = |k: usize| match k {
+        0 => Who::Referent,
+        1 => Who::Person,
+        2 => Who::Member { id: id(301) },
+        4 => Who::Service {
+            id: "cpas-exemple".into(),
+        },
+        _ => Who::Member { id: id(300) },
+    };
+    PlanDocument {
+        schema: DOCUMENT_SCHEMA,
+        person: Person {
+            id: id(1),
+            display_name: "Hervé".into(),
+            first_name: "Hervé".into(),
+            last_name: "Exemple".into(),
+            birth_year: Some(1941),
+            languages: vec!["fr".into()],
+            interpreter_needed: false,
+            address: Address {
+                street: "Rue de l'Exemple 3".into(),
+                postal_code: "1000".into(),
+                commune: "Bruxelles".into(),
+            },
+            phone: "02 000 00 10".into(),
+            notes: String::new(),
+            archived: false,
+            created,
+        },
+        plan: CarePlan {
+            priorities: priorities
+                .iter()
+                .zip(1u32..)
+                .map(|((card, words), rank)| Priority {
+                    id: id(100 + u128::from(rank)),
+                    words: (*words).into(),
+                    rank,
+                    card: Some((*card).into()),
+                    status: PriorityStatus::Active,
+                    created,
+                    review_date: None,
+                })
+                .collect(),
+            strengths: strengths
+                .iter()
+                .zip(1u32..)
+                .map(|((card, words), rank)| Statement {
+                    id: id(200 + u128::from(rank)),
+                    words: (*words).into(),
+                    rank,
+                    card: Some((*card).into()),
+                    closed: false,
+                    created,
+                })
+                .collect(),
+            difficulties: Vec::new(),
+            actions: actions
+                .iter()
+                .zip(0u128..)
+                .map(|((what, k, due), n)| AgreedAction {
+                    id: id(400 + n),
+                    what: (*what).into(),
+                    who: who(*k),
+                    due: Some(*due),
+                    status: if n == 0 {
+                        ActionStatus::Done
+                    } else {
+                        ActionStatus::Planned
+                    },
+                    priority_id: Some(id(101 + n % 5)),
+                    outcome: String::new(),
+                    created,
+                })
+                .collect(),
+            network: network
+                .iter()
+                .zip(0u128..)
+                .map(|((role, name, phone), n)| NetworkMember {
+                    id: id(300 + n),
+                    role: *role,
+                    name: (*name).into(),
+                    organisation: String::new(),
+                    phone: (*phone).into(),
+                    email: String::new(),
+                    closed: false,
+                })
+                .collect(),
+            visits: vec![Visit {
+                id: id(500),
+                date: date(2026, 11, 23),
+                place: "À domicile".into(),
+                notes: "Premier entretien avec les cartes.".into(),
+                next_visit: Some(date(2026, 12, 21)),
+            }],
+            review_date: Some(date(2027, 1, 18)),
+        },
+    }
+}

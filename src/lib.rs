@@ -10,6 +10,7 @@ pub mod demo;
 pub mod document;
 pub mod domain;
 pub mod error;
+pub mod sheet;
 pub mod store;
 pub mod text;
 

@@ -63,6 +63,26 @@ enum Command {
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
+    /// Print a person's priority sheet as PDF, in their language
+    Print {
+        /// The person's id (leave out with --blank or --sample)
+        #[arg(required_unless_present_any = ["blank", "sample"])]
+        id: Option<Uuid>,
+        /// The sheet's language [default: the person's first language, if the sheet speaks it, else fr]
+        #[arg(long)]
+        lang: Option<String>,
+        /// The date printed on the sheet [default: today in Brussels]
+        #[arg(long)]
+        date: Option<jiff::civil::Date>,
+        /// The sheet with empty lines, for a first visit on paper
+        #[arg(long, conflicts_with_all = ["id", "sample"])]
+        blank: bool,
+        /// The sheet of a fictional sample plan (5 priorities, 8 actions); no store needed
+        #[arg(long, conflicts_with = "id")]
+        sample: bool,
+        #[arg(short, long)]
+        output: PathBuf,
+    },
     /// Check the store's integrity
     Check,
     /// Write priorities in a loop, printing each acknowledged one (used by the crash test)
@@ -217,6 +237,37 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 }
                 None => writeln!(out, "{json}")?,
             }
+        }
+        Command::Print {
+            id,
+            lang,
+            date,
+            blank,
+            sample,
+            output,
+        } => {
+            let date = date.unwrap_or_else(|| SystemClock.today());
+            let pdf = if blank {
+                proxi::sheet::render_blank(lang.as_deref().unwrap_or("fr"), date)?
+            } else if sample {
+                proxi::sheet::render(&demo::typical_plan(), lang.as_deref().unwrap_or("fr"), date)?
+            } else {
+                let id = id.context("which person? give their id")?;
+                let plan = open(&path)?.plan(id)?;
+                let spoken = proxi::sheet::languages();
+                let lang = lang.unwrap_or_else(|| {
+                    plan.person
+                        .languages
+                        .iter()
+                        .find(|l| spoken.contains(&l.as_str()))
+                        .cloned()
+                        .unwrap_or_else(|| "fr".into())
+                });
+                proxi::sheet::render(&plan, &lang, date)?
+            };
+            std::fs::write(&output, pdf)
+                .with_context(|| format!("writing {}", output.display()))?;
+            writeln!(out, "Wrote {}", output.display())?;
         }
         Command::Check => {
             let app = open(&path)?;

@@ -90,6 +90,39 @@ fn demo_list_show_export_from_a_script() {
         serde_json::from_slice(&std::fs::read(&file).expect("file")).expect("json");
     assert_eq!(export["plan"]["person"]["lastName"], "Exemple");
 
+    let sheet = dir.path().join("herve.pdf");
+    let out = proxi(
+        &store,
+        Some("demo"),
+        &[
+            "print",
+            id,
+            "--lang",
+            "nl",
+            "-o",
+            sheet.to_str().expect("path"),
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(std::fs::read(&sheet).expect("pdf").starts_with(b"%PDF-"));
+    let out = proxi(
+        &store,
+        Some("demo"),
+        &[
+            "print",
+            id,
+            "--lang",
+            "xx",
+            "-o",
+            sheet.to_str().expect("path"),
+        ],
+    );
+    assert!(
+        text(&out.stderr).contains("no sheet language 'xx'"),
+        "{}",
+        text(&out.stderr)
+    );
+
     let out = proxi(&store, Some("demo"), &["due", "--days", "3650"]);
     assert!(text(&out.stdout).lines().count() >= 20);
 

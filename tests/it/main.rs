@@ -4,6 +4,7 @@ mod cli;
 mod crash;
 mod merge;
 mod roundtrip;
+mod sheet;
 mod store;
 mod support;
 mod usecases;

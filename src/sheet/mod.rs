@@ -1,0 +1,791 @@
+//! The priority sheet: the small document that stays with the person at home. A4, large type (body
+//! 14 pt and more), black on white, the person's language, their priorities in their own words with
+//! the picture cards, what we agreed as a checklist, who to call, the next visit.
+//!
+//! Layout is done here, line by line: text is measured with the embedded font and wrapped on spaces;
+//! anything that does not fit flows to a continuation page, never past a margin. The output is
+//! deterministic: the same plan, language and date give the same bytes.
+
+mod pictures;
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use jiff::civil::Date;
+use printpdf::{
+    Color, FontId, Line, LinePoint, Op, PaintMode, ParsedFont, PdfDocument, PdfFont, PdfFontHandle,
+    PdfPage, PdfSaveOptions, Point, Pt, Rect, Rgb, TextItem,
+};
+use serde::Deserialize;
+
+use crate::domain::{ActionStatus, NetworkRole, PlanDocument, PriorityStatus, Who};
+
+include!(concat!(env!("OUT_DIR"), "/sheet_langs.rs"));
+
+/// Errors of printing.
+#[derive(Debug, thiserror::Error)]
+pub enum SheetError {
+    #[error("no sheet language '{0}': choose one of {1}")]
+    UnknownLanguage(String, String),
+    #[error("the sheet's language file '{0}' is broken: {1}")]
+    BrokenCatalogue(String, String),
+    #[error("the sheet's font could not be read")]
+    Font,
+}
+
+/// The words of the sheet in one language (`src/sheet/lang/<code>.json`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Catalogue {
+    title: String,
+    what_matters: String,
+    strengths: String,
+    agreed: String,
+    who_to_call: String,
+    next_visit: String,
+    no_date: String,
+    who_me: String,
+    who_referent: String,
+    who_service: String,
+    continued: String,
+    page: String,
+    nothing_yet: String,
+    name: String,
+    date: String,
+    months: [String; 12],
+    date_format: String,
+    roles: HashMap<String, String>,
+}
+
+impl Catalogue {
+    fn date(&self, d: Date) -> String {
+        let month = self
+            .months
+            .get(usize::try_from(d.month() - 1).unwrap_or(0))
+            .cloned()
+            .unwrap_or_default();
+        self.date_format
+            .replace("{day}", &d.day().to_string())
+            .replace("{month}", &month)
+            .replace("{year}", &d.year().to_string())
+    }
+
+    fn role(&self, role: NetworkRole) -> String {
+        let key = serde_json::to_value(role)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        self.roles.get(&key).cloned().unwrap_or(key)
+    }
+}
+
+/// The languages a sheet can be printed in.
+pub fn languages() -> Vec<&'static str> {
+    CATALOGUES.iter().map(|(code, _)| *code).collect()
+}
+
+fn catalogue(lang: &str) -> Result<Catalogue, SheetError> {
+    let (_, json) = CATALOGUES
+        .iter()
+        .find(|(code, _)| *code == lang)
+        .ok_or_else(|| SheetError::UnknownLanguage(lang.to_owned(), languages().join(", ")))?;
+    serde_json::from_str(json)
+        .map_err(|e| SheetError::BrokenCatalogue(lang.to_owned(), e.to_string()))
+}
+
+struct Fonts {
+    regular: ParsedFont,
+    bold: ParsedFont,
+}
+
+fn fonts() -> Result<&'static Fonts, SheetError> {
+    static FONTS: OnceLock<Option<Fonts>> = OnceLock::new();
+    FONTS
+        .get_or_init(|| {
+            let mut warnings = Vec::new();
+            let regular = ParsedFont::from_bytes(
+                include_bytes!("../../assets/fonts/DejaVuSans.ttf"),
+                0,
+                &mut warnings,
+            )?;
+            let bold = ParsedFont::from_bytes(
+                include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf"),
+                0,
+                &mut warnings,
+            )?;
+            Some(Fonts { regular, bold })
+        })
+        .as_ref()
+        .ok_or(SheetError::Font)
+}
+
+// A4 in points, margins, and type sizes (body never under 14 pt).
+const PAGE_W: f32 = 595.28;
+const PAGE_H: f32 = 841.89;
+const MARGIN: f32 = 34.0;
+const BOTTOM: f32 = 36.0;
+const BODY: f32 = 14.0;
+const WORDS: f32 = 15.0;
+const HEADING: f32 = 16.0;
+const NAME: f32 = 26.0;
+const CARD: f32 = 32.0;
+const LEADING: f32 = 1.15;
+const GAP: f32 = 24.0;
+const INK: (f32, f32, f32) = (0.0, 0.0, 0.0);
+const QUIET: (f32, f32, f32) = (0.2, 0.2, 0.2);
+
+#[derive(Clone, Copy)]
+enum Face {
+    Regular,
+    Bold,
+}
+
+/// Lays out lines from the top of the page down, opening continuation pages as needed.
+struct Sheet<'a> {
+    fonts: &'a Fonts,
+    t: &'a Catalogue,
+    pages: Vec<Vec<Op>>,
+    /// Distance from the top of the page to the next free line, in points.
+    y: f32,
+    /// Header repeated on continuation pages: who and when.
+    running_head: String,
+    /// The section being written, repeated with "(continued)" after a page break.
+    section: Option<String>,
+    /// The column being written: its left and right edges.
+    left: f32,
+    right: f32,
+    /// Measuring only: lines advance, nothing is drawn, no page is opened.
+    dry: bool,
+}
+
+impl<'a> Sheet<'a> {
+    fn font(&self, face: Face) -> &'a ParsedFont {
+        match face {
+            Face::Regular => &self.fonts.regular,
+            Face::Bold => &self.fonts.bold,
+        }
+    }
+
+    fn width(&self, text: &str, face: Face, size: f32) -> f32 {
+        let font = self.font(face);
+        let units = f32::from(font.font_metrics.units_per_em.max(1));
+        text.chars()
+            .map(|c| {
+                let glyph = font.lookup_glyph_index(c as u32).unwrap_or(0);
+                f32::from(font.get_horizontal_advance(glyph))
+            })
+            .sum::<f32>()
+            * size
+            / units
+    }
+
+    /// Greedy wrapping on spaces; a word longer than the line is cut between characters.
+    fn wrap(&self, text: &str, face: Face, size: f32, width: f32) -> Vec<String> {
+        let mut lines = Vec::new();
+        for paragraph in text.split('\n') {
+            let mut line = String::new();
+            for word in paragraph.split_whitespace() {
+                let candidate = if line.is_empty() {
+                    word.to_owned()
+                } else {
+                    format!("{line} {word}")
+                };
+                if self.width(&candidate, face, size) <= width {
+                    line = candidate;
+                    continue;
+                }
+                if !line.is_empty() {
+                    lines.push(std::mem::take(&mut line));
+                }
+                // Too long for a line: break after hyphens where possible, else between characters.
+                let mut pieces: Vec<String> = Vec::new();
+                for part in word.split_inclusive('-') {
+                    match pieces.last_mut() {
+                        Some(last) if self.width(&format!("{last}{part}"), face, size) <= width => {
+                            last.push_str(part)
+                        }
+                        _ => pieces.push(part.to_owned()),
+                    }
+                }
+                if pieces.len() > 1 && pieces.iter().all(|p| self.width(p, face, size) <= width) {
+                    let last = pieces.pop().unwrap_or_default();
+                    lines.extend(pieces);
+                    line = last;
+                    continue;
+                }
+                for c in word.chars() {
+                    let longer = format!("{line}{c}");
+                    if self.width(&longer, face, size) > width && !line.is_empty() {
+                        lines.push(std::mem::take(&mut line));
+                        line.push(c);
+                    } else {
+                        line = longer;
+                    }
+                }
+            }
+            lines.push(line);
+        }
+        lines
+    }
+
+    fn new(fonts: &'a Fonts, t: &'a Catalogue, running_head: String) -> Self {
+        Sheet {
+            fonts,
+            t,
+            pages: Vec::new(),
+            y: MARGIN,
+            running_head,
+            section: None,
+            left: MARGIN,
+            right: PAGE_W - MARGIN,
+            dry: false,
+        }
+    }
+
+    /// How many points `block` takes in a column from `left` to `right`.
+    fn measure(&self, left: f32, right: f32, block: impl FnOnce(&mut Sheet<'a>)) -> f32 {
+        let mut probe = Sheet::new(self.fonts, self.t, String::new());
+        probe.y = 0.0;
+        probe.left = left;
+        probe.right = right;
+        probe.dry = true;
+        block(&mut probe);
+        probe.y
+    }
+
+    /// Draws `block` in the column from `left` to `right`, starting at `top`; returns where it ends.
+    fn column(
+        &mut self,
+        left: f32,
+        right: f32,
+        top: f32,
+        block: impl FnOnce(&mut Sheet<'a>),
+    ) -> f32 {
+        let (saved_left, saved_right) = (self.left, self.right);
+        self.left = left;
+        self.right = right;
+        self.y = top;
+        block(self);
+        self.left = saved_left;
+        self.right = saved_right;
+        self.y
+    }
+
+    fn ops(&mut self) -> &mut Vec<Op> {
+        if self.pages.is_empty() {
+            self.pages.push(Vec::new());
+        }
+        let last = self.pages.len() - 1;
+        &mut self.pages[last]
+    }
+
+    fn text(
+        &mut self,
+        x: f32,
+        baseline: f32,
+        text: &str,
+        face: Face,
+        size: f32,
+        rgb: (f32, f32, f32),
+    ) {
+        if self.dry {
+            return;
+        }
+        let ops = text_ops(x, baseline, text, face, size, rgb);
+        self.ops().extend(ops);
+    }
+
+    fn draw(&mut self, ops: Vec<Op>) {
+        if !self.dry {
+            self.ops().extend(ops);
+        }
+    }
+
+    fn rule(&mut self, x1: f32, x2: f32, y: f32, thickness: f32) {
+        if self.dry {
+            return;
+        }
+        let ops = self.ops();
+        ops.push(Op::SetOutlineColor { col: color(INK) });
+        ops.push(Op::SetOutlineThickness { pt: Pt(thickness) });
+        ops.push(Op::DrawLine {
+            line: Line {
+                points: vec![
+                    LinePoint {
+                        p: Point {
+                            x: Pt(x1),
+                            y: Pt(PAGE_H - y),
+                        },
+                        bezier: false,
+                    },
+                    LinePoint {
+                        p: Point {
+                            x: Pt(x2),
+                            y: Pt(PAGE_H - y),
+                        },
+                        bezier: false,
+                    },
+                ],
+                is_closed: false,
+            },
+        });
+    }
+
+    fn square(&mut self, x: f32, top: f32, side: f32) {
+        if self.dry {
+            return;
+        }
+        let ops = self.ops();
+        ops.push(Op::SetOutlineColor { col: color(INK) });
+        ops.push(Op::SetOutlineThickness { pt: Pt(1.5) });
+        ops.push(Op::DrawRectangle {
+            rectangle: Rect {
+                x: Pt(x),
+                y: Pt(PAGE_H - top - side),
+                width: Pt(side),
+                height: Pt(side),
+                mode: Some(PaintMode::Stroke),
+                winding_order: None,
+            },
+        });
+    }
+
+    /// Opens a continuation page: who and when at the top, then the current section again.
+    fn new_page(&mut self) {
+        self.pages.push(Vec::new());
+        self.y = MARGIN;
+        let head = self.running_head.clone();
+        let (left, right) = (self.left, self.right);
+        self.left = MARGIN;
+        self.right = PAGE_W - MARGIN;
+        self.paragraph(MARGIN, &head, Face::Regular, BODY, QUIET);
+        self.left = left;
+        self.right = right;
+        self.y += 8.0;
+        if let Some(section) = self.section.clone() {
+            let title = format!("{section} {}", self.t.continued);
+            self.heading_line(&title);
+        }
+    }
+
+    /// Makes room for `height` points, on a new page if this one is full.
+    fn room(&mut self, height: f32) {
+        if !self.dry && self.y + height > PAGE_H - BOTTOM {
+            self.new_page();
+        }
+    }
+
+    fn heading_line(&mut self, title: &str) {
+        let lines = self.wrap(title, Face::Bold, HEADING, self.right - self.left);
+        for line in lines {
+            self.text(self.left, self.y + HEADING, &line, Face::Bold, HEADING, INK);
+            self.y += HEADING * 1.2;
+        }
+        // Below the descenders (g, p, q), not through them.
+        self.y += 2.0;
+        self.rule(self.left, self.right, self.y, 2.0);
+        self.y += 5.0;
+    }
+
+    /// A section title, kept with at least one line of what follows.
+    fn heading(&mut self, title: &str) {
+        self.section = None;
+        self.y += 6.0;
+        self.room(HEADING + 18.0 + 2.0 * BODY);
+        self.section = Some(title.to_owned());
+        self.heading_line(title);
+    }
+
+    /// Wrapped text at `x`, flowing over pages; returns the lines written.
+    fn paragraph(
+        &mut self,
+        x: f32,
+        text: &str,
+        face: Face,
+        size: f32,
+        rgb: (f32, f32, f32),
+    ) -> usize {
+        let leading = size * LEADING;
+        let lines = self.wrap(text, face, size, self.right - x);
+        for line in &lines {
+            self.room(leading);
+            self.text(x, self.y + size, line, face, size, rgb);
+            self.y += leading;
+        }
+        lines.len()
+    }
+}
+
+/// One line of text with its baseline `baseline` points from the top of the page.
+fn text_ops(
+    x: f32,
+    baseline: f32,
+    text: &str,
+    face: Face,
+    size: f32,
+    rgb: (f32, f32, f32),
+) -> Vec<Op> {
+    let font = match face {
+        Face::Regular => FontId("PXREGU".into()),
+        Face::Bold => FontId("PXBOLD".into()),
+    };
+    vec![
+        Op::StartTextSection,
+        Op::SetFillColor { col: color(rgb) },
+        Op::SetFont {
+            font: PdfFontHandle::External(font),
+            size: Pt(size),
+        },
+        Op::SetTextCursor {
+            pos: Point {
+                x: Pt(x),
+                y: Pt(PAGE_H - baseline),
+            },
+        },
+        Op::ShowText {
+            items: vec![TextItem::Text(text.to_owned())],
+        },
+        Op::EndTextSection,
+    ]
+}
+
+fn color((r, g, b): (f32, f32, f32)) -> Color {
+    Color::Rgb(Rgb {
+        r,
+        g,
+        b,
+        icc_profile: None,
+    })
+}
+
+fn next_visit(plan: &PlanDocument) -> Option<Date> {
+    plan.plan.visits.iter().filter_map(|v| v.next_visit).max()
+}
+
+fn who(plan: &PlanDocument, who: &Who, t: &Catalogue) -> String {
+    match who {
+        Who::Person => t.who_me.clone(),
+        Who::InformalCarer { name } => name.clone(),
+        Who::Member { id } => plan
+            .plan
+            .network
+            .iter()
+            .find(|m| m.id == *id)
+            .map_or_else(String::new, |m| m.name.clone()),
+        Who::Referent => t.who_referent.clone(),
+        Who::Service { .. } => t.who_service.clone(),
+    }
+}
+
+/// The priority sheet of `plan`, in language `lang` (see [`languages`]), dated `date`.
+///
+/// # Errors
+/// [`SheetError::UnknownLanguage`] for a language without a catalogue.
+pub fn render(plan: &PlanDocument, lang: &str, date: Date) -> Result<Vec<u8>, SheetError> {
+    let t = catalogue(lang)?;
+    let fonts = fonts()?;
+    let first_name = if plan.person.first_name.trim().is_empty() {
+        &plan.person.display_name
+    } else {
+        &plan.person.first_name
+    };
+    let when = t.date(date);
+    let mut s = Sheet::new(fonts, &t, format!("{first_name} · {when}"));
+
+    // Header: the person's first name, large, and the date.
+    s.paragraph(MARGIN, first_name, Face::Bold, NAME, INK);
+    s.text(
+        MARGIN,
+        s.y + BODY,
+        &format!("{} · {when}", t.title),
+        Face::Regular,
+        BODY,
+        QUIET,
+    );
+    s.y += BODY + 6.0;
+
+    priorities(&mut s, plan);
+    actions(&mut s, plan);
+    // My strengths and the next visit on the left, who to call on the right, when both fit on this
+    // page; else one after the other, flowing over pages.
+    let split = MARGIN + (PAGE_W - 2.0 * MARGIN - GAP) / 2.0;
+    let left = s.measure(MARGIN, split, |c| strengths_and_visit(c, plan));
+    let right = s.measure(split + GAP, PAGE_W - MARGIN, |c| contacts(c, plan));
+    if s.y + left.max(right) <= PAGE_H - BOTTOM {
+        let top = s.y;
+        let end_left = s.column(MARGIN, split, top, |c| strengths_and_visit(c, plan));
+        let end_right = s.column(split + GAP, PAGE_W - MARGIN, top, |c| contacts(c, plan));
+        s.y = end_left.max(end_right);
+    } else {
+        strengths_and_visit(&mut s, plan);
+        contacts(&mut s, plan);
+    }
+    finish(s, &format!("{} — {first_name}", t.title))
+}
+
+fn priorities(s: &mut Sheet<'_>, plan: &PlanDocument) {
+    s.heading(&s.t.what_matters.clone());
+    let mut list: Vec<_> = plan
+        .plan
+        .priorities
+        .iter()
+        .filter(|p| p.status == PriorityStatus::Active)
+        .collect();
+    list.sort_by_key(|p| (p.rank, p.created));
+    if list.is_empty() {
+        s.paragraph(s.left, &s.t.nothing_yet.clone(), Face::Regular, BODY, INK);
+    }
+    for (n, p) in list.iter().enumerate() {
+        s.room(CARD + 4.0);
+        let top = s.y;
+        s.text(
+            s.left,
+            top + WORDS + 4.0,
+            &format!("{}", n + 1),
+            Face::Bold,
+            22.0,
+            INK,
+        );
+        if let Some(card) = p.card.as_deref().filter(|c| pictures::exists(c)) {
+            s.draw(pictures::draw(card, s.left + 24.0, PAGE_H - top, CARD));
+        }
+        s.y += (CARD - WORDS * LEADING).max(0.0) / 2.0;
+        s.paragraph(
+            s.left + 24.0 + CARD + 12.0,
+            &p.words,
+            Face::Regular,
+            WORDS,
+            INK,
+        );
+        if s.y < top + CARD {
+            s.y = top + CARD;
+        }
+        s.y += 4.0;
+    }
+}
+
+fn actions(s: &mut Sheet<'_>, plan: &PlanDocument) {
+    let t = s.t;
+    s.heading(&t.agreed);
+    let list: Vec<_> = plan
+        .plan
+        .actions
+        .iter()
+        .filter(|a| a.status != ActionStatus::Dropped)
+        .collect();
+    if list.is_empty() {
+        s.paragraph(s.left, &t.nothing_yet, Face::Regular, BODY, INK);
+    }
+    for a in list {
+        s.room(2.0 * BODY * LEADING);
+        s.square(s.left, s.y + 2.0, 13.0);
+        if a.status == ActionStatus::Done {
+            s.text(s.left + 2.0, s.y + 13.0, "✓", Face::Bold, BODY, INK);
+        }
+        s.paragraph(s.left + 22.0, &a.what, Face::Bold, BODY, INK);
+        let when = a.due.map_or_else(|| t.no_date.clone(), |d| t.date(d));
+        s.paragraph(
+            s.left + 22.0,
+            &format!("{} · {when}", who(plan, &a.who, t)),
+            Face::Regular,
+            BODY,
+            QUIET,
+        );
+        s.y += 3.0;
+    }
+}
+
+fn strengths(s: &mut Sheet<'_>, plan: &PlanDocument) {
+    let list: Vec<_> = plan.plan.strengths.iter().filter(|x| !x.closed).collect();
+    if list.is_empty() {
+        return;
+    }
+    s.heading(&s.t.strengths.clone());
+    for x in list {
+        s.room(BODY * LEADING);
+        let top = s.y;
+        if let Some(card) = x.card.as_deref().filter(|c| pictures::exists(c)) {
+            s.draw(pictures::draw(card, s.left, PAGE_H - top, 20.0));
+        }
+        s.paragraph(s.left + 28.0, &x.words, Face::Regular, BODY, INK);
+        s.y += 4.0;
+    }
+}
+
+/// My strengths, then the next visit.
+fn strengths_and_visit(s: &mut Sheet<'_>, plan: &PlanDocument) {
+    strengths(s, plan);
+    let t = s.t;
+    s.heading(&t.next_visit);
+    let next = next_visit(plan).map_or_else(|| t.nothing_yet.clone(), |d| t.date(d));
+    s.paragraph(s.left, &next, Face::Bold, WORDS, INK);
+}
+
+/// Who to call: name and role, then the phone number in large type.
+fn contacts(s: &mut Sheet<'_>, plan: &PlanDocument) {
+    let t = s.t;
+    let network: Vec<_> = plan.plan.network.iter().filter(|m| !m.closed).collect();
+    if network.is_empty() {
+        return;
+    }
+    s.heading(&t.who_to_call);
+    for m in network {
+        s.room(2.0 * BODY * LEADING);
+        s.paragraph(
+            s.left,
+            &format!("{} ({})", m.name, t.role(m.role)),
+            Face::Regular,
+            BODY,
+            INK,
+        );
+        if !m.phone.is_empty() {
+            s.paragraph(s.left, &m.phone, Face::Bold, BODY, INK);
+        }
+        s.y += 3.0;
+    }
+}
+
+/// The same sheet with empty lines, for a first visit on paper.
+///
+/// # Errors
+/// [`SheetError::UnknownLanguage`] for a language without a catalogue.
+pub fn render_blank(lang: &str, date: Date) -> Result<Vec<u8>, SheetError> {
+    /// A line to write on, with an optional label before it.
+    fn write_line(s: &mut Sheet<'_>, label: Option<&str>) {
+        s.room(34.0);
+        let mut start = s.left;
+        if let Some(label) = label {
+            s.text(s.left, s.y + 24.0, label, Face::Regular, BODY, QUIET);
+            start += s.width(label, Face::Regular, BODY) + 8.0;
+        }
+        s.rule(start, s.right, s.y + 26.0, 0.8);
+        s.y += 34.0;
+    }
+
+    let t = catalogue(lang)?;
+    let fonts = fonts()?;
+    let when = t.date(date);
+    let mut s = Sheet::new(fonts, &t, when.clone());
+    write_line(&mut s, Some(&t.name));
+    s.text(
+        MARGIN,
+        s.y + BODY,
+        &format!("{} · {when}", t.title),
+        Face::Regular,
+        BODY,
+        QUIET,
+    );
+    s.y += BODY + 6.0;
+    s.heading(&t.what_matters);
+    for n in 1..=5 {
+        // A box to draw or stick a card in, and two lines for the person's words.
+        s.room(62.0);
+        s.text(
+            s.left,
+            s.y + WORDS + 8.0,
+            &n.to_string(),
+            Face::Bold,
+            22.0,
+            INK,
+        );
+        s.square(s.left + 24.0, s.y + 4.0, 48.0);
+        let x = s.left + 24.0 + 48.0 + 12.0;
+        s.rule(x, s.right, s.y + 26.0, 0.8);
+        s.rule(x, s.right, s.y + 52.0, 0.8);
+        s.y += 62.0;
+    }
+    let split = MARGIN + (PAGE_W - 2.0 * MARGIN - GAP) * 0.6;
+    let top = s.y;
+    let agreed = |c: &mut Sheet<'_>| {
+        c.heading(&c.t.agreed.clone());
+        for _ in 0..8 {
+            c.room(34.0);
+            c.square(c.left, c.y + 12.0, 14.0);
+            c.rule(c.left + 24.0, c.right, c.y + 26.0, 0.8);
+            c.y += 34.0;
+        }
+    };
+    let side = |c: &mut Sheet<'_>| {
+        for (title, lines) in [(c.t.strengths.clone(), 3), (c.t.who_to_call.clone(), 3)] {
+            c.heading(&title);
+            for _ in 0..lines {
+                write_line(c, None);
+            }
+        }
+        c.heading(&c.t.next_visit.clone());
+        write_line(c, Some(&c.t.date.clone()));
+    };
+    let end_left = s.column(MARGIN, split, top, agreed);
+    let end_right = s.column(split + GAP, PAGE_W - MARGIN, top, side);
+    s.y = end_left.max(end_right);
+    finish(s, &t.title)
+}
+
+/// Adds page numbers, builds the PDF with fixed names and metadata, and makes its ids depend only on
+/// its content.
+fn finish(mut s: Sheet<'_>, title: &str) -> Result<Vec<u8>, SheetError> {
+    let total = s.pages.len();
+    for n in 0..total {
+        let label =
+            s.t.page
+                .replace("{n}", &(n + 1).to_string())
+                .replace("{total}", &total.to_string());
+        let x = PAGE_W - MARGIN - s.width(&label, Face::Regular, 11.0);
+        s.pages[n].extend(text_ops(
+            x,
+            PAGE_H - 28.0,
+            &label,
+            Face::Regular,
+            11.0,
+            QUIET,
+        ));
+    }
+    let mut doc = PdfDocument::new(title);
+    doc.resources.fonts.map.insert(
+        FontId("PXREGU".into()),
+        PdfFont::new(s.fonts.regular.clone()),
+    );
+    doc.resources
+        .fonts
+        .map
+        .insert(FontId("PXBOLD".into()), PdfFont::new(s.fonts.bold.clone()));
+    doc.metadata.info.producer = "Proxi".into();
+    doc.metadata.info.creator = "Proxi".into();
+    let pages = s
+        .pages
+        .into_iter()
+        .map(|ops| PdfPage::new(printpdf::Mm(210.0), printpdf::Mm(297.0), ops))
+        .collect();
+    doc.with_pages(pages);
+    let mut warnings = Vec::new();
+    let mut bytes = doc.save(&PdfSaveOptions::default(), &mut warnings);
+    fix_ids(&mut bytes);
+    Ok(bytes)
+}
+
+/// printpdf draws the trailer's two `/ID` strings (and the XMP ids) at random; replace them, in place
+/// and at the same length, with a digest of the rest of the file, so that equal sheets are equal files.
+fn fix_ids(bytes: &mut [u8]) {
+    let Some(start) = find(bytes, b"/ID[(").or_else(|| find(bytes, b"/ID [(")) else {
+        return;
+    };
+    let open = start + bytes[start..].iter().position(|&b| b == b'(').unwrap_or(0);
+    let first = open + 1;
+    let second = first + 32 + 2; // ")(" between the two 32-character strings
+    if bytes.len() < second + 32 || bytes[first + 32] != b')' {
+        return;
+    }
+    // FNV-1a: a stable digest (not a security measure), the same on every build and machine.
+    let digest = bytes[..start]
+        .iter()
+        .fold(0xcbf2_9ce4_8422_2325_u64, |h, &b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        });
+    let id = format!("{digest:016x}{digest:016x}");
+    bytes[first..first + 32].copy_from_slice(id.as_bytes());
+    bytes[second..second + 32].copy_from_slice(id.as_bytes());
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
