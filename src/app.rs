@@ -280,6 +280,16 @@ impl Proxi {
         Ok(serde_json::json!({ "format": "proxi.person/1", "plan": plan, "history": history }))
     }
 
+    /// The person's priority sheet as PDF, dated today, in `lang` or else the person's language.
+    ///
+    /// # Errors
+    /// [`Error::PersonNotFound`]; [`Error::Sheet`] for a language the sheet does not speak.
+    pub fn sheet(&mut self, id: Uuid, lang: Option<&str>) -> Result<Vec<u8>> {
+        let plan = self.plan(id)?;
+        let lang = lang.unwrap_or_else(|| crate::sheet::language_for(&plan));
+        Ok(crate::sheet::render(&plan, lang, self.clock.today())?)
+    }
+
     /// The review date of the whole plan.
     ///
     /// # Errors

@@ -49,6 +49,8 @@ pub enum ErrorCode {
     StoreCorrupt,
     Storage,
     DocumentInvalid,
+    // Printing.
+    SheetFailed,
 }
 
 /// One broken rule: which rule, and which field of the input broke it.
@@ -106,6 +108,8 @@ pub enum Error {
     Storage(String),
     #[error("a plan document could not be read ({0}): it may come from a newer Proxi")]
     DocumentInvalid(String),
+    #[error("the sheet could not be printed: {0}")]
+    Sheet(String),
 }
 
 fn describe(violations: &[Violation]) -> String {
@@ -133,6 +137,7 @@ impl Error {
             Error::StoreCorrupt(_) => ErrorCode::StoreCorrupt,
             Error::Storage(_) => ErrorCode::Storage,
             Error::DocumentInvalid(_) => ErrorCode::DocumentInvalid,
+            Error::Sheet(_) => ErrorCode::SheetFailed,
         }
     }
 
@@ -148,6 +153,12 @@ impl Error {
 impl From<rusqlite::Error> for Error {
     fn from(e: rusqlite::Error) -> Self {
         Error::Storage(e.to_string())
+    }
+}
+
+impl From<crate::sheet::SheetError> for Error {
+    fn from(e: crate::sheet::SheetError) -> Self {
+        Error::Sheet(e.to_string())
     }
 }
 

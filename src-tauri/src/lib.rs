@@ -16,6 +16,7 @@ pub fn run() {
             commands::session::session_state,
             commands::session::unlock,
             commands::people::list_people,
+            commands::sheet::print_sheet,
         ])
         .run(tauri::generate_context!())
         .expect("the desktop app could not start");

@@ -254,16 +254,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             } else {
                 let id = id.context("which person? give their id")?;
                 let plan = open(&path)?.plan(id)?;
-                let spoken = proxi::sheet::languages();
-                let lang = lang.unwrap_or_else(|| {
-                    plan.person
-                        .languages
-                        .iter()
-                        .find(|l| spoken.contains(&l.as_str()))
-                        .cloned()
-                        .unwrap_or_else(|| "fr".into())
-                });
-                proxi::sheet::render(&plan, &lang, date)?
+                let lang = lang
+                    .as_deref()
+                    .unwrap_or_else(|| proxi::sheet::language_for(&plan));
+                proxi::sheet::render(&plan, lang, date)?
             };
             std::fs::write(&output, pdf)
                 .with_context(|| format!("writing {}", output.display()))?;

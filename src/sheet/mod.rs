@@ -84,6 +84,21 @@ pub fn languages() -> Vec<&'static str> {
     CATALOGUES.iter().map(|(code, _)| *code).collect()
 }
 
+/// The language a person's sheet is printed in: the first language they speak that the sheet
+/// speaks, else French.
+pub fn language_for(plan: &PlanDocument) -> &'static str {
+    plan.person
+        .languages
+        .iter()
+        .find_map(|l| {
+            CATALOGUES
+                .iter()
+                .find(|(code, _)| code == l)
+                .map(|(code, _)| *code)
+        })
+        .unwrap_or("fr")
+}
+
 fn catalogue(lang: &str) -> Result<Catalogue, SheetError> {
     let (_, json) = CATALOGUES
         .iter()

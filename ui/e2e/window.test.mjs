@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { remote } from 'webdriverio';
@@ -38,7 +38,7 @@ before(async () => {
   execFileSync(cli, ['--store', store, 'demo'], { env: { ...process.env, PROXI_PASSPHRASE: 'demo passphrase' } });
   mkdirSync(shots, { recursive: true });
   // The app reads its store from the environment, and is *not* given the passphrase: it must ask.
-  const env = { ...process.env, PROXI_STORE: store };
+  const env = { ...process.env, PROXI_STORE: store, PROXI_SHEETS_DIR: join(dir, 'sheets') };
   delete env.PROXI_PASSPHRASE;
   driver = spawn(driverBin, ['--port', '4444'], { env, stdio: ['ignore', 'inherit', 'inherit'] });
   await waitForPort(4444, 20_000);
@@ -78,4 +78,15 @@ test('the window asks for the passphrase, refuses a wrong one, then lists the de
   await browser.$('[data-testid=search]').setValue('herve');
   await browser.waitUntil(async () => (await browser.$$('[data-testid=person-name]').length) === 1, { timeout: 10_000 });
   assert.equal(await browser.$('[data-testid=person-name]').getText(), 'Hervé Exemple');
+
+  // Print Hervé's sheet: a PDF lands in the sheets folder and the window says where.
+  await browser.$('[data-testid=print]').click();
+  const notice = await browser.$('[data-testid=notice]');
+  await browser.waitUntil(async () => (await notice.getText()).includes('La fiche est enregistrée'), { timeout: 10_000 });
+  const files = readdirSync(join(dir, 'sheets'));
+  assert.equal(files.length, 1, files.join(', '));
+  assert.match(files[0], /^Hervé \d{4}-\d{2}-\d{2} [0-9a-f]{4}\.pdf$/);
+  assert.equal(readFileSync(join(dir, 'sheets', files[0])).subarray(0, 5).toString(), '%PDF-');
+  assert.ok((await notice.getText()).includes(files[0]));
+  await browser.saveScreenshot(join(shots, 'printed.png'));
 });

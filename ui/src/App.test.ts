@@ -56,6 +56,15 @@ describe('App', () => {
     await screen.findByText('Revoir le 1 mars 2999');
   });
 
+  it('prints a person\'s sheet and says where it is', async () => {
+    render(App, { platform: mockPlatform(people, 'x', true) });
+    const button = await screen.findByRole('button', { name: 'Imprimer la fiche de Hervé Exemple' });
+    await fireEvent.click(button);
+    await waitFor(() =>
+      expect(screen.getByTestId('notice').textContent).toBe('La fiche est enregistrée : /home/referent/Documents/Proxi/Hervé.pdf'),
+    );
+  });
+
   it('speaks Dutch and English', async () => {
     render(App, { platform: mockPlatform(people, 'x', true), lang: 'nl' });
     await screen.findByRole('heading', { name: 'Begeleide personen' });

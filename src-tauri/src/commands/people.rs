@@ -1,17 +1,9 @@
 //! The people list.
 
-use proxi::error::{ErrorCode, ErrorReport};
+use proxi::error::ErrorReport;
 use proxi::store::{PeopleQuery, PersonSummary};
 
-use super::session::Session;
-
-fn locked() -> ErrorReport {
-    ErrorReport {
-        code: ErrorCode::StoreLocked,
-        message: "the store is locked: enter the passphrase first".into(),
-        violations: Vec::new(),
-    }
-}
+use super::session::{Session, locked};
 
 #[tauri::command]
 pub fn list_people(

@@ -49,6 +49,15 @@ impl Session {
     }
 }
 
+/// The error of a command that needs the store while it is locked.
+pub fn locked() -> ErrorReport {
+    ErrorReport {
+        code: proxi::error::ErrorCode::StoreLocked,
+        message: "the store is locked: enter the passphrase first".into(),
+        violations: Vec::new(),
+    }
+}
+
 /// What the window needs to know at start.
 #[derive(Debug, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]

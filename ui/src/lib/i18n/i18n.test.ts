@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { catalogues, formatDate, todayInBrussels, translate } from './index';
+import { catalogues, formatDate, todayInBrussels, translateCount } from './index';
 
 function sources(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -30,12 +30,20 @@ describe('catalogues', () => {
   it('holds no unused key, and the code uses no missing one', () => {
     const code = sources(join(__dirname, '..', '..')).map((f) => readFileSync(f, 'utf8')).join('\n');
     const used = new Set([...code.matchAll(/\bt\('([\w.]+)'/g)].map((m) => m[1]));
+    for (const m of code.matchAll(/\btn\('([\w.]+)'/g)) {
+      used.add(`${m[1]}.one`);
+      used.add(`${m[1]}.other`);
+    }
     expect(keys.filter((k) => !used.has(k))).toEqual([]);
     expect([...used].filter((k) => !keys.includes(k))).toEqual([]);
   });
 
   it('fills placeholders and writes Belgian dates in Brussels time', () => {
-    expect(translate('fr', 'people.count', { n: 3 })).toBe('3 personnes');
+    expect(translateCount('fr', 'people.count', 3)).toBe('3 personnes');
+    expect(translateCount('fr', 'people.count', 1)).toBe('1 personne');
+    expect(translateCount('fr', 'people.count', 0)).toBe('0 personne');
+    expect(translateCount('nl', 'people.count', 1)).toBe('1 persoon');
+    expect(translateCount('en', 'people.actions', 2)).toBe('2 open actions');
     expect(formatDate('fr', '2026-11-09')).toBe('9 novembre 2026');
     expect(formatDate('nl', '2026-11-09')).toBe('9 november 2026');
     // 23:30 UTC on 31 December is already 1 January in Brussels.

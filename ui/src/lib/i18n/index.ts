@@ -18,6 +18,12 @@ export function translate(lang: Lang, key: Key, values: Record<string, string | 
   return catalogues[lang][key].replace(/\{(\w+)\}/g, (_, name: string) => String(values[name] ?? `{${name}}`));
 }
 
+/** The sentence for a count: `key.one` or `key.other`, by the language's plural rules. */
+export function translateCount(lang: Lang, key: string, n: number, values: Record<string, string | number> = {}): string {
+  const form = new Intl.PluralRules(locales[lang]).select(n) === 'one' ? 'one' : 'other';
+  return translate(lang, `${key}.${form}` as Key, { ...values, n });
+}
+
 const locales: Record<Lang, string> = { fr: 'fr-BE', nl: 'nl-BE', en: 'en-BE' };
 
 /** A calendar date (YYYY-MM-DD) written as people read it in Belgium: "9 novembre 2026". */

@@ -5,11 +5,13 @@ import type { PeopleQuery } from '../bindings/PeopleQuery';
 import type { PersonSummary } from '../bindings/PersonSummary';
 import type { SessionState } from '../bindings/SessionState';
 import type { ErrorReport } from '../bindings/ErrorReport';
+import type { SavedSheet } from '../bindings/SavedSheet';
 
 export interface Platform {
   sessionState(): Promise<SessionState>;
   unlock(passphrase: string): Promise<void>;
   listPeople(query: PeopleQuery): Promise<PersonSummary[]>;
+  printSheet(person: string): Promise<SavedSheet>;
 }
 
 export function isErrorReport(e: unknown): e is ErrorReport {
@@ -20,6 +22,7 @@ export const tauriPlatform: Platform = {
   sessionState: () => invoke<SessionState>('session_state'),
   unlock: (passphrase) => invoke<void>('unlock', { passphrase }),
   listPeople: (query) => invoke<PersonSummary[]>('list_people', { query }),
+  printSheet: (person) => invoke<SavedSheet>('print_sheet', { person }),
 };
 
 /** The shell's platform inside the desktop window; none elsewhere. */

@@ -24,6 +24,14 @@ export function mockPlatform(people: PersonSummary[], passphrase = 'demo', unloc
       }
       open = true;
     },
+    async printSheet(person) {
+      const who = people.find((p) => p.id === person);
+      if (!who) {
+        const error: ErrorReport = { code: 'PERSON_NOT_FOUND', message: `no person with id ${person}`, violations: [] };
+        throw error;
+      }
+      return { path: `/home/referent/Documents/Proxi/${who.displayName}.pdf` };
+    },
     async listPeople(query) {
       const words = fold(query.text).split(/\s+/).filter(Boolean);
       return people.filter(
