@@ -162,3 +162,31 @@ fn demo_list_show_export_from_a_script() {
     let out = proxi(&store, Some("demo"), &["check"]);
     assert_eq!(text(&out.stdout).trim(), "ok");
 }
+
+#[test]
+fn the_same_sheet_printed_by_two_processes_is_the_same_file() {
+    let dir = tempfile::tempdir().expect("dir");
+    let store = dir.path().join("unused.db");
+    let mut files = Vec::new();
+    for n in 0..2 {
+        let file = dir.path().join(format!("sample{n}.pdf"));
+        let out = proxi(
+            &store,
+            None,
+            &[
+                "print",
+                "--sample",
+                "--date",
+                "2026-11-23",
+                "-o",
+                file.to_str().expect("path"),
+            ],
+        );
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        files.push(std::fs::read(&file).expect("pdf"));
+    }
+    assert!(
+        files[0] == files[1],
+        "two processes printed different bytes"
+    );
+}
