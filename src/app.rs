@@ -18,7 +18,7 @@ use crate::domain::{
     check_statement, check_visit,
 };
 use crate::error::{Error, ErrorCode, Result, Violation};
-use crate::store::{PeopleQuery, PersonSummary, Store};
+use crate::store::{AuditAction, AuditEntry, PeopleQuery, PersonSummary, Store};
 
 /// Items of a plan's lists, found by id.
 trait Keyed {
@@ -277,17 +277,49 @@ impl Proxi {
     pub fn export(&mut self, id: Uuid) -> Result<serde_json::Value> {
         let plan = self.plan(id)?;
         let history = self.history(id)?;
+        self.store.audit(self.now(), AuditAction::Export, id)?;
         Ok(serde_json::json!({ "format": "proxi.person/1", "plan": plan, "history": history }))
     }
 
-    /// The person's priority sheet as PDF, dated today, in `lang` or else the person's language.
+    /// The person's priority sheet as PDF, dated `date` (default today), in `lang` or else the person's
+    /// language. Printing is recorded in the audit log.
     ///
     /// # Errors
     /// [`Error::PersonNotFound`]; [`Error::Sheet`] for a language the sheet does not speak.
-    pub fn sheet(&mut self, id: Uuid, lang: Option<&str>) -> Result<Vec<u8>> {
+    pub fn sheet(&mut self, id: Uuid, lang: Option<&str>, date: Option<Date>) -> Result<Vec<u8>> {
         let plan = self.plan(id)?;
         let lang = lang.unwrap_or_else(|| crate::sheet::language_for(&plan));
-        Ok(crate::sheet::render(&plan, lang, self.clock.today())?)
+        let pdf = crate::sheet::render(&plan, lang, date.unwrap_or_else(|| self.clock.today()))?;
+        self.store.audit(self.now(), AuditAction::Print, id)?;
+        Ok(pdf)
+    }
+
+    /// A person's plan, opened to be read by someone: recorded in the audit log.
+    ///
+    /// # Errors
+    /// [`Error::PersonNotFound`], [`Error::Storage`].
+    pub fn open_plan(&mut self, id: Uuid) -> Result<PlanDocument> {
+        let plan = self.plan(id)?;
+        self.store.audit(self.now(), AuditAction::Open, id)?;
+        Ok(plan)
+    }
+
+    /// Erases a person from this store: their plan, its history, every row derived from it; no trace
+    /// stays in the store file or its log. Only the erasure itself is kept in the audit log, by id.
+    ///
+    /// # Errors
+    /// [`Error::PersonNotFound`], [`Error::Storage`].
+    pub fn erase_person(&mut self, id: Uuid) -> Result<()> {
+        let now = self.now();
+        self.store.erase(id, now)
+    }
+
+    /// Who opened, printed, exported or erased which plan, newest first.
+    ///
+    /// # Errors
+    /// [`Error::Storage`].
+    pub fn audit_log(&self, person: Option<Uuid>, limit: u32) -> Result<Vec<AuditEntry>> {
+        self.store.audit_log(person, limit)
     }
 
     /// The review date of the whole plan.

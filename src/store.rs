@@ -36,6 +36,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0002_actions_due",
         include_str!("../migrations/0002_actions_due.sql"),
     ),
+    (
+        "0003_audit_log",
+        include_str!("../migrations/0003_audit_log.sql"),
+    ),
 ];
 
 /// Version of the derived tables' content. When the code derives rows differently, bump it: stores
@@ -216,6 +220,7 @@ fn connect(path: &Path, key: &StoreKey, create: bool) -> Result<Connection> {
         "PRAGMA journal_mode = WAL;
          PRAGMA synchronous = FULL;
          PRAGMA foreign_keys = ON;
+         PRAGMA secure_delete = ON;
          PRAGMA temp_store = MEMORY;",
     )?;
     conn.busy_timeout(Duration::from_secs(5))?;
@@ -255,6 +260,53 @@ pub struct PersonSummary {
     pub review_date: Option<String>,
     pub active_priorities: u32,
     pub open_actions: u32,
+}
+
+/// What the audit log records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../ui/src/lib/bindings/")]
+pub enum AuditAction {
+    Open,
+    Print,
+    Export,
+    Erase,
+}
+
+impl AuditAction {
+    fn as_str(self) -> &'static str {
+        match self {
+            AuditAction::Open => "open",
+            AuditAction::Print => "print",
+            AuditAction::Export => "export",
+            AuditAction::Erase => "erase",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Self> {
+        [
+            AuditAction::Open,
+            AuditAction::Print,
+            AuditAction::Export,
+            AuditAction::Erase,
+        ]
+        .into_iter()
+        .find(|a| a.as_str() == s)
+    }
+}
+
+/// One line of the audit log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../ui/src/lib/bindings/")]
+pub struct AuditEntry {
+    #[ts(type = "string")]
+    pub at: Timestamp,
+    pub author: String,
+    pub action: AuditAction,
+    pub person_id: Uuid,
+    /// The person's name, while they are in the store.
+    pub display_name: Option<String>,
 }
 
 /// Which people to list.
@@ -645,6 +697,78 @@ impl Store {
             });
         }
         Ok(out)
+    }
+
+    /// Records that the plan of `person` was opened, printed, exported or erased.
+    pub(crate) fn audit(&self, at: Timestamp, action: AuditAction, person: Uuid) -> Result<()> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO audit_log (at, author, action, person_id) VALUES (?1, ?2, ?3, ?4)",
+            )?
+            .execute(params![
+                at.as_millisecond(),
+                self.author,
+                action.as_str(),
+                person
+            ])?;
+        Ok(())
+    }
+
+    /// The audit log, newest first, for one person or everyone; names of people since erased are gone.
+    ///
+    /// # Errors
+    /// [`Error::Storage`].
+    pub fn audit_log(&self, person: Option<Uuid>, limit: u32) -> Result<Vec<AuditEntry>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT l.at, l.author, l.action, l.person_id, p.display_name
+             FROM audit_log l LEFT JOIN person_row p ON p.id = l.person_id
+             WHERE ?1 IS NULL OR l.person_id = ?1
+             ORDER BY l.seq DESC LIMIT ?2",
+        )?;
+        let rows = stmt.query_map(params![person, limit], |r| {
+            let at: i64 = r.get(0)?;
+            let action: String = r.get(2)?;
+            Ok((at, r.get(1)?, action, r.get(3)?, r.get(4)?))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (at, author, action, person_id, display_name) = row?;
+            let action = AuditAction::parse(&action)
+                .ok_or_else(|| Error::StoreCorrupt(format!("audit action '{action}'")))?;
+            let at =
+                Timestamp::from_millisecond(at).map_err(|e| Error::StoreCorrupt(e.to_string()))?;
+            out.push(AuditEntry {
+                at,
+                author,
+                action,
+                person_id,
+                display_name,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Erases one person: their document, their derived rows, from memory and from disk. Freed pages
+    /// are zeroed (`secure_delete`), the write-ahead log is emptied and the file rebuilt (`VACUUM`), so
+    /// that no trace of the plan stays in the store's pages. The erasure itself is audited (by id).
+    pub(crate) fn erase(&mut self, id: Uuid, at: Timestamp) -> Result<()> {
+        self.docs.remove(&id);
+        self.plans.remove(&id);
+        let tx = self.conn.transaction()?;
+        let chunks = tx.execute("DELETE FROM doc_chunk WHERE doc_id = ?1", [id])?;
+        if chunks == 0 {
+            return Err(Error::PersonNotFound(id));
+        }
+        tx.execute("DELETE FROM person_row WHERE id = ?1", [id])?;
+        tx.execute(
+            "INSERT INTO audit_log (at, author, action, person_id) VALUES (?1, ?2, 'erase', ?3)",
+            params![at.as_millisecond(), self.author, id],
+        )?;
+        tx.commit()?;
+        self.conn.execute_batch(
+            "PRAGMA wal_checkpoint(TRUNCATE); VACUUM; PRAGMA wal_checkpoint(TRUNCATE);",
+        )?;
+        Ok(())
     }
 
     /// Drops the documents kept in memory (they are reloaded from disk when next needed).

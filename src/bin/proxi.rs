@@ -83,6 +83,21 @@ enum Command {
         #[arg(short, long)]
         output: PathBuf,
     },
+    /// Erase a person from this store: plan, history, every trace (asks for --yes)
+    Erase {
+        id: Uuid,
+        /// Confirm: the erasure cannot be undone
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Who opened, printed, exported or erased which plan, newest first
+    Audit {
+        /// Only this person
+        #[arg(long)]
+        person: Option<Uuid>,
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+    },
     /// Check the store's integrity
     Check,
     /// Write priorities in a loop, printing each acknowledged one (used by the crash test)
@@ -196,7 +211,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Plan {
             command: PlanCommand::Show { id, json },
         } => {
-            let plan = open(&path)?.plan(id)?;
+            let plan = open(&path)?.open_plan(id)?;
             if json {
                 serde_json::to_writer_pretty(&mut out, &plan)?;
                 writeln!(out)?;
@@ -253,15 +268,32 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 proxi::sheet::render(&demo::typical_plan(), lang.as_deref().unwrap_or("fr"), date)?
             } else {
                 let id = id.context("which person? give their id")?;
-                let plan = open(&path)?.plan(id)?;
-                let lang = lang
-                    .as_deref()
-                    .unwrap_or_else(|| proxi::sheet::language_for(&plan));
-                proxi::sheet::render(&plan, lang, date)?
+                open(&path)?.sheet(id, lang.as_deref(), Some(date))?
             };
             std::fs::write(&output, pdf)
                 .with_context(|| format!("writing {}", output.display()))?;
             writeln!(out, "Wrote {}", output.display())?;
+        }
+        Command::Erase { id, yes } => {
+            if !yes {
+                bail!("erasing cannot be undone: run again with --yes to erase {id}");
+            }
+            open(&path)?.erase_person(id)?;
+            writeln!(out, "Erased {id}")?;
+        }
+        Command::Audit { person, limit } => {
+            for e in open(&path)?.audit_log(person, limit)? {
+                let name = e.display_name.as_deref().unwrap_or("(erased)");
+                writeln!(
+                    out,
+                    "{}  {:<7} {}  {}  {}",
+                    e.at,
+                    format!("{:?}", e.action).to_lowercase(),
+                    e.person_id,
+                    name,
+                    e.author
+                )?;
+            }
         }
         Command::Check => {
             let app = open(&path)?;

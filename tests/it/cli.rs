@@ -161,6 +161,28 @@ fn demo_list_show_export_from_a_script() {
     );
     let out = proxi(&store, Some("demo"), &["check"]);
     assert_eq!(text(&out.stdout).trim(), "ok");
+
+    let out = proxi(&store, Some("demo"), &["audit", "--person", id]);
+    let audit = text(&out.stdout);
+    for action in ["open", "print", "export"] {
+        assert!(audit.contains(action), "{action} not audited:\n{audit}");
+    }
+    let out = proxi(&store, Some("demo"), &["erase", id]);
+    assert!(
+        !out.status.success() && text(&out.stderr).contains("--yes"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = proxi(&store, Some("demo"), &["erase", id, "--yes"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = proxi(
+        &store,
+        Some("demo"),
+        &["person", "list", "--search", "herve"],
+    );
+    assert_eq!(text(&out.stdout).lines().count(), 0, "Hervé is erased");
+    let out = proxi(&store, Some("demo"), &["audit", "--limit", "1"]);
+    assert!(text(&out.stdout).contains("erase") && text(&out.stdout).contains("(erased)"));
 }
 
 #[test]

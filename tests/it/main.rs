@@ -3,6 +3,7 @@
 mod cli;
 mod crash;
 mod merge;
+mod privacy;
 mod roundtrip;
 mod sheet;
 mod store;

@@ -15,7 +15,7 @@ use crate::support::{PASSPHRASE, clock, new_store, reopen, someone};
 
 /// Opens the database with rusqlite alone, deriving the key from the key file as documented: this
 /// checks the key file's contract and lets a test tamper with the file.
-fn raw_connection(path: &Path, passphrase: &str) -> rusqlite::Connection {
+pub fn raw_connection(path: &Path, passphrase: &str) -> rusqlite::Connection {
     let file: serde_json::Value =
         serde_json::from_str(&fs::read_to_string(key_file_path(path)).expect("key file"))
             .expect("json");

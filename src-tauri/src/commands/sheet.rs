@@ -47,7 +47,7 @@ pub fn print_sheet(
 ) -> Result<SavedSheet, ErrorReport> {
     let mut guard = session.guard();
     let app = guard.as_mut().ok_or_else(locked)?;
-    let pdf = app.sheet(person, None)?;
+    let pdf = app.sheet(person, None, None)?;
     let name: String = app
         .plan(person)?
         .person

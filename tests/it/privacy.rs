@@ -1,0 +1,136 @@
+//! Erasure leaves no trace in the store; the audit log says who opened, printed, exported or erased.
+
+use std::path::Path;
+
+use proxi::ErrorCode;
+use proxi::domain::PriorityInput;
+use proxi::store::{AuditAction, PeopleQuery, key_file_path};
+
+use crate::support::{PASSPHRASE, new_store, reopen, someone};
+
+/// The store's live content, decrypted into a plain SQLite file (SQLCipher's own export), as bytes.
+fn decrypted(path: &Path, dir: &Path) -> Vec<u8> {
+    let conn = crate::store::raw_connection(path, PASSPHRASE);
+    let plain = dir.join("plain.db");
+    let _ = std::fs::remove_file(&plain);
+    conn.execute_batch(&format!(
+        "ATTACH DATABASE '{}' AS plain KEY ''; SELECT sqlcipher_export('plain'); DETACH DATABASE plain;",
+        plain.display()
+    ))
+    .expect("export");
+    std::fs::read(&plain).expect("plain copy")
+}
+
+fn contains(haystack: &[u8], needle: &str) -> bool {
+    haystack
+        .windows(needle.len())
+        .any(|w| w == needle.as_bytes())
+}
+
+#[test]
+fn an_erased_person_leaves_no_trace_in_the_store() {
+    let (dir, path, mut app) = new_store();
+    let gone = app.create_person(someone("Zorglubette")).expect("person");
+    app.add_priority(
+        gone,
+        PriorityInput {
+            words: "Quokkamarmelade".into(),
+            ..Default::default()
+        },
+    )
+    .expect("priority");
+    let kept = app.create_person(someone("Hervé")).expect("person");
+    app.add_priority(
+        kept,
+        PriorityInput {
+            words: "Walk to the market".into(),
+            ..Default::default()
+        },
+    )
+    .expect("priority");
+    let scratch = tempfile::tempdir().expect("scratch");
+    // The control: before erasure, the decrypted store holds the name.
+    assert!(
+        contains(&decrypted(&path, scratch.path()), "Zorglubette"),
+        "the check would see the name"
+    );
+
+    app.erase_person(gone).expect("erase");
+    assert_eq!(
+        app.plan(gone).expect_err("gone").code(),
+        ErrorCode::PersonNotFound
+    );
+    assert_eq!(
+        app.erase_person(gone).expect_err("twice").code(),
+        ErrorCode::PersonNotFound
+    );
+    let names: Vec<String> = app
+        .people(&PeopleQuery::default())
+        .expect("people")
+        .into_iter()
+        .map(|p| p.display_name)
+        .collect();
+    assert_eq!(names, vec!["Hervé"]);
+    drop(app);
+
+    let plain = decrypted(&path, scratch.path());
+    for needle in ["Zorglubette", "zorglubette", "Quokkamarmelade"] {
+        assert!(!contains(&plain, needle), "{needle} is still in the store");
+    }
+    assert!(contains(&plain, "Herv"), "the other person is still there");
+    let conn = crate::store::raw_connection(&path, PASSPHRASE);
+    let free: i64 = conn
+        .query_row("PRAGMA freelist_count", [], |r| r.get(0))
+        .expect("freelist");
+    assert_eq!(free, 0, "no free pages left with old content");
+    drop(conn);
+    let wal = path.with_extension("db-wal");
+    assert!(
+        !wal.exists() || std::fs::metadata(&wal).expect("wal").len() == 0,
+        "the log was emptied"
+    );
+    for entry in std::fs::read_dir(dir.path()).expect("dir") {
+        let bytes = std::fs::read(entry.expect("entry").path()).expect("read");
+        assert!(!contains(&bytes, "Zorglubette"));
+    }
+    assert!(key_file_path(&path).exists());
+
+    let mut again = reopen(&path);
+    again.store().integrity_check().expect("integrity");
+    assert_eq!(
+        again.plan(kept).expect("kept").plan.priorities[0].words,
+        "Walk to the market"
+    );
+}
+
+#[test]
+fn opening_printing_exporting_and_erasing_are_audited() {
+    let (_dir, path, mut app) = new_store();
+    let id = app.create_person(someone("Hervé")).expect("person");
+    app.plan(id)
+        .expect("reading for the app's own needs is not an opening");
+    app.open_plan(id).expect("open");
+    app.sheet(id, None, None).expect("print");
+    app.export(id).expect("export");
+    let log = app.audit_log(Some(id), 10).expect("log");
+    let actions: Vec<AuditAction> = log.iter().map(|e| e.action).collect();
+    assert_eq!(
+        actions,
+        vec![AuditAction::Export, AuditAction::Print, AuditAction::Open]
+    );
+    assert!(
+        log.iter()
+            .all(|e| e.author == "Test Referent" && e.display_name.as_deref() == Some("Hervé"))
+    );
+    app.erase_person(id).expect("erase");
+    drop(app);
+    let app = reopen(&path);
+    let log = app.audit_log(None, 10).expect("log");
+    assert_eq!(log[0].action, AuditAction::Erase);
+    assert_eq!(log[0].person_id, id);
+    assert!(
+        log.iter().all(|e| e.display_name.is_none()),
+        "no name stays with an erased person's entries"
+    );
+    assert_eq!(log.len(), 4);
+}
