@@ -12,10 +12,10 @@ use uuid::Uuid;
 use crate::clock::{Clock, new_id};
 use crate::document::{self, HistoryEntry};
 use crate::domain::{
-    ActionInput, ActionStatus, AgreedAction, CarePlan, DOCUMENT_SCHEMA, MemberInput, NetworkMember,
-    Person, PersonInput, PlanDocument, Priority, PriorityInput, PriorityStatus, Statement,
-    StatementInput, Visit, VisitInput, check_action, check_member, check_person, check_priority,
-    check_statement, check_visit,
+    ActionInput, ActionStatus, AgreedAction, CarePlan, Consent, ConsentInput, DOCUMENT_SCHEMA,
+    MemberInput, NetworkMember, Person, PersonInput, PlanDocument, Priority, PriorityInput,
+    PriorityStatus, Statement, StatementInput, Visit, VisitInput, check_action, check_consent,
+    check_member, check_person, check_priority, check_statement, check_visit,
 };
 use crate::error::{Error, ErrorCode, Result, Violation};
 use crate::store::{AuditAction, AuditEntry, PeopleQuery, PersonSummary, Store};
@@ -196,6 +196,7 @@ impl Proxi {
             schema: DOCUMENT_SCHEMA,
             person: person_from(id, input, now),
             plan: CarePlan::default(),
+            consent: None,
         };
         self.store.commit(id, &plan, "person.create", now)?;
         Ok(id)
@@ -320,6 +321,41 @@ impl Proxi {
     /// [`Error::Storage`].
     pub fn audit_log(&self, person: Option<Uuid>, limit: u32) -> Result<Vec<AuditEntry>> {
         self.store.audit_log(person, limit)
+    }
+
+    /// Records what the person agreed to (keeping the plan, sharing it with the team, with named
+    /// professionals), signed by this device's author.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`], [`Error::PersonNotFound`], [`Error::PersonArchived`], [`Error::Storage`].
+    pub fn record_consent(&mut self, person: Uuid, input: ConsentInput) -> Result<()> {
+        check_consent(&input, self.clock.today()).finish()?;
+        let author = self.store.author().to_owned();
+        self.change(person, "consent.record", |plan, _, _| {
+            plan.consent = Some(Consent {
+                recorded_on: input.recorded_on,
+                recorded_by: author,
+                keep_plan: input.keep_plan,
+                share_with_team: input.share_with_team,
+                professionals: input
+                    .professionals
+                    .into_iter()
+                    .map(|p| p.trim().to_owned())
+                    .collect(),
+            });
+            Ok(())
+        })
+    }
+
+    /// Whether the plan may leave this device for the team: only with the person's recorded consent.
+    ///
+    /// # Errors
+    /// [`Error::PersonNotFound`].
+    pub fn may_share_with_team(&mut self, person: Uuid) -> Result<bool> {
+        Ok(self
+            .plan(person)?
+            .consent
+            .is_some_and(|c| c.keep_plan && c.share_with_team))
     }
 
     /// The review date of the whole plan.

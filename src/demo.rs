@@ -795,5 +795,12 @@ pub fn typical_plan() -> crate::domain::PlanDocument {
             }],
             review_date: Some(date(2027, 1, 18)),
         },
+        consent: Some(crate::domain::Consent {
+            recorded_on: date(2026, 11, 23),
+            recorded_by: "Référent démo".into(),
+            keep_plan: true,
+            share_with_team: true,
+            professionals: vec!["Dr Exemple-Généraliste".into()],
+        }),
     }
 }

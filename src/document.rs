@@ -96,6 +96,8 @@ fn reconcile_changes(
     previous: Option<&PlanDocument>,
 ) -> Result<(), autosurgeon::ReconcileError> {
     use autosurgeon::reconcile_prop;
+    // Every top-level field of `PlanDocument` is handled below: the round-trip property test rewrites
+    // one plan over another through this path and fails if one is forgotten.
     let Some(old) = previous else {
         return autosurgeon::reconcile(doc, plan);
     };
@@ -104,6 +106,9 @@ fn reconcile_changes(
     }
     if old.person != plan.person {
         reconcile_prop(doc, automerge::ROOT, "person", &plan.person)?;
+    }
+    if old.consent != plan.consent {
+        reconcile_prop(doc, automerge::ROOT, "consent", &plan.consent)?;
     }
     let (new, old) = (&plan.plan, &old.plan);
     if new == old {

@@ -59,6 +59,29 @@ pub struct PlanDocument {
     pub schema: u64,
     pub person: Person,
     pub plan: CarePlan,
+    /// What the person agreed to, as last recorded; none yet for a plan started without it (and in
+    /// documents written before consent was recorded).
+    #[serde(default)]
+    #[autosurgeon(missing = "Option::default")]
+    pub consent: Option<Consent>,
+}
+
+/// What the person agreed to about their plan, when, recorded by whom.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Reconcile, Hydrate, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../ui/src/lib/bindings/")]
+pub struct Consent {
+    #[autosurgeon(with = "am_date")]
+    #[ts(type = "string")]
+    pub recorded_on: Date,
+    /// The referent who recorded it.
+    pub recorded_by: String,
+    /// That the plan is kept (on this laptop, encrypted).
+    pub keep_plan: bool,
+    /// That the plan is shared with the referent's team (synced to their devices).
+    pub share_with_team: bool,
+    /// Named professionals the person agreed to share the plan with.
+    pub professionals: Vec<String>,
 }
 
 /// The person accompanied.
@@ -298,6 +321,19 @@ pub struct PersonInput {
     pub address: Address,
     pub phone: String,
     pub notes: String,
+}
+
+/// What a consent form sends.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../ui/src/lib/bindings/")]
+pub struct ConsentInput {
+    #[ts(type = "string")]
+    pub recorded_on: Date,
+    pub keep_plan: bool,
+    pub share_with_team: bool,
+    #[serde(default)]
+    pub professionals: Vec<String>,
 }
 
 /// The editable fields of a priority.
@@ -554,6 +590,30 @@ pub fn check_member(input: &MemberInput) -> Checks {
             ErrorCode::EmailInvalid,
             "email",
         );
+    c
+}
+
+/// Checks a consent record; `today` bounds its date.
+pub fn check_consent(input: &ConsentInput, today: Date) -> Checks {
+    let mut c = Checks::default();
+    c.rule(
+        input.recorded_on > today,
+        ErrorCode::ConsentDateInFuture,
+        "recordedOn",
+    )
+    .rule(
+        input.professionals.iter().any(|p| blank(p)),
+        ErrorCode::MemberNameEmpty,
+        "professionals",
+    )
+    .rule(
+        input
+            .professionals
+            .iter()
+            .any(|p| p.chars().count() > NAME_MAX),
+        ErrorCode::TextTooLong,
+        "professionals",
+    );
     c
 }
 

@@ -33,6 +33,7 @@ pub enum ErrorCode {
     MemberNameEmpty,
     NextVisitNotAfterVisit,
     ReorderMismatch,
+    ConsentDateInFuture,
     // Use cases.
     PersonNotFound,
     ItemNotFound,

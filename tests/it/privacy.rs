@@ -134,3 +134,64 @@ fn opening_printing_exporting_and_erasing_are_audited() {
     );
     assert_eq!(log.len(), 4);
 }
+
+#[test]
+fn consent_is_recorded_and_gates_sharing() {
+    use jiff::civil::date;
+    use proxi::domain::ConsentInput;
+    let (_dir, path, mut app) = new_store();
+    let id = app.create_person(someone("Hervé")).expect("person");
+    assert!(
+        !app.may_share_with_team(id).expect("no consent yet"),
+        "no consent, no sharing"
+    );
+    let input = ConsentInput {
+        recorded_on: date(2026, 11, 23),
+        keep_plan: true,
+        share_with_team: false,
+        professionals: vec![" Dr Exemple ".into()],
+    };
+    app.record_consent(id, input.clone()).expect("consent");
+    assert!(!app.may_share_with_team(id).expect("kept, not shared"));
+    app.record_consent(
+        id,
+        ConsentInput {
+            share_with_team: true,
+            ..input.clone()
+        },
+    )
+    .expect("consent");
+    assert!(app.may_share_with_team(id).expect("shared"));
+    let future = app.record_consent(
+        id,
+        ConsentInput {
+            recorded_on: date(2026, 11, 24),
+            ..input.clone()
+        },
+    );
+    assert_eq!(
+        future.expect_err("future").code(),
+        ErrorCode::ConsentDateInFuture
+    );
+    let blank = app.record_consent(
+        id,
+        ConsentInput {
+            professionals: vec!["  ".into()],
+            ..input
+        },
+    );
+    assert_eq!(
+        blank.expect_err("blank name").code(),
+        ErrorCode::MemberNameEmpty
+    );
+    drop(app);
+    let mut again = reopen(&path);
+    let consent = again.plan(id).expect("plan").consent.expect("kept");
+    assert_eq!(consent.recorded_by, "Test Referent");
+    assert_eq!(consent.professionals, vec!["Dr Exemple".to_owned()]);
+    assert!(consent.share_with_team);
+    assert_eq!(
+        again.history(id).expect("history")[0].action,
+        "consent.record"
+    );
+}

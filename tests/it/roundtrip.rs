@@ -147,6 +147,25 @@ fn visit() -> impl Strategy<Value = Visit> {
     )
 }
 
+fn consent() -> impl Strategy<Value = Consent> {
+    (
+        day(),
+        text(),
+        any::<bool>(),
+        any::<bool>(),
+        vec(text(), 0..3),
+    )
+        .prop_map(
+            |(recorded_on, recorded_by, keep_plan, share_with_team, professionals)| Consent {
+                recorded_on,
+                recorded_by,
+                keep_plan,
+                share_with_team,
+                professionals,
+            },
+        )
+}
+
 fn person() -> impl Strategy<Value = Person> {
     (
         (
@@ -217,6 +236,7 @@ pub fn plan_document() -> impl Strategy<Value = PlanDocument> {
         vec(member(), 0..4),
         vec(visit(), 0..3),
         proptest::option::of(day()),
+        proptest::option::of(consent()),
     )
         .prop_map(
             |(
@@ -228,6 +248,7 @@ pub fn plan_document() -> impl Strategy<Value = PlanDocument> {
                 network,
                 visits,
                 review_date,
+                consent,
             )| {
                 PlanDocument {
                     schema: DOCUMENT_SCHEMA,
@@ -241,6 +262,7 @@ pub fn plan_document() -> impl Strategy<Value = PlanDocument> {
                         visits: with_ids(visits, 6, |x, id| x.id = id),
                         review_date,
                     },
+                    consent,
                 }
             },
         )
