@@ -383,6 +383,13 @@ impl<'a> Sheet<'a> {
         }
     }
 
+    /// "My plan · date" under the name.
+    fn subtitle(&mut self, when: &str) {
+        let line = format!("{} · {when}", self.t.title);
+        self.text(MARGIN, self.y + BODY, &line, Face::Regular, BODY, QUIET);
+        self.y += BODY + 6.0;
+    }
+
     /// Makes room for `height` points, on a new page if this one is full.
     fn room(&mut self, height: f32) {
         if !self.dry && self.y + height > PAGE_H - BOTTOM {
@@ -509,15 +516,7 @@ pub fn render(plan: &PlanDocument, lang: &str, date: Date) -> Result<Vec<u8>, Sh
 
     // Header: the person's first name, large, and the date.
     s.paragraph(MARGIN, first_name, Face::Bold, NAME, INK);
-    s.text(
-        MARGIN,
-        s.y + BODY,
-        &format!("{} · {when}", t.title),
-        Face::Regular,
-        BODY,
-        QUIET,
-    );
-    s.y += BODY + 6.0;
+    s.subtitle(&when);
 
     priorities(&mut s, plan);
     actions(&mut s, plan);
@@ -682,15 +681,7 @@ pub fn render_blank(lang: &str, date: Date) -> Result<Vec<u8>, SheetError> {
     let when = t.date(date);
     let mut s = Sheet::new(fonts, &t, when.clone());
     write_line(&mut s, Some(&t.name));
-    s.text(
-        MARGIN,
-        s.y + BODY,
-        &format!("{} · {when}", t.title),
-        Face::Regular,
-        BODY,
-        QUIET,
-    );
-    s.y += BODY + 6.0;
+    s.subtitle(&when);
     s.heading(&t.what_matters);
     for n in 1..=5 {
         // A box to draw or stick a card in, and two lines for the person's words.
