@@ -15,6 +15,7 @@ pub fn run() {
         .invoke_handler(tauri::generate_handler![
             commands::session::session_state,
             commands::session::unlock,
+            commands::session::lock,
             commands::people::list_people,
             commands::sheet::print_sheet,
         ])

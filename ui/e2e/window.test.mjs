@@ -38,7 +38,8 @@ before(async () => {
   execFileSync(cli, ['--store', store, 'demo'], { env: { ...process.env, PROXI_PASSPHRASE: 'demo passphrase' } });
   mkdirSync(shots, { recursive: true });
   // The app reads its store from the environment, and is *not* given the passphrase: it must ask.
-  const env = { ...process.env, PROXI_STORE: store, PROXI_SHEETS_DIR: join(dir, 'sheets') };
+  // The window locks itself after 8 s without activity (5 minutes by default).
+  const env = { ...process.env, PROXI_STORE: store, PROXI_SHEETS_DIR: join(dir, 'sheets'), PROXI_IDLE_SECONDS: '8' };
   delete env.PROXI_PASSPHRASE;
   driver = spawn(driverBin, ['--port', '4444'], { env, stdio: ['ignore', 'inherit', 'inherit'] });
   await waitForPort(4444, 20_000);
@@ -89,4 +90,22 @@ test('the window asks for the passphrase, refuses a wrong one, then lists the de
   assert.equal(readFileSync(join(dir, 'sheets', files[0])).subarray(0, 5).toString(), '%PDF-');
   assert.ok((await notice.getText()).includes(files[0]));
   await browser.saveScreenshot(join(shots, 'printed.png'));
+});
+
+test('the window locks on demand and after the idle time, and the plan list is gone', async () => {
+  await browser.$('[data-testid=lock]').click();
+  const field = await browser.$('#passphrase');
+  await field.waitForDisplayed({ timeout: 10_000 });
+  assert.equal((await browser.$$('[data-testid=person-name]')).length, 0);
+  assert.ok(!(await browser.getPageSource()).includes('Hervé'), 'a name is still in the page');
+
+  await field.setValue('demo passphrase');
+  await browser.$('button[type=submit]').click();
+  await browser.$('[data-testid=person-name]').waitForDisplayed({ timeout: 20_000 });
+  // Hands off the keyboard and mouse: after 8 s the window locks itself.
+  await browser.pause(10_000);
+  assert.ok(await browser.$('#passphrase').isDisplayed(), 'not locked after the idle time');
+  assert.match(await browser.$('.unlock').getText(), /verrouillé après un moment sans activité/);
+  assert.ok(!(await browser.getPageSource()).includes('Hervé'), 'a name is still in the page');
+  await browser.saveScreenshot(join(shots, 'locked.png'));
 });

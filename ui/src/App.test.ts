@@ -65,6 +65,22 @@ describe('App', () => {
     );
   });
 
+  it('locks on demand and forgets what it showed', async () => {
+    render(App, { platform: mockPlatform(people, 'secret', true) });
+    await waitFor(() => expect(screen.getAllByTestId('person-name')).toHaveLength(3));
+    await fireEvent.click(screen.getByRole('button', { name: 'Verrouiller' }));
+    await screen.findByLabelText('Phrase de passe');
+    expect(screen.queryAllByTestId('person-name')).toHaveLength(0);
+    expect(document.body.textContent).not.toContain('Hervé');
+  });
+
+  it('locks itself after the idle time, and says why', async () => {
+    render(App, { platform: mockPlatform(people, 'secret', true, 1) });
+    await waitFor(() => expect(screen.getAllByTestId('person-name')).toHaveLength(3));
+    await screen.findByText(/s’est verrouillé après un moment sans activité/, {}, { timeout: 3000 });
+    expect(document.body.textContent).not.toContain('Hervé');
+  });
+
   it('speaks Dutch and English', async () => {
     render(App, { platform: mockPlatform(people, 'x', true), lang: 'nl' });
     await screen.findByRole('heading', { name: 'Begeleide personen' });

@@ -14,6 +14,8 @@ use serde::Serialize;
 pub struct Session {
     path: PathBuf,
     app: Mutex<Option<Proxi>>,
+    /// Seconds without a touch of the keyboard or mouse before the window locks itself.
+    idle_seconds: u32,
 }
 
 impl Session {
@@ -27,9 +29,15 @@ impl Session {
                     .map(|d| d.data_dir().join("proxi.db"))
                     .unwrap_or_else(|| PathBuf::from("proxi.db"))
             });
+        // Five minutes by default; `PROXI_IDLE_SECONDS` changes it (at least 1).
+        let idle_seconds = std::env::var("PROXI_IDLE_SECONDS")
+            .ok()
+            .and_then(|s| s.parse::<u32>().ok())
+            .map_or(300, |s| s.max(1));
         let session = Session {
             path,
             app: Mutex::new(None),
+            idle_seconds,
         };
         if let Ok(passphrase) = std::env::var("PROXI_PASSPHRASE") {
             // A failure leaves the store locked: the window then asks for the passphrase.
@@ -65,6 +73,7 @@ pub fn locked() -> ErrorReport {
 pub struct SessionState {
     pub store_path: String,
     pub unlocked: bool,
+    pub idle_seconds: u32,
 }
 
 #[tauri::command]
@@ -72,10 +81,18 @@ pub fn session_state(session: tauri::State<'_, Session>) -> SessionState {
     SessionState {
         store_path: session.path.display().to_string(),
         unlocked: session.guard().is_some(),
+        idle_seconds: session.idle_seconds,
     }
 }
 
 #[tauri::command]
 pub fn unlock(session: tauri::State<'_, Session>, passphrase: String) -> Result<(), ErrorReport> {
     session.unlock(&passphrase)
+}
+
+/// Locks the store: the open store and every plan held in memory are dropped; the passphrase is needed
+/// again.
+#[tauri::command]
+pub fn lock(session: tauri::State<'_, Session>) {
+    *session.guard() = None;
 }

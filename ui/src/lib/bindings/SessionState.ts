@@ -3,4 +3,4 @@
 /**
  * What the window needs to know at start.
  */
-export type SessionState = { storePath: string, unlocked: boolean, };
+export type SessionState = { storePath: string, unlocked: boolean, idleSeconds: number, };

@@ -3,6 +3,8 @@ import type { Key } from './fr';
 export const en: Record<Key, string> = {
   'app.subtitle': 'Care plans',
   'language.label': 'Language',
+  'lock.button': 'Lock',
+  'lock.idle': 'Proxi locked itself after a while without activity. Type your passphrase to go on.',
   'unlock.title': 'Open your data',
   'unlock.help': 'The data is encrypted on this computer. Type your passphrase to open it.',
   'unlock.label': 'Passphrase',

@@ -2,6 +2,8 @@
 export const fr = {
   'app.subtitle': "Plans d'accompagnement",
   'language.label': 'Langue',
+  'lock.button': 'Verrouiller',
+  'lock.idle': 'Proxi s’est verrouillé après un moment sans activité. Tapez votre phrase de passe pour continuer.',
   'unlock.title': 'Ouvrir vos données',
   'unlock.help': 'Les données sont chiffrées sur cet ordinateur. Tapez votre phrase de passe pour les ouvrir.',
   'unlock.label': 'Phrase de passe',

@@ -3,6 +3,8 @@ import type { Key } from './fr';
 export const nl: Record<Key, string> = {
   'app.subtitle': 'Begeleidingsplannen',
   'language.label': 'Taal',
+  'lock.button': 'Vergrendelen',
+  'lock.idle': 'Proxi is vergrendeld na een tijd zonder activiteit. Typ uw wachtzin om verder te gaan.',
   'unlock.title': 'Uw gegevens openen',
   'unlock.help': 'De gegevens zijn versleuteld op deze computer. Typ uw wachtzin om ze te openen.',
   'unlock.label': 'Wachtzin',

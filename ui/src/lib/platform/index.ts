@@ -10,6 +10,7 @@ import type { SavedSheet } from '../bindings/SavedSheet';
 export interface Platform {
   sessionState(): Promise<SessionState>;
   unlock(passphrase: string): Promise<void>;
+  lock(): Promise<void>;
   listPeople(query: PeopleQuery): Promise<PersonSummary[]>;
   printSheet(person: string): Promise<SavedSheet>;
 }
@@ -21,6 +22,7 @@ export function isErrorReport(e: unknown): e is ErrorReport {
 export const tauriPlatform: Platform = {
   sessionState: () => invoke<SessionState>('session_state'),
   unlock: (passphrase) => invoke<void>('unlock', { passphrase }),
+  lock: () => invoke<void>('lock'),
   listPeople: (query) => invoke<PersonSummary[]>('list_people', { query }),
   printSheet: (person) => invoke<SavedSheet>('print_sheet', { person }),
 };

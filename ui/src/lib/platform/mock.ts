@@ -7,11 +7,14 @@ function fold(s: string): string {
   return s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
 }
 
-export function mockPlatform(people: PersonSummary[], passphrase = 'demo', unlocked = false): Platform {
+export function mockPlatform(people: PersonSummary[], passphrase = 'demo', unlocked = false, idleSeconds = 300): Platform {
   let open = unlocked;
   return {
     async sessionState() {
-      return { storePath: '/tmp/mock.db', unlocked: open };
+      return { storePath: '/tmp/mock.db', unlocked: open, idleSeconds };
+    },
+    async lock() {
+      open = false;
     },
     async unlock(given) {
       if (given !== passphrase) {
@@ -25,6 +28,7 @@ export function mockPlatform(people: PersonSummary[], passphrase = 'demo', unloc
       open = true;
     },
     async printSheet(person) {
+      if (!open) throw { code: 'STORE_LOCKED', message: 'the store is locked', violations: [] } satisfies ErrorReport;
       const who = people.find((p) => p.id === person);
       if (!who) {
         const error: ErrorReport = { code: 'PERSON_NOT_FOUND', message: `no person with id ${person}`, violations: [] };
@@ -33,6 +37,7 @@ export function mockPlatform(people: PersonSummary[], passphrase = 'demo', unloc
       return { path: `/home/referent/Documents/Proxi/${who.displayName}.pdf` };
     },
     async listPeople(query) {
+      if (!open) throw { code: 'STORE_LOCKED', message: 'the store is locked', violations: [] } satisfies ErrorReport;
       const words = fold(query.text).split(/\s+/).filter(Boolean);
       return people.filter(
         (p) =>
