@@ -40,6 +40,7 @@ pub enum ErrorCode {
     PersonArchived,
     // Store.
     WrongPassphrase,
+    WrongRecoveryKey,
     /// The store is not unlocked yet (the shell's state, never an error of the core itself).
     StoreLocked,
     StoreNotFound,
@@ -86,6 +87,10 @@ pub enum Error {
     PersonArchived,
     #[error("this passphrase does not open the store: check it (and the caps lock) and try again")]
     WrongPassphrase,
+    #[error(
+        "this recovery key does not open the store: check each group of four characters and try again"
+    )]
+    WrongRecoveryKey,
     #[error("there is no Proxi store at {0}: create one with `proxi init` or choose another path")]
     StoreNotFound(String),
     #[error("a Proxi store already exists at {0}: open it, or choose another path")]
@@ -130,6 +135,7 @@ impl Error {
             Error::ItemNotFound { .. } => ErrorCode::ItemNotFound,
             Error::PersonArchived => ErrorCode::PersonArchived,
             Error::WrongPassphrase => ErrorCode::WrongPassphrase,
+            Error::WrongRecoveryKey => ErrorCode::WrongRecoveryKey,
             Error::StoreNotFound(_) => ErrorCode::StoreNotFound,
             Error::StoreExists(_) => ErrorCode::StoreExists,
             Error::StoreTooNew { .. } => ErrorCode::StoreTooNew,

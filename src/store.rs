@@ -77,7 +77,13 @@ impl KdfParams {
     };
 }
 
-/// What the key file holds: how to turn the passphrase into the store key. No secret.
+/// What the key file holds: how to turn the passphrase into the store key. Nothing in it opens the
+/// store without the passphrase (or the recovery key).
+///
+/// Format 1: the store key *is* Argon2id(passphrase, salt). Format 2: the store key is random and kept
+/// sealed (XChaCha20-Poly1305) under Argon2id(passphrase, salt), and optionally under the recovery
+/// key, so that changing the passphrase rewrites this file only. A format-1 file becomes format 2 at
+/// the first change of passphrase or recovery key, keeping its store key.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct KeyFile {
@@ -86,6 +92,100 @@ struct KeyFile {
     #[serde(flatten)]
     params: KdfParams,
     salt: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    passphrase_seal: Option<Seal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    recovery_seal: Option<RecoverySeal>,
+}
+
+/// A store key sealed under a key-encryption key: nonce and ciphertext (with its tag), in hex.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Seal {
+    nonce: String,
+    ciphertext: String,
+}
+
+/// A store key sealed under Argon2id(recovery key, salt).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RecoverySeal {
+    salt: String,
+    #[serde(flatten)]
+    seal: Seal,
+}
+
+const PASSPHRASE_AAD: &[u8] = b"proxi/store-key/v2/passphrase";
+const RECOVERY_AAD: &[u8] = b"proxi/store-key/v2/recovery";
+
+fn random<const N: usize>() -> Result<[u8; N]> {
+    let mut bytes = [0u8; N];
+    getrandom::fill(&mut bytes).map_err(|e| Error::Storage(format!("no random source: {e}")))?;
+    Ok(bytes)
+}
+
+fn seal(store_key: &StoreKey, kek: &StoreKey, aad: &[u8]) -> Result<Seal> {
+    use chacha20poly1305::aead::{Aead, KeyInit, Payload};
+    let cipher =
+        chacha20poly1305::XChaCha20Poly1305::new(chacha20poly1305::Key::from_slice(&kek.0[..]));
+    let nonce = random::<24>()?;
+    let ciphertext = cipher
+        .encrypt(
+            chacha20poly1305::XNonce::from_slice(&nonce),
+            Payload {
+                msg: &store_key.0[..],
+                aad,
+            },
+        )
+        .map_err(|_| Error::Storage("the store key could not be sealed".into()))?;
+    Ok(Seal {
+        nonce: hex::encode(nonce),
+        ciphertext: hex::encode(ciphertext),
+    })
+}
+
+/// Opens a seal; `None` when the key-encryption key is wrong (or the seal was tampered with).
+fn unseal(sealed: &Seal, kek: &StoreKey, aad: &[u8]) -> Option<StoreKey> {
+    use chacha20poly1305::aead::{Aead, KeyInit, Payload};
+    let cipher =
+        chacha20poly1305::XChaCha20Poly1305::new(chacha20poly1305::Key::from_slice(&kek.0[..]));
+    let nonce = hex::decode(&sealed.nonce).ok().filter(|n| n.len() == 24)?;
+    let ciphertext = hex::decode(&sealed.ciphertext).ok()?;
+    let plain = Zeroizing::new(
+        cipher
+            .decrypt(
+                chacha20poly1305::XNonce::from_slice(&nonce),
+                Payload {
+                    msg: &ciphertext,
+                    aad,
+                },
+            )
+            .ok()?,
+    );
+    let mut key = Zeroizing::new([0u8; 32]);
+    if plain.len() != 32 {
+        return None;
+    }
+    key.copy_from_slice(&plain);
+    Some(StoreKey(key))
+}
+
+/// The recovery key as people copy it: 40 hexadecimal digits in groups of four.
+fn recovery_text(bytes: &[u8; 20]) -> String {
+    hex::encode_upper(bytes)
+        .as_bytes()
+        .chunks(4)
+        .map(|c| String::from_utf8_lossy(c).into_owned())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+/// The recovery key as typed: dashes, spaces and case do not matter.
+fn normalize_recovery(text: &str) -> String {
+    text.chars()
+        .filter(char::is_ascii_hexdigit)
+        .map(|c| c.to_ascii_uppercase())
+        .collect()
 }
 
 /// The 256-bit key of a store, wiped from memory when dropped.
@@ -143,7 +243,12 @@ fn read_key_file(store: &Path) -> Result<KeyFile> {
         path: shown.clone(),
         reason: e.to_string(),
     })?;
-    if file.format != 1 || file.kdf != "argon2id" {
+    let sealed_ok = match file.format {
+        1 => file.passphrase_seal.is_none(),
+        2 => file.passphrase_seal.is_some(),
+        _ => false,
+    };
+    if !sealed_ok || file.kdf != "argon2id" {
         let reason = format!("unknown format {} / {}", file.format, file.kdf);
         return Err(Error::KeyFileInvalid {
             path: shown,
@@ -163,17 +268,43 @@ pub fn derive_key(path: &Path, passphrase: &str) -> Result<StoreKey> {
         return Err(Error::StoreNotFound(path.display().to_string()));
     }
     let file = read_key_file(path)?;
-    let salt = hex::decode(&file.salt).map_err(|e| Error::KeyFileInvalid {
+    let kek = derive_with(path, passphrase, file.params, &file.salt)?;
+    match &file.passphrase_seal {
+        None => Ok(kek),
+        Some(sealed) => unseal(sealed, &kek, PASSPHRASE_AAD).ok_or(Error::WrongPassphrase),
+    }
+}
+
+/// Argon2id of `secret` with the hex `salt` of the key file of `path`.
+fn derive_with(path: &Path, secret: &str, params: KdfParams, salt: &str) -> Result<StoreKey> {
+    let invalid = |reason: String| Error::KeyFileInvalid {
         path: key_file_path(path).display().to_string(),
-        reason: e.to_string(),
-    })?;
-    derive(passphrase, file.params, &salt).map_err(|e| match e {
-        Error::KeyFileInvalid { reason, .. } => Error::KeyFileInvalid {
-            path: key_file_path(path).display().to_string(),
-            reason,
-        },
+        reason,
+    };
+    let salt = hex::decode(salt).map_err(|e| invalid(e.to_string()))?;
+    derive(secret, params, &salt).map_err(|e| match e {
+        Error::KeyFileInvalid { reason, .. } => invalid(reason),
         other => other,
     })
+}
+
+/// Unseals the store key of `path` with its recovery key.
+///
+/// # Errors
+/// [`Error::WrongRecoveryKey`] when the key does not fit or the store has none.
+pub fn derive_key_from_recovery(path: &Path, recovery: &str) -> Result<StoreKey> {
+    if !path.exists() {
+        return Err(Error::StoreNotFound(path.display().to_string()));
+    }
+    let file = read_key_file(path)?;
+    let sealed = file.recovery_seal.as_ref().ok_or(Error::WrongRecoveryKey)?;
+    let kek = derive_with(
+        path,
+        &normalize_recovery(recovery),
+        file.params,
+        &sealed.salt,
+    )?;
+    unseal(&sealed.seal, &kek, RECOVERY_AAD).ok_or(Error::WrongRecoveryKey)
 }
 
 /// Writes a file so that it is either wholly there or not at all.
@@ -328,6 +459,8 @@ pub struct Store {
     docs: HashMap<Uuid, AutoCommit>,
     /// The plans as read from `docs`, kept in step with them.
     plans: HashMap<Uuid, PlanDocument>,
+    /// The store key, to seal it anew when the passphrase or recovery key changes.
+    key: StoreKey,
 }
 
 impl std::fmt::Debug for Store {
@@ -352,14 +485,17 @@ impl Store {
             fs::create_dir_all(dir)
                 .map_err(|e| Error::Storage(format!("{}: {e}", dir.display())))?;
         }
-        let mut salt = [0u8; 16];
-        getrandom::fill(&mut salt).map_err(|e| Error::Storage(format!("no random source: {e}")))?;
-        let key = derive(passphrase, params, &salt)?;
+        // Format 2: a random store key, sealed under Argon2id(passphrase).
+        let salt = random::<16>()?;
+        let kek = derive(passphrase, params, &salt)?;
+        let key = StoreKey(Zeroizing::new(random::<32>()?));
         let file = KeyFile {
-            format: 1,
+            format: 2,
             kdf: "argon2id".into(),
             params,
             salt: hex::encode(salt),
+            passphrase_seal: Some(seal(&key, &kek, PASSPHRASE_AAD)?),
+            recovery_seal: None,
         };
         let json = serde_json::to_vec_pretty(&file).map_err(|e| Error::Storage(e.to_string()))?;
         write_atomically(&key_file_path(path), &json)?;
@@ -379,7 +515,7 @@ impl Store {
             [DERIVED_VERSION],
         )?;
         conn.execute_batch("COMMIT")?;
-        Self::from_connection(conn, path)
+        Self::from_connection(conn, path, &key)
     }
 
     /// Opens the store at `path` with its passphrase.
@@ -400,7 +536,7 @@ impl Store {
             return Err(Error::StoreNotFound(path.display().to_string()));
         }
         let conn = connect(path, key, false)?;
-        let mut store = Self::from_connection(conn, path)?;
+        let mut store = Self::from_connection(conn, path, key)?;
         let derived: Option<String> = store
             .conn
             .query_row(
@@ -415,7 +551,63 @@ impl Store {
         Ok(store)
     }
 
-    fn from_connection(conn: Connection, path: &Path) -> Result<Store> {
+    /// Opens the store at `path` with its recovery key (when the passphrase is lost); set a new
+    /// passphrase next with [`Store::change_passphrase`].
+    ///
+    /// # Errors
+    /// [`Error::WrongRecoveryKey`], and as [`Store::open`].
+    pub fn open_with_recovery(path: &Path, recovery: &str) -> Result<Store> {
+        let key = derive_key_from_recovery(path, recovery)?;
+        Self::open_with_key(path, &key)
+    }
+
+    /// Seals the store key under a new passphrase (new salt, `params` cost) and replaces the key file
+    /// in one atomic rename: a crash leaves the old or the new passphrase working, never neither. The
+    /// recovery key, if any, keeps working. The database itself is not rewritten.
+    ///
+    /// # Errors
+    /// [`Error::Storage`] if the key file cannot be written; key file errors.
+    pub fn change_passphrase(&mut self, new_passphrase: &str, params: KdfParams) -> Result<()> {
+        let mut file = read_key_file(&self.path)?;
+        let salt = random::<16>()?;
+        let kek = derive(new_passphrase, params, &salt)?;
+        file.format = 2;
+        file.params = params;
+        file.salt = hex::encode(salt);
+        file.passphrase_seal = Some(seal(&self.key, &kek, PASSPHRASE_AAD)?);
+        self.write_key_file(&file)
+    }
+
+    /// Makes a new recovery key (replacing any earlier one) and returns it, to be written down once
+    /// and kept apart from the laptop: it opens the store if the passphrase is forgotten.
+    ///
+    /// # Errors
+    /// [`Error::Storage`] if the key file cannot be written; key file errors.
+    pub fn new_recovery_key(&mut self) -> Result<String> {
+        let mut file = read_key_file(&self.path)?;
+        if file.passphrase_seal.is_none() {
+            // Format 1: the store key is the passphrase's key; seal it under itself to move to format 2.
+            file.passphrase_seal = Some(seal(&self.key, &self.key, PASSPHRASE_AAD)?);
+            file.format = 2;
+        }
+        let secret = random::<20>()?;
+        let text = recovery_text(&secret);
+        let salt = random::<16>()?;
+        let kek = derive(&normalize_recovery(&text), file.params, &salt)?;
+        file.recovery_seal = Some(RecoverySeal {
+            salt: hex::encode(salt),
+            seal: seal(&self.key, &kek, RECOVERY_AAD)?,
+        });
+        self.write_key_file(&file)?;
+        Ok(text)
+    }
+
+    fn write_key_file(&self, file: &KeyFile) -> Result<()> {
+        let json = serde_json::to_vec_pretty(file).map_err(|e| Error::Storage(e.to_string()))?;
+        write_atomically(&key_file_path(&self.path), &json)
+    }
+
+    fn from_connection(conn: Connection, path: &Path, key: &StoreKey) -> Result<Store> {
         let meta = |key: &str| -> Result<String> {
             conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
                 .optional()?
@@ -433,6 +625,7 @@ impl Store {
             author,
             docs: HashMap::new(),
             plans: HashMap::new(),
+            key: key.clone(),
         })
     }
 

@@ -36,6 +36,11 @@ enum Command {
         #[arg(long, default_value = "Référent")]
         author: String,
     },
+    /// Change the passphrase, or set a new one with the recovery key
+    Passphrase {
+        #[command(subcommand)]
+        command: PassphraseCommand,
+    },
     /// Create a new store filled with fictional people and plans
     Demo {
         #[arg(long, default_value = "Référent démo")]
@@ -106,6 +111,15 @@ enum Command {
 }
 
 #[derive(Debug, Subcommand)]
+enum PassphraseCommand {
+    /// Change the passphrase (the current one from PROXI_PASSPHRASE or a prompt, the new one from
+    /// PROXI_NEW_PASSPHRASE or a prompt)
+    Change,
+    /// Forgotten passphrase: open with the recovery key (PROXI_RECOVERY_KEY or a prompt) and set a new one
+    Recover,
+}
+
+#[derive(Debug, Subcommand)]
 enum PersonCommand {
     /// One person a line: id, name, postal code and commune
     List {
@@ -168,6 +182,21 @@ fn passphrase(confirm: bool) -> anyhow::Result<String> {
     Ok(first)
 }
 
+/// A secret from the environment, or asked (twice when it is being chosen).
+fn secret(var: &str, prompt: &str, confirm: bool) -> anyhow::Result<String> {
+    if let Ok(value) = std::env::var(var) {
+        return Ok(value);
+    }
+    if !std::io::stdin().is_terminal() {
+        bail!("set {var}, or run proxi in a terminal to be asked");
+    }
+    let first = rpassword::prompt_password(format!("{prompt}: "))?;
+    if confirm && rpassword::prompt_password(format!("{prompt} (again): "))? != first {
+        bail!("the two entries differ: nothing was changed, try again");
+    }
+    Ok(first)
+}
+
 fn open(path: &Path) -> anyhow::Result<Proxi> {
     let store = Store::open(path, &passphrase(false)?)?;
     Ok(Proxi::new(store, Arc::new(SystemClock)))
@@ -178,8 +207,34 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
     match cli.command {
         Command::Init { author } => {
-            Store::create(&path, &passphrase(true)?, KdfParams::RECOMMENDED, &author)?;
+            let mut store =
+                Store::create(&path, &passphrase(true)?, KdfParams::RECOMMENDED, &author)?;
+            let recovery = store.new_recovery_key()?;
             writeln!(out, "Created an empty store at {}", path.display())?;
+            writeln!(
+                out,
+                "Recovery key, shown only this once: write it down and keep it away from this laptop."
+            )?;
+            writeln!(
+                out,
+                "It opens the store if the passphrase is forgotten (proxi passphrase recover):"
+            )?;
+            writeln!(out, "    {recovery}")?;
+        }
+        Command::Passphrase { command } => {
+            let mut store = match command {
+                PassphraseCommand::Change => Store::open(&path, &passphrase(false)?)?,
+                PassphraseCommand::Recover => Store::open_with_recovery(
+                    &path,
+                    &secret("PROXI_RECOVERY_KEY", "Recovery key", false)?,
+                )?,
+            };
+            let new = secret("PROXI_NEW_PASSPHRASE", "New passphrase", true)?;
+            if new.trim().is_empty() {
+                bail!("the new passphrase is empty: nothing was changed");
+            }
+            store.change_passphrase(&new, KdfParams::RECOMMENDED)?;
+            writeln!(out, "The passphrase of {} is changed", path.display())?;
         }
         Command::Demo { author } => {
             let store = Store::create(&path, &passphrase(true)?, KdfParams::RECOMMENDED, &author)?;

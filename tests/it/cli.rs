@@ -212,3 +212,52 @@ fn the_same_sheet_printed_by_two_processes_is_the_same_file() {
         "two processes printed different bytes"
     );
 }
+
+#[test]
+fn init_shows_a_recovery_key_that_sets_a_new_passphrase() {
+    let dir = tempfile::tempdir().expect("dir");
+    let store = dir.path().join("proxi.db");
+    let out = proxi(
+        &store,
+        Some("first passphrase"),
+        &["init", "--author", "Marie"],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let shown = text(&out.stdout);
+    let recovery = shown
+        .lines()
+        .last()
+        .expect("the key is the last line")
+        .trim()
+        .to_owned();
+    assert_eq!(recovery.split('-').count(), 10, "{shown}");
+    let recover = |key: &str| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_proxi"));
+        cmd.args([
+            "--store",
+            store.to_str().expect("path"),
+            "passphrase",
+            "recover",
+        ])
+        .stdin(Stdio::null())
+        .env_remove("PROXI_PASSPHRASE")
+        .env("PROXI_RECOVERY_KEY", key)
+        .env("PROXI_NEW_PASSPHRASE", "second passphrase");
+        cmd.output().expect("run proxi")
+    };
+    let out = recover("0000-0000-0000-0000-0000-0000-0000-0000-0000-0000");
+    assert!(
+        text(&out.stderr).contains("recovery key does not open"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = recover(&recovery);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = proxi(&store, Some("first passphrase"), &["person", "list"]);
+    assert!(
+        text(&out.stderr).contains("passphrase does not open"),
+        "the old passphrase is refused"
+    );
+    let out = proxi(&store, Some("second passphrase"), &["person", "list"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+}

@@ -13,9 +13,11 @@ use proxi::{ErrorCode, StatementList};
 
 use crate::support::{PASSPHRASE, clock, new_store, reopen, someone};
 
-/// Opens the database with rusqlite alone, deriving the key from the key file as documented: this
+/// Opens the database with rusqlite alone, deriving the key from the key file as documented (format 1:
+/// Argon2id of the passphrase; format 2: a random key sealed with XChaCha20-Poly1305 under it): this
 /// checks the key file's contract and lets a test tamper with the file.
 pub fn raw_connection(path: &Path, passphrase: &str) -> rusqlite::Connection {
+    use chacha20poly1305::aead::{Aead, KeyInit, Payload};
     let file: serde_json::Value =
         serde_json::from_str(&fs::read_to_string(key_file_path(path)).expect("key file"))
             .expect("json");
@@ -24,14 +26,118 @@ pub fn raw_connection(path: &Path, passphrase: &str) -> rusqlite::Connection {
     let params =
         Params::new(n("memoryKib"), n("iterations"), n("parallelism"), Some(32)).expect("params");
     let salt = hex::decode(file["salt"].as_str().expect("salt")).expect("hex");
-    let mut key = [0u8; 32];
+    let mut kek = [0u8; 32];
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
-        .hash_password_into(passphrase.as_bytes(), &salt, &mut key)
+        .hash_password_into(passphrase.as_bytes(), &salt, &mut kek)
         .expect("argon2");
+    let key = match file["format"].as_u64() {
+        Some(1) => kek.to_vec(),
+        Some(2) => {
+            let seal = &file["passphraseSeal"];
+            let nonce = hex::decode(seal["nonce"].as_str().expect("nonce")).expect("hex");
+            let sealed =
+                hex::decode(seal["ciphertext"].as_str().expect("ciphertext")).expect("hex");
+            let cipher =
+                chacha20poly1305::XChaCha20Poly1305::new(chacha20poly1305::Key::from_slice(&kek));
+            let payload = Payload {
+                msg: &sealed,
+                aad: b"proxi/store-key/v2/passphrase",
+            };
+            cipher
+                .decrypt(chacha20poly1305::XNonce::from_slice(&nonce), payload)
+                .expect("the seal opens")
+        }
+        other => panic!("unknown key file format {other:?}"),
+    };
     let conn = rusqlite::Connection::open(path).expect("open");
     conn.execute_batch(&format!("PRAGMA key = \"x'{}'\";", hex::encode(key)))
         .expect("key");
     conn
+}
+
+fn key_file(path: &Path) -> serde_json::Value {
+    serde_json::from_str(&fs::read_to_string(key_file_path(path)).expect("key file")).expect("json")
+}
+
+#[test]
+fn changing_the_passphrase_rewrites_only_the_key_file() {
+    let (_dir, path, mut app) = new_store();
+    let id = app.create_person(someone("Hervé")).expect("person");
+    let before = app.plan(id).expect("plan");
+    let mut store = app.into_store();
+    store.forget_cached();
+    drop(store);
+    let db_before = fs::read(&path).expect("db");
+    let mut store = Store::open(&path, PASSPHRASE).expect("open");
+    store
+        .change_passphrase("a new passphrase", KdfParams::MINIMAL_FOR_TESTS)
+        .expect("change");
+    drop(store);
+    assert_eq!(
+        fs::read(&path).expect("db"),
+        db_before,
+        "the database was not rewritten"
+    );
+    assert_eq!(
+        Store::open(&path, PASSPHRASE).expect_err("old").code(),
+        ErrorCode::WrongPassphrase
+    );
+    let store = Store::open(&path, "a new passphrase").expect("new");
+    let mut app = proxi::Proxi::new(store, clock());
+    assert_eq!(app.plan(id).expect("plan"), before);
+    assert_eq!(key_file(&path)["format"], 2);
+}
+
+#[test]
+fn the_recovery_key_opens_a_store_whose_passphrase_is_forgotten() {
+    let (_dir, path, app) = new_store();
+    let mut store = app.into_store();
+    let recovery = store.new_recovery_key().expect("recovery key");
+    drop(store);
+    assert_eq!(recovery.len(), 49, "{recovery}");
+    assert_eq!(recovery.split('-').count(), 10);
+    let wrong = recovery.replace(&recovery[..4], "0000");
+    assert_eq!(
+        Store::open_with_recovery(&path, &wrong)
+            .expect_err("wrong")
+            .code(),
+        ErrorCode::WrongRecoveryKey
+    );
+    // Typed in lower case, with spaces instead of dashes: still the key.
+    let typed = recovery.to_lowercase().replace('-', " ");
+    let mut store = Store::open_with_recovery(&path, &typed).expect("recovered");
+    store
+        .change_passphrase("chosen again", KdfParams::MINIMAL_FOR_TESTS)
+        .expect("new passphrase");
+    drop(store);
+    Store::open(&path, "chosen again").expect("the new passphrase opens");
+    Store::open_with_recovery(&path, &recovery).expect("and the recovery key still does");
+}
+
+#[test]
+fn a_tampered_key_file_is_refused_without_touching_the_store() {
+    let (_dir, path, app) = new_store();
+    drop(app);
+    let mut file = key_file(&path);
+    let sealed = file["passphraseSeal"]["ciphertext"]
+        .as_str()
+        .expect("ciphertext")
+        .to_owned();
+    let flipped = format!(
+        "{}{}",
+        if sealed.starts_with('0') { "1" } else { "0" },
+        &sealed[1..]
+    );
+    file["passphraseSeal"]["ciphertext"] = serde_json::Value::String(flipped);
+    fs::write(
+        key_file_path(&path),
+        serde_json::to_vec(&file).expect("json"),
+    )
+    .expect("write");
+    assert_eq!(
+        Store::open(&path, PASSPHRASE).expect_err("tampered").code(),
+        ErrorCode::WrongPassphrase
+    );
 }
 
 #[test]
@@ -265,6 +371,14 @@ fn the_first_schema_fixture_migrates_and_rebuilds_its_derived_tables() {
         },
     )
     .expect("edit");
+    // Its key file (format 1) moves to format 2, keeping the store key, when a recovery key is made.
+    assert_eq!(key_file(&path)["format"], 1);
+    let mut store = app.into_store();
+    let recovery = store.new_recovery_key().expect("recovery key");
+    drop(store);
+    assert_eq!(key_file(&path)["format"], 2);
+    Store::open(&path, "fixture-v1").expect("the passphrase still opens");
+    Store::open_with_recovery(&path, &recovery).expect("so does the recovery key");
 }
 
 fn assert_no_plaintext(dir: &Path, needles: &[&str]) {
