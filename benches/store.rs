@@ -161,6 +161,7 @@ fn main() {
         app.people(&PeopleQuery {
             text: "herve".into(),
             include_archived: false,
+            ..PeopleQuery::default()
         })
         .expect("search")
         .len()

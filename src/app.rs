@@ -90,7 +90,9 @@ fn reorder<T: Ranked>(list: &mut [T], order: &[Uuid]) -> Result<()> {
 }
 
 /// Which of a plan's two statement lists.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../ui/src/lib/bindings/")]
 pub enum StatementList {
     Strengths,
     Difficulties,
@@ -124,6 +126,22 @@ pub struct DueAction {
     #[ts(type = "string")]
     pub due: Date,
     pub overdue: bool,
+}
+
+/// What needs doing soon, across everyone.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../ui/src/lib/bindings/")]
+pub struct FollowUp {
+    #[ts(type = "string")]
+    pub today: Date,
+    /// The last day the list looks at.
+    #[ts(type = "string")]
+    pub until: Date,
+    /// Open actions due by `until`, overdue first (oldest date first).
+    pub actions: Vec<DueAction>,
+    /// People whose plan is to be reviewed by `until`, earliest first.
+    pub reviews: Vec<PersonSummary>,
 }
 
 /// Proxi's use cases over one open store.
@@ -248,7 +266,7 @@ impl Proxi {
     /// # Errors
     /// [`Error::Storage`].
     pub fn people(&self, query: &PeopleQuery) -> Result<Vec<PersonSummary>> {
-        self.store.people(query)
+        self.store.people(query, self.clock.today())
     }
 
     /// The open actions due this week (up to `days` from today) and those overdue, across everyone.
@@ -261,6 +279,31 @@ impl Proxi {
             .checked_add(jiff::Span::new().days(days))
             .unwrap_or(today);
         self.store.actions_due(today, until)
+    }
+
+    /// The follow-up list across everyone: open actions due within `days` or overdue, and the plans
+    /// whose review falls within `days` or has passed.
+    ///
+    /// # Errors
+    /// [`Error::Storage`].
+    pub fn follow_up(&self, days: i64) -> Result<FollowUp> {
+        let today = self.clock.today();
+        let until = today
+            .checked_add(jiff::Span::new().days(days))
+            .unwrap_or(today);
+        let until_text = until.to_string();
+        let mut reviews: Vec<PersonSummary> = self
+            .people(&PeopleQuery::default())?
+            .into_iter()
+            .filter(|p| p.review_date.as_ref().is_some_and(|d| *d <= until_text))
+            .collect();
+        reviews.sort_by(|a, b| a.review_date.cmp(&b.review_date));
+        Ok(FollowUp {
+            today,
+            until,
+            actions: self.store.actions_due(today, until)?,
+            reviews,
+        })
     }
 
     /// What changed in a plan, newest first.
@@ -407,6 +450,25 @@ impl Proxi {
             item.review_date = input.review_date;
             Ok(())
         })
+    }
+
+    /// Undoes this device's last edit of the plan, as a new change (so an undo is itself undone by the
+    /// next undo); returns what the undone change did (`priority.add`, …).
+    ///
+    /// # Errors
+    /// [`Error::NothingToUndo`] when the plan's last change is not this device's own (a colleague's
+    /// change came on top) or the plan has only its creation; [`Error::PersonNotFound`],
+    /// [`Error::PersonArchived`], [`Error::Storage`].
+    pub fn undo(&mut self, person: Uuid) -> Result<String> {
+        let (before, action) = self
+            .store
+            .before_last_change(person)?
+            .ok_or(Error::NothingToUndo)?;
+        self.change(person, "undo", |plan, _, _| {
+            *plan = before;
+            Ok(())
+        })?;
+        Ok(action)
     }
 
     /// Marks a priority achieved or let go (or active again).

@@ -137,6 +137,34 @@ fn reconcile_changes(
     Ok(())
 }
 
+/// The plan as it was before the document's last change, with what that change did, when the last
+/// change is this device's own and nothing came after it; `None` otherwise (nothing of ours to undo,
+/// or a colleague's change came on top and undoing would overwrite it).
+///
+/// # Errors
+/// [`Error::DocumentInvalid`] if the earlier state cannot be read.
+pub fn before_last_change(doc: &mut AutoCommit) -> Result<Option<(PlanDocument, String)>> {
+    let heads = doc.get_heads();
+    let [head] = heads.as_slice() else {
+        return Ok(None);
+    };
+    let actor = doc.get_actor().clone();
+    let Some(change) = doc.get_change_by_hash(head) else {
+        return Ok(None);
+    };
+    if change.actor_id() != &actor || change.deps().is_empty() {
+        return Ok(None);
+    }
+    let action = change
+        .message()
+        .and_then(|m| serde_json::from_str::<ChangeNote>(m).ok())
+        .map(|n| n.action)
+        .unwrap_or_default();
+    let deps = change.deps().to_vec();
+    let earlier = doc.fork_at(&deps)?;
+    Ok(Some((read(&earlier)?, action)))
+}
+
 /// A new, empty document for a device.
 pub fn new_document(actor: &ActorId) -> AutoCommit {
     let mut doc = AutoCommit::new();

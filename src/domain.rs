@@ -94,6 +94,7 @@ pub struct Person {
     pub display_name: String,
     pub first_name: String,
     pub last_name: String,
+    #[ts(type = "number | null")]
     pub birth_year: Option<i64>,
     /// Languages spoken, as ISO 639 codes (`fr`, `nl`, `ar`, `tr`…), the preferred one first.
     pub languages: Vec<String>,
@@ -315,6 +316,7 @@ pub struct PersonInput {
     pub display_name: String,
     pub first_name: String,
     pub last_name: String,
+    #[ts(type = "number | null")]
     pub birth_year: Option<i64>,
     pub languages: Vec<String>,
     pub interpreter_needed: bool,

@@ -38,6 +38,7 @@ pub enum ErrorCode {
     PersonNotFound,
     ItemNotFound,
     PersonArchived,
+    NothingToUndo,
     // Store.
     WrongPassphrase,
     WrongRecoveryKey,
@@ -85,6 +86,8 @@ pub enum Error {
     ItemNotFound { kind: &'static str, id: uuid::Uuid },
     #[error("this person's plan is archived: restore it before changing it")]
     PersonArchived,
+    #[error("there is no edit of yours to undo in this plan")]
+    NothingToUndo,
     #[error("this passphrase does not open the store: check it (and the caps lock) and try again")]
     WrongPassphrase,
     #[error(
@@ -134,6 +137,7 @@ impl Error {
             Error::PersonNotFound(_) => ErrorCode::PersonNotFound,
             Error::ItemNotFound { .. } => ErrorCode::ItemNotFound,
             Error::PersonArchived => ErrorCode::PersonArchived,
+            Error::NothingToUndo => ErrorCode::NothingToUndo,
             Error::WrongPassphrase => ErrorCode::WrongPassphrase,
             Error::WrongRecoveryKey => ErrorCode::WrongRecoveryKey,
             Error::StoreNotFound(_) => ErrorCode::StoreNotFound,

@@ -9,9 +9,11 @@ pub mod clock;
 pub mod demo;
 pub mod document;
 pub mod domain;
+pub mod edit;
 pub mod error;
 pub mod sheet;
 pub mod store;
+pub mod territory;
 pub mod text;
 
 pub use app::{Proxi, StatementList};

@@ -27,6 +27,7 @@ use crate::app::DueAction;
 use crate::document;
 use crate::domain::PlanDocument;
 use crate::error::{Error, Result};
+use crate::territory::{self, Bassin};
 use crate::text::fold;
 
 /// The migrations, in order; the schema version of a store is the number of migrations applied.
@@ -391,6 +392,10 @@ pub struct PersonSummary {
     pub review_date: Option<String>,
     pub active_priorities: u32,
     pub open_actions: u32,
+    /// Open actions whose date has passed.
+    pub overdue_actions: u32,
+    /// The bassin the postal code proposes, for a Brussels code.
+    pub bassin: Option<Bassin>,
 }
 
 /// What the audit log records.
@@ -448,6 +453,12 @@ pub struct PeopleQuery {
     /// Words of the name, in any case, with or without accents.
     pub text: String,
     pub include_archived: bool,
+    /// Only the people whose postal code lies in this bassin.
+    pub bassin: Option<Bassin>,
+    /// Only the people whose plan is due for review (today or before).
+    pub review_due: bool,
+    /// Only the people with an open action past its date.
+    pub overdue: bool,
 }
 
 /// An open store.
@@ -697,6 +708,15 @@ impl Store {
         Ok(plan)
     }
 
+    /// The plan before this device's last change to it, and what that change did (see
+    /// [`document::before_last_change`]).
+    pub(crate) fn before_last_change(
+        &mut self,
+        id: Uuid,
+    ) -> Result<Option<(PlanDocument, String)>> {
+        document::before_last_change(self.document(id)?)
+    }
+
     fn load(&self, id: Uuid) -> Result<AutoCommit> {
         let mut stmt = self
             .conn
@@ -817,42 +837,65 @@ impl Store {
     ///
     /// # Errors
     /// [`Error::Storage`].
-    pub fn people(&self, query: &PeopleQuery) -> Result<Vec<PersonSummary>> {
-        let words: Vec<String> = fold(&query.text)
-            .split(' ')
-            .filter(|w| !w.is_empty())
-            .map(|w| {
-                format!(
-                    "%{}%",
-                    w.replace('\\', "\\\\")
-                        .replace('%', "\\%")
-                        .replace('_', "\\_")
-                )
-            })
-            .collect();
+    pub fn people(&self, query: &PeopleQuery, today: Date) -> Result<Vec<PersonSummary>> {
+        let escape = |w: &str| {
+            format!(
+                "%{}%",
+                w.replace('\\', "\\\\")
+                    .replace('%', "\\%")
+                    .replace('_', "\\_")
+            )
+        };
+        let mut values: Vec<Box<dyn rusqlite::ToSql>> = vec![
+            Box::new(query.include_archived),
+            Box::new(today.to_string()),
+        ];
         let mut sql = String::from(
             "SELECT id, display_name, full_name, postal_code, commune, archived, review_date,
-                    active_priorities, open_actions
-             FROM person_row WHERE (archived = 0 OR ?1)",
+                    active_priorities, open_actions,
+                    (SELECT count(*) FROM action_row a
+                     WHERE a.person_id = p.id AND a.due IS NOT NULL AND a.due < ?2) AS overdue
+             FROM person_row p WHERE (archived = 0 OR ?1)",
         );
-        for i in 0..words.len() {
-            sql.push_str(&format!(" AND search_key LIKE ?{} ESCAPE '\\'", i + 2));
+        for word in fold(&query.text).split(' ').filter(|w| !w.is_empty()) {
+            values.push(Box::new(escape(word)));
+            sql.push_str(&format!(
+                " AND search_key LIKE ?{} ESCAPE '\\'",
+                values.len()
+            ));
+        }
+        if let Some(bassin) = query.bassin {
+            let codes: Vec<String> = territory::areas()
+                .iter()
+                .filter(|a| a.bassin == bassin)
+                .map(|a| format!("'{}'", a.postal_code))
+                .collect();
+            // The codes come from the embedded reference file: four digits each, checked when read.
+            sql.push_str(&format!(" AND postal_code IN ({})", codes.join(",")));
+        }
+        if query.review_due {
+            sql.push_str(" AND review_date IS NOT NULL AND review_date <= ?2");
+        }
+        if query.overdue {
+            sql.push_str(" AND overdue > 0");
         }
         sql.push_str(" ORDER BY search_key, id");
         let mut stmt = self.conn.prepare_cached(&sql)?;
-        let mut values: Vec<&dyn rusqlite::ToSql> = vec![&query.include_archived];
-        values.extend(words.iter().map(|w| w as &dyn rusqlite::ToSql));
-        let rows = stmt.query_map(values.as_slice(), |r| {
+        let params: Vec<&dyn rusqlite::ToSql> = values.iter().map(AsRef::as_ref).collect();
+        let rows = stmt.query_map(params.as_slice(), |r| {
+            let postal_code: String = r.get(3)?;
             Ok(PersonSummary {
                 id: r.get(0)?,
                 display_name: r.get(1)?,
                 full_name: r.get(2)?,
-                postal_code: r.get(3)?,
+                bassin: territory::lookup(&postal_code).map(|a| a.bassin),
+                postal_code,
                 commune: r.get(4)?,
                 archived: r.get(5)?,
                 review_date: r.get(6)?,
                 active_priorities: r.get(7)?,
                 open_actions: r.get(8)?,
+                overdue_actions: r.get(9)?,
             })
         })?;
         Ok(rows.collect::<Result<Vec<_>, _>>()?)

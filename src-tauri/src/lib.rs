@@ -17,6 +17,12 @@ pub fn run() {
             commands::session::unlock,
             commands::session::lock,
             commands::people::list_people,
+            commands::people::follow_up,
+            commands::people::postal_areas,
+            commands::plan::create_person,
+            commands::plan::open_plan,
+            commands::plan::edit_plan,
+            commands::plan::plan_history,
             commands::sheet::print_sheet,
         ])
         .run(tauri::generate_context!())

@@ -239,7 +239,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Demo { author } => {
             let store = Store::create(&path, &passphrase(true)?, KdfParams::RECOMMENDED, &author)?;
             let store = demo::fill(store, SystemClock.now())?;
-            let count = store.people(&PeopleQuery::default())?.len();
+            let count = store
+                .people(&PeopleQuery::default(), SystemClock.today())?
+                .len();
             writeln!(
                 out,
                 "Created a demo store with {count} fictional people at {}",
@@ -253,6 +255,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let query = PeopleQuery {
                 text: search,
                 include_archived: all,
+                ..PeopleQuery::default()
             };
             for p in app.people(&query)? {
                 let archived = if p.archived { "  (archived)" } else { "" };

@@ -5,7 +5,9 @@ use proxi::domain::{
     ActionInput, ActionStatus, MemberInput, NetworkRole, PriorityInput, PriorityStatus,
     StatementInput, VisitInput, Who,
 };
+use proxi::edit::PlanEdit;
 use proxi::store::PeopleQuery;
+use proxi::territory::Bassin;
 use proxi::{ErrorCode, StatementList};
 use uuid::Uuid;
 
@@ -15,6 +17,7 @@ fn names(app: &proxi::Proxi, text: &str) -> Vec<String> {
     let query = PeopleQuery {
         text: text.into(),
         include_archived: false,
+        ..PeopleQuery::default()
     };
     app.people(&query)
         .expect("people")
@@ -54,6 +57,7 @@ fn archived_people_leave_the_list_and_their_plan_is_read_only_until_restored() {
         .people(&PeopleQuery {
             text: String::new(),
             include_archived: true,
+            ..PeopleQuery::default()
         })
         .expect("all");
     assert!(all[0].archived);
@@ -317,4 +321,221 @@ fn history_says_what_changed_when_and_by_whom() {
     assert_eq!(export["format"], "proxi.person/1");
     assert_eq!(export["plan"]["person"]["phone"], "02 999 99 99");
     assert_eq!(export["history"].as_array().expect("array").len(), 3);
+}
+
+fn priority(words: &str, card: Option<&str>) -> PriorityInput {
+    PriorityInput {
+        words: words.into(),
+        card: card.map(str::to_owned),
+        review_date: None,
+    }
+}
+
+#[test]
+fn the_people_list_filters_by_bassin_review_due_and_overdue_actions() {
+    let (_dir, _path, mut app) = new_store();
+    let mut in_jette = someone("Jeanne");
+    in_jette.address.postal_code = "1090".into();
+    in_jette.address.commune = "Jette".into();
+    let jeanne = app.create_person(in_jette).expect("Jeanne");
+    let mut in_uccle = someone("Ursule");
+    in_uccle.address.postal_code = "1180".into();
+    let ursule = app.create_person(in_uccle).expect("Ursule");
+    let mut abroad = someone("Oscar");
+    abroad.address.postal_code = "4000".into();
+    app.create_person(abroad).expect("Oscar");
+    // Ursule's review was yesterday; Jeanne has an action whose date passed.
+    app.set_review_date(ursule, Some(date(2026, 11, 22)))
+        .expect("review");
+    app.set_review_date(jeanne, Some(date(2026, 12, 22)))
+        .expect("review");
+    let action = ActionInput {
+        what: "Appeler la mutuelle".into(),
+        who: Who::Referent,
+        due: Some(date(2026, 11, 24)),
+        priority_id: None,
+        outcome: String::new(),
+    };
+    app.add_action(jeanne, action).expect("action");
+
+    let list = |q: PeopleQuery, app: &proxi::Proxi| -> Vec<String> {
+        app.people(&q)
+            .expect("people")
+            .into_iter()
+            .map(|p| p.display_name)
+            .collect()
+    };
+    let all = app.people(&PeopleQuery::default()).expect("all");
+    let bassins: Vec<Option<Bassin>> = all.iter().map(|p| p.bassin).collect();
+    assert_eq!(
+        bassins,
+        vec![Some(Bassin::Nord), None, Some(Bassin::Sud)],
+        "Jeanne, Oscar (not in Brussels), Ursule"
+    );
+    let nord = PeopleQuery {
+        bassin: Some(Bassin::Nord),
+        ..PeopleQuery::default()
+    };
+    assert_eq!(list(nord, &app), vec!["Jeanne"]);
+    let due = PeopleQuery {
+        review_due: true,
+        ..PeopleQuery::default()
+    };
+    assert_eq!(list(due, &app), vec!["Ursule"]);
+    let overdue = PeopleQuery {
+        overdue: true,
+        ..PeopleQuery::default()
+    };
+    assert!(
+        list(overdue.clone(), &app).is_empty(),
+        "due tomorrow: not yet late"
+    );
+
+    // Two days later (a new clock over the same store), the action is overdue.
+    let path = app.store().path().to_path_buf();
+    drop(app);
+    let later = proxi::Proxi::new(
+        proxi::store::Store::open(&path, crate::support::PASSPHRASE).expect("reopen"),
+        std::sync::Arc::new(proxi::clock::SteppingClock::new(
+            "2026-11-25T08:00:00Z".parse().expect("instant"),
+            jiff::SignedDuration::from_secs(1),
+        )),
+    );
+    assert_eq!(list(overdue, &later), vec!["Jeanne"]);
+    let jeanne_row = later
+        .people(&PeopleQuery::default())
+        .expect("people")
+        .into_iter()
+        .find(|p| p.id == jeanne)
+        .expect("Jeanne");
+    assert_eq!(jeanne_row.overdue_actions, 1);
+}
+
+#[test]
+fn undo_takes_back_the_last_edit_and_a_second_undo_redoes_it() {
+    let (_dir, path, mut app) = new_store();
+    let id = app.create_person(someone("Hervé")).expect("person");
+    assert_eq!(
+        app.undo(id).expect_err("only the creation").code(),
+        ErrorCode::NothingToUndo,
+        "creating the person is not undone: archive them instead"
+    );
+    let first = app
+        .add_priority(id, priority("Rester chez moi", Some("home")))
+        .expect("p1");
+    let second = app
+        .add_priority(id, priority("Voir ma fille", Some("family")))
+        .expect("p2");
+    app.reorder_priorities(id, &[second, first])
+        .expect("reorder");
+
+    assert_eq!(app.undo(id).expect("undo"), "priority.reorder");
+    let ranks = |app: &mut proxi::Proxi| -> Vec<(String, u32)> {
+        let mut p: Vec<(String, u32)> = app
+            .plan(id)
+            .expect("plan")
+            .plan
+            .priorities
+            .into_iter()
+            .map(|p| (p.words, p.rank))
+            .collect();
+        p.sort_by_key(|x| x.1);
+        p
+    };
+    assert_eq!(
+        ranks(&mut app),
+        vec![("Rester chez moi".into(), 1), ("Voir ma fille".into(), 2)]
+    );
+    // The undo is a change of its own: undoing it again puts the reorder back.
+    assert_eq!(app.undo(id).expect("redo"), "undo");
+    assert_eq!(ranks(&mut app)[0].0, "Voir ma fille");
+    // Undo survives a restart, and the history keeps every step.
+    drop(app);
+    let mut again = crate::support::reopen(&path);
+    assert_eq!(again.undo(id).expect("undo after reopen"), "undo");
+    assert_eq!(ranks(&mut again)[0].0, "Rester chez moi");
+    let actions: Vec<String> = again
+        .history(id)
+        .expect("history")
+        .into_iter()
+        .map(|h| h.action)
+        .collect();
+    assert_eq!(
+        actions,
+        vec![
+            "undo",
+            "undo",
+            "undo",
+            "priority.reorder",
+            "priority.add",
+            "priority.add",
+            "person.create"
+        ]
+    );
+}
+
+#[test]
+fn every_edit_goes_through_one_typed_value() {
+    let (_dir, _path, mut app) = new_store();
+    let id = app.create_person(someone("Hervé")).expect("person");
+    let edit: PlanEdit = serde_json::from_value(serde_json::json!({
+        "kind": "addStatement",
+        "list": "strengths",
+        "input": { "words": "Ma voisine passe chaque jour", "card": "friends" }
+    }))
+    .expect("the UI's shape");
+    app.apply(id, edit).expect("apply");
+    let edit: PlanEdit = serde_json::from_value(serde_json::json!({
+        "kind": "setReviewDate", "date": "2027-02-01"
+    }))
+    .expect("a date");
+    app.apply(id, edit).expect("apply");
+    let plan = app.plan(id).expect("plan").plan;
+    assert_eq!(plan.strengths[0].words, "Ma voisine passe chaque jour");
+    assert_eq!(plan.review_date, Some(date(2027, 2, 1)));
+    // Invalid input is refused by the same rules as the direct call, and nothing is written.
+    let edit: PlanEdit = serde_json::from_value(serde_json::json!({
+        "kind": "addPriority", "input": { "words": "  ", "card": "nope", "reviewDate": null }
+    }))
+    .expect("well-formed");
+    let err = app.apply(id, edit).expect_err("invalid");
+    let codes: Vec<ErrorCode> = err.violations().iter().map(|v| v.code).collect();
+    assert_eq!(codes, vec![ErrorCode::WordsEmpty, ErrorCode::CardUnknown]);
+    assert!(app.plan(id).expect("plan").plan.priorities.is_empty());
+    // An unknown kind is a decoding error, before anything is touched.
+    assert!(
+        serde_json::from_value::<PlanEdit>(serde_json::json!({ "kind": "dropTable" })).is_err()
+    );
+}
+
+#[test]
+fn the_follow_up_lists_actions_due_this_week_and_reviews_due() {
+    let (_dir, _path, mut app) = new_store();
+    let a = app.create_person(someone("Amélie")).expect("a");
+    let b = app.create_person(someone("Bruno")).expect("b");
+    let soon = |what: &str, due| ActionInput {
+        what: what.into(),
+        who: Who::Person,
+        due: Some(due),
+        priority_id: None,
+        outcome: String::new(),
+    };
+    app.add_action(a, soon("Prendre rendez-vous", date(2026, 11, 27)))
+        .expect("this week");
+    app.add_action(b, soon("Renouveler la carte", date(2026, 12, 15)))
+        .expect("later");
+    app.set_review_date(b, Some(date(2026, 11, 30)))
+        .expect("review in 7 days");
+    app.set_review_date(a, Some(date(2026, 12, 1)))
+        .expect("review in 8 days");
+    let list = app.follow_up(7).expect("follow-up");
+    assert_eq!(list.today, date(2026, 11, 23));
+    let whats: Vec<&str> = list.actions.iter().map(|x| x.what.as_str()).collect();
+    assert_eq!(whats, vec!["Prendre rendez-vous"]);
+    let reviews: Vec<&str> = list
+        .reviews
+        .iter()
+        .map(|p| p.display_name.as_str())
+        .collect();
+    assert_eq!(reviews, vec!["Bruno"]);
 }

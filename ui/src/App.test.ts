@@ -15,6 +15,8 @@ function person(id: number, displayName: string, fullName: string, reviewDate: s
     reviewDate,
     activePriorities: 2,
     openActions: 1,
+    overdueActions: 0,
+    bassin: 'centreOuest',
   };
 }
 

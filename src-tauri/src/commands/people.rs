@@ -1,7 +1,9 @@
-//! The people list.
+//! The people list, the follow-up list across everyone, and the territory a postal code proposes.
 
+use proxi::app::FollowUp;
 use proxi::error::ErrorReport;
 use proxi::store::{PeopleQuery, PersonSummary};
+use proxi::territory::PostalArea;
 
 use super::session::{Session, locked};
 
@@ -13,4 +15,18 @@ pub fn list_people(
     let guard = session.guard();
     let app = guard.as_ref().ok_or_else(locked)?;
     Ok(app.people(&query)?)
+}
+
+/// Actions due this week or overdue, and plans due for review, across everyone.
+#[tauri::command]
+pub fn follow_up(session: tauri::State<'_, Session>) -> Result<FollowUp, ErrorReport> {
+    let guard = session.guard();
+    let app = guard.as_ref().ok_or_else(locked)?;
+    Ok(app.follow_up(7)?)
+}
+
+/// Every Brussels postal code with the commune and bassin it proposes (reference data, not personal).
+#[tauri::command]
+pub fn postal_areas() -> Vec<PostalArea> {
+    proxi::territory::areas().to_vec()
 }

@@ -8,7 +8,7 @@ export type Person = { id: string,
 /**
  * How the person wants to be called, as printed on their sheet.
  */
-displayName: string, firstName: string, lastName: string, birthYear: bigint | null, 
+displayName: string, firstName: string, lastName: string, birthYear: number | null, 
 /**
  * Languages spoken, as ISO 639 codes (`fr`, `nl`, `ar`, `tr`…), the preferred one first.
  */

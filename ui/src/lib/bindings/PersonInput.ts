@@ -4,4 +4,4 @@ import type { Address } from "./Address";
 /**
  * The editable fields of a person.
  */
-export type PersonInput = { displayName: string, firstName: string, lastName: string, birthYear: bigint | null, languages: Array<string>, interpreterNeeded: boolean, address: Address, phone: string, notes: string, };
+export type PersonInput = { displayName: string, firstName: string, lastName: string, birthYear: number | null, languages: Array<string>, interpreterNeeded: boolean, address: Address, phone: string, notes: string, };

@@ -1,0 +1,55 @@
+//! One person's plan: open it, edit it (every edit is saved at once), read its history.
+
+use proxi::document::HistoryEntry;
+use proxi::domain::{PersonInput, PlanDocument};
+use proxi::edit::PlanEdit;
+use proxi::error::ErrorReport;
+use uuid::Uuid;
+
+use super::session::{Session, locked};
+
+/// Creates a person with an empty plan and returns their id.
+#[tauri::command]
+pub fn create_person(
+    session: tauri::State<'_, Session>,
+    input: PersonInput,
+) -> Result<Uuid, ErrorReport> {
+    let mut guard = session.guard();
+    let app = guard.as_mut().ok_or_else(locked)?;
+    Ok(app.create_person(input)?)
+}
+
+/// The plan of one person, for the screen (the opening is written to the audit log).
+#[tauri::command]
+pub fn open_plan(
+    session: tauri::State<'_, Session>,
+    person: Uuid,
+) -> Result<PlanDocument, ErrorReport> {
+    let mut guard = session.guard();
+    let app = guard.as_mut().ok_or_else(locked)?;
+    Ok(app.open_plan(person)?)
+}
+
+/// Applies one edit, saved before this returns, and gives back the plan as it now is.
+#[tauri::command]
+pub fn edit_plan(
+    session: tauri::State<'_, Session>,
+    person: Uuid,
+    edit: PlanEdit,
+) -> Result<PlanDocument, ErrorReport> {
+    let mut guard = session.guard();
+    let app = guard.as_mut().ok_or_else(locked)?;
+    app.apply(person, edit)?;
+    Ok(app.plan(person)?)
+}
+
+/// What changed in the plan, newest first, with who and which device.
+#[tauri::command]
+pub fn plan_history(
+    session: tauri::State<'_, Session>,
+    person: Uuid,
+) -> Result<Vec<HistoryEntry>, ErrorReport> {
+    let mut guard = session.guard();
+    let app = guard.as_mut().ok_or_else(locked)?;
+    Ok(app.history(person)?)
+}

@@ -1,0 +1,144 @@
+//! Every edit of a plan as one value, so that the desktop shell needs a single command for them and
+//! the UI a single typed call: `{ kind: "addPriority", input: {…} }`.
+
+use jiff::civil::Date;
+use serde::Deserialize;
+use ts_rs::TS;
+use uuid::Uuid;
+
+use crate::app::{Proxi, StatementList};
+use crate::domain::{
+    ActionInput, ActionStatus, MemberInput, PersonInput, PriorityInput, PriorityStatus,
+    StatementInput, VisitInput,
+};
+use crate::error::Result;
+
+/// One edit of one person's plan.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(
+    tag = "kind",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
+#[ts(export, export_to = "../ui/src/lib/bindings/")]
+pub enum PlanEdit {
+    UpdatePerson {
+        input: PersonInput,
+    },
+    SetArchived {
+        archived: bool,
+    },
+    SetReviewDate {
+        #[ts(type = "string | null")]
+        date: Option<Date>,
+    },
+    AddPriority {
+        input: PriorityInput,
+    },
+    EditPriority {
+        id: Uuid,
+        input: PriorityInput,
+    },
+    SetPriorityStatus {
+        id: Uuid,
+        status: PriorityStatus,
+    },
+    ReorderPriorities {
+        order: Vec<Uuid>,
+    },
+    AddStatement {
+        list: StatementList,
+        input: StatementInput,
+    },
+    EditStatement {
+        list: StatementList,
+        id: Uuid,
+        input: StatementInput,
+    },
+    CloseStatement {
+        list: StatementList,
+        id: Uuid,
+        closed: bool,
+    },
+    ReorderStatements {
+        list: StatementList,
+        order: Vec<Uuid>,
+    },
+    AddAction {
+        input: ActionInput,
+    },
+    EditAction {
+        id: Uuid,
+        input: ActionInput,
+    },
+    SetActionStatus {
+        id: Uuid,
+        status: ActionStatus,
+        outcome: Option<String>,
+    },
+    AddMember {
+        input: MemberInput,
+    },
+    EditMember {
+        id: Uuid,
+        input: MemberInput,
+    },
+    CloseMember {
+        id: Uuid,
+        closed: bool,
+    },
+    AddVisit {
+        input: VisitInput,
+    },
+    EditVisit {
+        id: Uuid,
+        input: VisitInput,
+    },
+    /// Undo this device's last edit of the plan.
+    Undo,
+}
+
+impl Proxi {
+    /// Applies one edit to the plan of `person` through its use case.
+    ///
+    /// # Errors
+    /// Those of the use case the edit names.
+    pub fn apply(&mut self, person: Uuid, edit: PlanEdit) -> Result<()> {
+        match edit {
+            PlanEdit::UpdatePerson { input } => self.update_person(person, input),
+            PlanEdit::SetArchived { archived } => self.set_archived(person, archived),
+            PlanEdit::SetReviewDate { date } => self.set_review_date(person, date),
+            PlanEdit::AddPriority { input } => self.add_priority(person, input).map(drop),
+            PlanEdit::EditPriority { id, input } => self.edit_priority(person, id, input),
+            PlanEdit::SetPriorityStatus { id, status } => {
+                self.set_priority_status(person, id, status)
+            }
+            PlanEdit::ReorderPriorities { order } => self.reorder_priorities(person, &order),
+            PlanEdit::AddStatement { list, input } => {
+                self.add_statement(person, list, input).map(drop)
+            }
+            PlanEdit::EditStatement { list, id, input } => {
+                self.edit_statement(person, list, id, input)
+            }
+            PlanEdit::CloseStatement { list, id, closed } => {
+                self.close_statement(person, list, id, closed)
+            }
+            PlanEdit::ReorderStatements { list, order } => {
+                self.reorder_statements(person, list, &order)
+            }
+            PlanEdit::AddAction { input } => self.add_action(person, input).map(drop),
+            PlanEdit::EditAction { id, input } => self.edit_action(person, id, input),
+            PlanEdit::SetActionStatus {
+                id,
+                status,
+                outcome,
+            } => self.set_action_status(person, id, status, outcome),
+            PlanEdit::AddMember { input } => self.add_member(person, input).map(drop),
+            PlanEdit::EditMember { id, input } => self.edit_member(person, id, input),
+            PlanEdit::CloseMember { id, closed } => self.close_member(person, id, closed),
+            PlanEdit::AddVisit { input } => self.add_visit(person, input).map(drop),
+            PlanEdit::EditVisit { id, input } => self.edit_visit(person, id, input),
+            PlanEdit::Undo => self.undo(person).map(drop),
+        }
+    }
+}

@@ -1,0 +1,160 @@
+//! The Brussels territory: which commune and which bassin d'aide et de soins a postal code proposes.
+//!
+//! The reference data is `data/territory/postal_codes.csv`, embedded at build time; an organisation
+//! replaces the file when official lists change. A postal code only proposes: the person confirms.
+
+use std::sync::OnceLock;
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// The five bassins d'aide et de soins of the Brussels region.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../ui/src/lib/bindings/")]
+pub enum Bassin {
+    Nord,
+    NordEst,
+    CentreOuest,
+    Sud,
+    SudEst,
+}
+
+impl Bassin {
+    /// Every bassin, north to south-east.
+    pub const ALL: [Bassin; 5] = [
+        Bassin::Nord,
+        Bassin::NordEst,
+        Bassin::CentreOuest,
+        Bassin::Sud,
+        Bassin::SudEst,
+    ];
+}
+
+/// What a postal code proposes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../ui/src/lib/bindings/")]
+pub struct PostalArea {
+    pub postal_code: String,
+    /// The commune's NIS code (21001–21019).
+    pub nis: String,
+    pub commune_fr: String,
+    pub commune_nl: String,
+    pub bassin: Bassin,
+    /// Where the bassin of this code comes from.
+    pub source: String,
+}
+
+/// A row of the reference file, as its header names the columns.
+#[derive(Deserialize)]
+struct Row {
+    postal_code: String,
+    nis: String,
+    commune_fr: String,
+    commune_nl: String,
+    bassin: Bassin,
+    source: String,
+}
+
+const POSTAL_CODES: &str = include_str!("../data/territory/postal_codes.csv");
+
+/// Reads the reference file; a broken row is named by its line.
+///
+/// # Errors
+/// The line and the reason of the first row that does not read.
+pub fn parse(csv_text: &str) -> Result<Vec<PostalArea>, String> {
+    let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
+    let mut out: Vec<PostalArea> = Vec::new();
+    for row in reader.deserialize::<Row>() {
+        let row = row.map_err(|e| {
+            let line = e.position().map_or(0, csv::Position::line);
+            format!("postal_codes.csv line {line}: {e}")
+        })?;
+        let area = PostalArea {
+            postal_code: row.postal_code,
+            nis: row.nis,
+            commune_fr: row.commune_fr,
+            commune_nl: row.commune_nl,
+            bassin: row.bassin,
+            source: row.source,
+        };
+        let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
+        if !digits(&area.postal_code, 4) || !digits(&area.nis, 5) || !area.nis.starts_with("21") {
+            return Err(format!(
+                "postal_codes.csv: postal code '{}' or NIS '{}' is not a Brussels code",
+                area.postal_code, area.nis
+            ));
+        }
+        if out.iter().any(|a| a.postal_code == area.postal_code) {
+            return Err(format!(
+                "postal_codes.csv: postal code {} appears twice",
+                area.postal_code
+            ));
+        }
+        out.push(area);
+    }
+    Ok(out)
+}
+
+/// Every Brussels postal code, in code order.
+pub fn areas() -> &'static [PostalArea] {
+    static AREAS: OnceLock<Vec<PostalArea>> = OnceLock::new();
+    // The embedded file is checked by a test; a broken one would fail the build's tests.
+    AREAS.get_or_init(|| parse(POSTAL_CODES).unwrap_or_default())
+}
+
+/// What `postal_code` proposes, if it is a Brussels code.
+pub fn lookup(postal_code: &str) -> Option<&'static PostalArea> {
+    areas().iter().find(|a| a.postal_code == postal_code.trim())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_embedded_file_reads_and_covers_the_nineteen_communes_and_five_bassins() {
+        let areas = parse(POSTAL_CODES).expect("reference file");
+        assert_eq!(areas.len(), 22);
+        let mut nis: Vec<&str> = areas.iter().map(|a| a.nis.as_str()).collect();
+        nis.sort_unstable();
+        nis.dedup();
+        assert_eq!(nis.len(), 19);
+        for bassin in Bassin::ALL {
+            assert!(areas.iter().any(|a| a.bassin == bassin), "{bassin:?}");
+        }
+    }
+
+    #[test]
+    fn a_postal_code_proposes_commune_and_bassin() {
+        let laeken = lookup("1020").expect("1020");
+        assert_eq!(laeken.commune_fr, "Bruxelles");
+        assert_eq!(laeken.bassin, Bassin::Nord);
+        assert_eq!(
+            lookup(" 1070 ").map(|a| a.bassin),
+            Some(Bassin::CentreOuest)
+        );
+        assert_eq!(
+            lookup("1210").map(|a| a.commune_nl.as_str()),
+            Some("Sint-Joost-ten-Node")
+        );
+        assert!(lookup("4000").is_none());
+    }
+
+    #[test]
+    fn a_broken_file_is_refused_with_its_line() {
+        let header = "postal_code,nis,commune_fr,commune_nl,bassin,source\n";
+        let e =
+            parse(&format!("{header}1000,21004,Bruxelles,Brussel,ouest,x\n")).expect_err("refused");
+        assert!(e.contains("line 2"), "{e}");
+        let e =
+            parse(&format!("{header}100,21004,Bruxelles,Brussel,nord,x\n")).expect_err("refused");
+        assert!(e.contains("'100'"), "{e}");
+        let row = "1000,21004,Bruxelles,Brussel,nord,x\n";
+        let e = parse(&format!("{header}{row}{row}")).expect_err("refused");
+        assert!(e.contains("twice"), "{e}");
+        let e = parse("postal_code,nis\n1000,21004\n").expect_err("refused");
+        assert!(e.contains("line 2"), "{e}");
+    }
+}
