@@ -9,16 +9,16 @@ CARGO_BIN := $(HOME)/.cargo/bin
 
 APT_PACKAGES := libwebkit2gtk-4.1-dev libgtk-3-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev \
   librsvg2-dev libayatana-appindicator3-dev build-essential pkg-config libssl-dev \
-  xvfb xauth webkit2gtk-driver imagemagick poppler-utils qpdf fonts-dejavu-core
+  xvfb xauth webkit2gtk-driver imagemagick poppler-utils qpdf fonts-dejavu-core chromium
 
-.PHONY: run test deps system-deps ui-deps tauri-driver ui shell demo-store rust-checks rust-tests ui-tests e2e bench bindings-fresh
+.PHONY: run test deps system-deps ui-deps tauri-driver ui shell demo-store rust-checks rust-tests ui-tests a11y e2e bench bindings-fresh
 
 ## Start the desktop app on a demo store of fictional people (passphrase: demo).
 run: deps shell demo-store
 	PROXI_STORE=$(DEMO_STORE) PROXI_PASSPHRASE=$(DEMO_PASSPHRASE) ./target/debug/proxi-desktop
 
 ## Every test: formatting, lints, core tests, generated types, UI tests, the real window.
-test: deps ui rust-checks rust-tests bindings-fresh ui-tests shell e2e
+test: deps ui rust-checks rust-tests bindings-fresh ui-tests a11y shell e2e
 
 deps: system-deps ui-deps tauri-driver
 
@@ -60,6 +60,10 @@ bindings-fresh:
 
 ui-tests:
 	cd ui && npm run check && npm test
+
+## axe-core on every screen of the browser build (fictional data in memory), in Debian's Chromium.
+a11y:
+	cd ui && npm run build:mock && npm run a11y
 
 ## The real window under Xvfb through WebDriver; screenshots go to target/shots.
 e2e:

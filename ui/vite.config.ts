@@ -5,7 +5,8 @@ import { svelte } from '@sveltejs/vite-plugin-svelte';
 export default defineConfig({
   plugins: [svelte()],
   clearScreen: false,
-  server: { port: 5173, strictPort: true },
+  // The picture cards live in ../assets/cards, shared with the printed sheet.
+  server: { port: 5173, strictPort: true, fs: { allow: ['..'] } },
   build: { target: 'es2022', outDir: 'dist', emptyOutDir: true },
   resolve: process.env.VITEST ? { conditions: ['browser'] } : undefined,
   test: {

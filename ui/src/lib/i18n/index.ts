@@ -41,3 +41,31 @@ export function formatDate(lang: Lang, isoDate: string): string {
 export function todayInBrussels(now: Date = new Date()): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Brussels' }).format(now);
 }
+
+/** An instant written as people read it in Belgium, in Brussels time: "23 novembre 2026, 09:05". */
+export function formatInstant(lang: Lang, instant: string): string {
+  return new Intl.DateTimeFormat(locales[lang], {
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZone: 'Europe/Brussels',
+  }).format(new Date(instant));
+}
+
+/** The name of a language (ISO 639 code) in the UI's language: "arabe", "Arabisch", "Arabic". */
+export function languageName(lang: Lang, code: string): string {
+  try {
+    return new Intl.DisplayNames([locales[lang]], { type: 'language' }).of(code) ?? code;
+  } catch {
+    return code;
+  }
+}
+
+/** The date `days` after `isoDate` (YYYY-MM-DD). */
+export function addDays(isoDate: string, days: number): string {
+  const d = new Date(`${isoDate}T12:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}

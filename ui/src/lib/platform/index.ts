@@ -6,6 +6,12 @@ import type { PersonSummary } from '../bindings/PersonSummary';
 import type { SessionState } from '../bindings/SessionState';
 import type { ErrorReport } from '../bindings/ErrorReport';
 import type { SavedSheet } from '../bindings/SavedSheet';
+import type { PersonInput } from '../bindings/PersonInput';
+import type { PlanDocument } from '../bindings/PlanDocument';
+import type { PlanEdit } from '../bindings/PlanEdit';
+import type { HistoryEntry } from '../bindings/HistoryEntry';
+import type { FollowUp } from '../bindings/FollowUp';
+import type { PostalArea } from '../bindings/PostalArea';
 
 export interface Platform {
   sessionState(): Promise<SessionState>;
@@ -13,10 +19,17 @@ export interface Platform {
   lock(): Promise<void>;
   listPeople(query: PeopleQuery): Promise<PersonSummary[]>;
   printSheet(person: string): Promise<SavedSheet>;
+  createPerson(input: PersonInput): Promise<string>;
+  openPlan(person: string): Promise<PlanDocument>;
+  /** Applies one edit, saved before the promise resolves; gives back the plan as it now is. */
+  editPlan(person: string, edit: PlanEdit): Promise<PlanDocument>;
+  planHistory(person: string): Promise<HistoryEntry[]>;
+  followUp(): Promise<FollowUp>;
+  postalAreas(): Promise<PostalArea[]>;
 }
 
 export function isErrorReport(e: unknown): e is ErrorReport {
-  return typeof e === 'object' && e !== null && 'code' in e && 'message' in e;
+  return typeof e === 'object' && e !== null && 'code' in e && 'message' in e && Array.isArray((e as ErrorReport).violations);
 }
 
 export const tauriPlatform: Platform = {
@@ -25,6 +38,12 @@ export const tauriPlatform: Platform = {
   lock: () => invoke<void>('lock'),
   listPeople: (query) => invoke<PersonSummary[]>('list_people', { query }),
   printSheet: (person) => invoke<SavedSheet>('print_sheet', { person }),
+  createPerson: (input) => invoke<string>('create_person', { input }),
+  openPlan: (person) => invoke<PlanDocument>('open_plan', { person }),
+  editPlan: (person, edit) => invoke<PlanDocument>('edit_plan', { person, edit }),
+  planHistory: (person) => invoke<HistoryEntry[]>('plan_history', { person }),
+  followUp: () => invoke<FollowUp>('follow_up'),
+  postalAreas: () => invoke<PostalArea[]>('postal_areas'),
 };
 
 /** The shell's platform inside the desktop window; none elsewhere. */

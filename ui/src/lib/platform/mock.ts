@@ -1,14 +1,230 @@
-// A platform in memory, for component tests and the browser build.
+// A platform in memory, for component tests and the browser build (`npm run build:mock`, used by the
+// accessibility check). It follows the core's rules where the screens depend on them: ranks, undo of
+// the last edit, follow-up dates, and the validation the forms show.
 import type { Platform } from './index';
 import type { PersonSummary } from '../bindings/PersonSummary';
 import type { ErrorReport } from '../bindings/ErrorReport';
+import type { PlanDocument } from '../bindings/PlanDocument';
+import type { PlanEdit } from '../bindings/PlanEdit';
+import type { HistoryEntry } from '../bindings/HistoryEntry';
+import type { PostalArea } from '../bindings/PostalArea';
+import type { Statement } from '../bindings/Statement';
+import type { PersonInput } from '../bindings/PersonInput';
+import type { Violation } from '../bindings/Violation';
 
 function fold(s: string): string {
   return s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
 }
 
-export function mockPlatform(people: PersonSummary[], passphrase = 'demo', unlocked = false, idleSeconds = 300): Platform {
+const areas: PostalArea[] = [
+  { postalCode: '1000', nis: '21004', communeFr: 'Bruxelles', communeNl: 'Brussel', bassin: 'centreOuest', source: 'test' },
+  { postalCode: '1030', nis: '21015', communeFr: 'Schaerbeek', communeNl: 'Schaarbeek', bassin: 'nordEst', source: 'test' },
+  { postalCode: '1070', nis: '21001', communeFr: 'Anderlecht', communeNl: 'Anderlecht', bassin: 'centreOuest', source: 'test' },
+  { postalCode: '1090', nis: '21010', communeFr: 'Jette', communeNl: 'Jette', bassin: 'nord', source: 'test' },
+];
+
+const locked = (): ErrorReport => ({ code: 'STORE_LOCKED', message: 'the store is locked', violations: [] });
+const invalid = (violations: Violation[]): ErrorReport => ({
+  code: violations[0].code,
+  message: 'some fields need attention',
+  violations,
+});
+
+let counter = 0;
+function newId(): string {
+  counter += 1;
+  return `00000000-0000-7000-9000-${String(counter).padStart(12, '0')}`;
+}
+
+/** An empty plan for `summary`, as the core creates it. */
+export function emptyPlan(summary: PersonSummary, created = '2026-01-05T09:00:00Z'): PlanDocument {
+  const [firstName, ...rest] = summary.fullName.split(' ');
+  return {
+    schema: 1,
+    person: {
+      id: summary.id,
+      displayName: summary.displayName,
+      firstName,
+      lastName: rest.join(' '),
+      birthYear: 1948,
+      languages: ['fr'],
+      interpreterNeeded: false,
+      address: { street: 'Rue de l’Exemple 1', postalCode: summary.postalCode, commune: summary.commune },
+      phone: '02 000 00 00',
+      notes: '',
+      archived: summary.archived,
+      created,
+    },
+    plan: { priorities: [], strengths: [], difficulties: [], actions: [], network: [], visits: [], reviewDate: summary.reviewDate },
+    consent: null,
+  };
+}
+
+export function mockPlatform(
+  people: PersonSummary[],
+  passphrase = 'demo',
+  unlocked = false,
+  idleSeconds = 300,
+  plans: PlanDocument[] = [],
+  today = '2026-11-23',
+): Platform {
   let open = unlocked;
+  const docs = new Map<string, PlanDocument>(people.map((p) => [p.id, structuredClone(plans.find((x) => x.person.id === p.id) ?? emptyPlan(p))]));
+  // Every state of every plan, oldest first: the last edit is undone by going back one state.
+  const states = new Map<string, { plan: PlanDocument; action: string; at: string }[]>();
+  for (const [id, plan] of docs) states.set(id, [{ plan: structuredClone(plan), action: 'person.create', at: plan.person.created }]);
+  const must = () => {
+    if (!open) throw locked();
+  };
+  const plan = (id: string) => {
+    const doc = docs.get(id);
+    if (!doc) throw { code: 'PERSON_NOT_FOUND', message: `no person with id ${id}`, violations: [] } satisfies ErrorReport;
+    return doc;
+  };
+  const summary = (doc: PlanDocument): PersonSummary => {
+    const area = areas.find((a) => a.postalCode === doc.person.address.postalCode);
+    const openActions = doc.plan.actions.filter((a) => a.status === 'planned' || a.status === 'doing');
+    return {
+      id: doc.person.id,
+      displayName: doc.person.displayName,
+      fullName: `${doc.person.firstName} ${doc.person.lastName}`.trim() || doc.person.displayName,
+      postalCode: doc.person.address.postalCode,
+      commune: doc.person.address.commune,
+      archived: doc.person.archived,
+      reviewDate: doc.plan.reviewDate,
+      activePriorities: doc.plan.priorities.filter((p) => p.status === 'active').length,
+      openActions: openActions.length,
+      overdueActions: openActions.filter((a) => a.due !== null && a.due < today).length,
+      bassin: area?.bassin ?? null,
+    };
+  };
+  const checkWords = (words: string, card: string | null) => {
+    const v: Violation[] = [];
+    if (!words.trim()) v.push({ code: 'WORDS_EMPTY', field: 'words' });
+    if (card !== null && !/^[a-z-]+$/.test(card)) v.push({ code: 'CARD_UNKNOWN', field: 'card' });
+    if (v.length) throw invalid(v);
+  };
+  const checkPerson = (input: PersonInput) => {
+    const v: Violation[] = [];
+    if (!input.displayName.trim()) v.push({ code: 'DISPLAY_NAME_EMPTY', field: 'displayName' });
+    if (input.birthYear !== null && (input.birthYear < 1900 || input.birthYear > 2026)) {
+      v.push({ code: 'BIRTH_YEAR_OUT_OF_RANGE', field: 'birthYear' });
+    }
+    if (input.address.postalCode && !/^\d{4}$/.test(input.address.postalCode)) {
+      v.push({ code: 'POSTAL_CODE_INVALID', field: 'address.postalCode' });
+    }
+    if (v.length) throw invalid(v);
+  };
+  const rerank = (list: { id: string; rank: number }[], order: string[]) => {
+    order.forEach((id, i) => {
+      const item = list.find((x) => x.id === id);
+      if (item) item.rank = i + 1;
+    });
+  };
+  const next = (list: { rank: number }[]) => Math.max(0, ...list.map((x) => x.rank)) + 1;
+  const stamp = () => new Date().toISOString();
+  const listOf = (doc: PlanDocument, list: 'strengths' | 'difficulties'): Statement[] => doc.plan[list];
+
+  function apply(doc: PlanDocument, edit: PlanEdit): string {
+    const p = doc.plan;
+    switch (edit.kind) {
+      case 'updatePerson':
+        checkPerson(edit.input);
+        Object.assign(doc.person, edit.input);
+        return 'person.update';
+      case 'setArchived':
+        doc.person.archived = edit.archived;
+        return edit.archived ? 'person.archive' : 'person.restore';
+      case 'setReviewDate':
+        p.reviewDate = edit.date;
+        return 'plan.review';
+      case 'addPriority':
+        checkWords(edit.input.words, edit.input.card);
+        p.priorities.push({ id: newId(), words: edit.input.words.trim(), card: edit.input.card, rank: next(p.priorities.filter((x) => x.status === 'active')), status: 'active', created: today, reviewDate: edit.input.reviewDate });
+        return 'priority.add';
+      case 'editPriority': {
+        checkWords(edit.input.words, edit.input.card);
+        const item = p.priorities.find((x) => x.id === edit.id);
+        if (item) Object.assign(item, { words: edit.input.words.trim(), card: edit.input.card });
+        return 'priority.edit';
+      }
+      case 'setPriorityStatus': {
+        const item = p.priorities.find((x) => x.id === edit.id);
+        if (item) item.status = edit.status;
+        return 'priority.status';
+      }
+      case 'reorderPriorities':
+        rerank(p.priorities, edit.order);
+        return 'priority.reorder';
+      case 'addStatement': {
+        checkWords(edit.input.words, edit.input.card);
+        const list = listOf(doc, edit.list);
+        list.push({ id: newId(), words: edit.input.words.trim(), card: edit.input.card, rank: next(list), closed: false, created: today });
+        return `${edit.list === 'strengths' ? 'strength' : 'difficulty'}.add`;
+      }
+      case 'editStatement': {
+        checkWords(edit.input.words, edit.input.card);
+        const item = listOf(doc, edit.list).find((x) => x.id === edit.id);
+        if (item) Object.assign(item, { words: edit.input.words.trim(), card: edit.input.card });
+        return `${edit.list === 'strengths' ? 'strength' : 'difficulty'}.edit`;
+      }
+      case 'closeStatement': {
+        const item = listOf(doc, edit.list).find((x) => x.id === edit.id);
+        if (item) item.closed = edit.closed;
+        return `${edit.list === 'strengths' ? 'strength' : 'difficulty'}.close`;
+      }
+      case 'reorderStatements':
+        rerank(listOf(doc, edit.list), edit.order);
+        return `${edit.list === 'strengths' ? 'strength' : 'difficulty'}.reorder`;
+      case 'addAction':
+      case 'editAction': {
+        const v: Violation[] = [];
+        if (!edit.input.what.trim()) v.push({ code: 'ACTION_WHAT_EMPTY', field: 'what' });
+        if (edit.input.due !== null && edit.input.due < today) v.push({ code: 'ACTION_DUE_IN_PAST', field: 'due' });
+        if (v.length) throw invalid(v);
+        if (edit.kind === 'addAction') {
+          p.actions.push({ id: newId(), ...edit.input, what: edit.input.what.trim(), status: 'planned', created: today });
+          return 'action.add';
+        }
+        const item = p.actions.find((x) => x.id === edit.id);
+        if (item) Object.assign(item, edit.input);
+        return 'action.edit';
+      }
+      case 'setActionStatus': {
+        const item = p.actions.find((x) => x.id === edit.id);
+        if (item) {
+          item.status = edit.status;
+          if (edit.outcome !== null) item.outcome = edit.outcome;
+        }
+        return 'action.status';
+      }
+      case 'addMember':
+        if (!edit.input.name.trim()) throw invalid([{ code: 'MEMBER_NAME_EMPTY', field: 'name' }]);
+        p.network.push({ id: newId(), ...edit.input, closed: false });
+        return 'network.add';
+      case 'editMember': {
+        const item = p.network.find((x) => x.id === edit.id);
+        if (item) Object.assign(item, edit.input);
+        return 'network.edit';
+      }
+      case 'closeMember': {
+        const item = p.network.find((x) => x.id === edit.id);
+        if (item) item.closed = edit.closed;
+        return 'network.close';
+      }
+      case 'addVisit':
+        p.visits.push({ id: newId(), ...edit.input });
+        return 'visit.add';
+      case 'editVisit': {
+        const item = p.visits.find((x) => x.id === edit.id);
+        if (item) Object.assign(item, edit.input);
+        return 'visit.edit';
+      }
+      case 'undo':
+        return 'undo';
+    }
+  }
+
   return {
     async sessionState() {
       return { storePath: '/tmp/mock.db', unlocked: open, idleSeconds };
@@ -18,32 +234,96 @@ export function mockPlatform(people: PersonSummary[], passphrase = 'demo', unloc
     },
     async unlock(given) {
       if (given !== passphrase) {
-        const error: ErrorReport = {
-          code: 'WRONG_PASSPHRASE',
-          message: 'this passphrase does not open the store',
-          violations: [],
-        };
+        const error: ErrorReport = { code: 'WRONG_PASSPHRASE', message: 'this passphrase does not open the store', violations: [] };
         throw error;
       }
       open = true;
     },
     async printSheet(person) {
-      if (!open) throw { code: 'STORE_LOCKED', message: 'the store is locked', violations: [] } satisfies ErrorReport;
-      const who = people.find((p) => p.id === person);
-      if (!who) {
-        const error: ErrorReport = { code: 'PERSON_NOT_FOUND', message: `no person with id ${person}`, violations: [] };
-        throw error;
-      }
-      return { path: `/home/referent/Documents/Proxi/${who.displayName}.pdf` };
+      must();
+      const doc = plan(person);
+      return { path: `/home/referent/Documents/Proxi/${doc.person.displayName}.pdf` };
     },
     async listPeople(query) {
-      if (!open) throw { code: 'STORE_LOCKED', message: 'the store is locked', violations: [] } satisfies ErrorReport;
+      must();
       const words = fold(query.text).split(/\s+/).filter(Boolean);
-      return people.filter(
-        (p) =>
-          (query.includeArchived || !p.archived) &&
-          words.every((w) => fold(`${p.displayName} ${p.fullName}`).includes(w)),
+      return [...docs.values()]
+        .map(summary)
+        .filter(
+          (p) =>
+            (query.includeArchived || !p.archived) &&
+            words.every((w) => fold(`${p.displayName} ${p.fullName}`).includes(w)) &&
+            (query.bassin === null || p.bassin === query.bassin) &&
+            (!query.reviewDue || (p.reviewDate !== null && p.reviewDate <= today)) &&
+            (!query.overdue || p.overdueActions > 0),
+        )
+        .sort((a, b) => fold(a.fullName).localeCompare(fold(b.fullName)));
+    },
+    async createPerson(given) {
+      must();
+      // What crosses the IPC is JSON: reactive proxies and shared references do not.
+      const input: PersonInput = JSON.parse(JSON.stringify(given));
+      checkPerson(input);
+      const id = newId();
+      const doc: PlanDocument = {
+        schema: 1,
+        person: { id, ...input, archived: false, created: stamp() },
+        plan: { priorities: [], strengths: [], difficulties: [], actions: [], network: [], visits: [], reviewDate: null },
+        consent: null,
+      };
+      docs.set(id, doc);
+      states.set(id, [{ plan: structuredClone(doc), action: 'person.create', at: stamp() }]);
+      return id;
+    },
+    async openPlan(person) {
+      must();
+      return structuredClone(plan(person));
+    },
+    async editPlan(person, given) {
+      must();
+      const edit: PlanEdit = JSON.parse(JSON.stringify(given));
+      const history = states.get(person) ?? [];
+      if (edit.kind === 'undo') {
+        if (history.length < 2) throw { code: 'NOTHING_TO_UNDO', message: 'nothing to undo', violations: [] } satisfies ErrorReport;
+        const before = structuredClone(history[history.length - 2].plan);
+        docs.set(person, before);
+        history.push({ plan: structuredClone(before), action: 'undo', at: stamp() });
+        return structuredClone(before);
+      }
+      const draft = structuredClone(plan(person));
+      const action = apply(draft, edit);
+      docs.set(person, draft);
+      history.push({ plan: structuredClone(draft), action, at: stamp() });
+      return structuredClone(draft);
+    },
+    async planHistory(person) {
+      must();
+      plan(person);
+      return (states.get(person) ?? [])
+        .map((s, i): HistoryEntry => ({ change: `c${i}`, at: s.at, author: 'Test Referent', device: 'a1b2c3d4e5f60718', action: s.action }))
+        .reverse();
+    },
+    async followUp() {
+      must();
+      const until = new Date(`${today}T12:00:00Z`);
+      until.setUTCDate(until.getUTCDate() + 7);
+      const last = until.toISOString().slice(0, 10);
+      const actions = [...docs.values()].flatMap((doc) =>
+        doc.person.archived
+          ? []
+          : doc.plan.actions
+              .filter((a) => (a.status === 'planned' || a.status === 'doing') && a.due !== null && a.due <= last)
+              .map((a) => ({ personId: doc.person.id, displayName: doc.person.displayName, actionId: a.id, what: a.what, due: a.due as string, overdue: (a.due as string) < today })),
       );
+      actions.sort((a, b) => a.due.localeCompare(b.due));
+      const reviews = [...docs.values()]
+        .map(summary)
+        .filter((p) => !p.archived && p.reviewDate !== null && p.reviewDate <= last)
+        .sort((a, b) => (a.reviewDate ?? '').localeCompare(b.reviewDate ?? ''));
+      return { today, until: last, actions, reviews };
+    },
+    async postalAreas() {
+      return areas;
     },
   };
 }

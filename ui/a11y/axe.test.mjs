@@ -1,0 +1,95 @@
+// The accessibility check: the browser build over fictional data (`npm run build:mock`), in Debian's
+// Chromium, every screen checked by axe-core; no serious or critical violation is allowed.
+// Screenshots of each screen go to target/shots/browser-*.png.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import { readFileSync, existsSync, mkdirSync } from 'node:fs';
+import { join, resolve, extname } from 'node:path';
+import { createRequire } from 'node:module';
+import { chromium } from 'playwright-core';
+
+const ui = resolve(import.meta.dirname, '..');
+const dist = join(ui, 'dist-mock');
+const shots = process.env.PROXI_SHOTS ?? join(ui, '..', 'target', 'shots');
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const types = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml' };
+
+let server;
+let browser;
+let page;
+let base;
+
+before(async () => {
+  assert.ok(existsSync(join(dist, 'index.html')), 'run `npm run build:mock` first');
+  mkdirSync(shots, { recursive: true });
+  server = createServer((req, res) => {
+    const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    const file = join(dist, path === '/' ? 'index.html' : path);
+    if (!file.startsWith(dist) || !existsSync(file)) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  base = `http://127.0.0.1:${server.address().port}/`;
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await page.goto(base);
+});
+
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+async function check(name) {
+  await page.addScriptTag({ content: axeSource });
+  const result = await page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    const r = await axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 5) }));
+  });
+  await page.screenshot({ path: join(shots, `browser-${name}.png`), fullPage: true });
+  const bad = result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  assert.deepEqual(bad, [], `${name}: ${JSON.stringify(bad, null, 1)}`);
+}
+
+test('every screen has no serious or critical accessibility violation', async () => {
+  await page.waitForSelector('#passphrase');
+  await check('unlock');
+  await page.fill('#passphrase', 'demo');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('[data-testid=person-name]');
+  await check('people');
+
+  await page.click('[data-testid=new-person]');
+  await page.waitForSelector('[data-testid=person-dialog]');
+  await page.fill('[data-testid=first-name]', 'Zoé');
+  await page.fill('[data-testid=postal-code]', '1090');
+  await page.waitForSelector('[data-testid=proposal]');
+  await check('new-person');
+  await page.keyboard.press('Escape');
+
+  await page.click('text=Hervé Exemple');
+  await page.waitForSelector('[data-testid=plan-name]');
+  await check('plan');
+
+  await page.click('[data-testid=open-cards]');
+  await page.waitForSelector('[data-testid=card-mode]');
+  await page.click('[data-card=sleep]');
+  await page.click('[data-card=family]');
+  await check('cards');
+  await page.click('[data-testid=cards-done]');
+  await page.waitForSelector('[data-testid=drafts]');
+  await page.click('[data-testid=toggle-history]');
+  await check('plan-drafts');
+
+  await page.click('[data-testid=nav-follow]');
+  await page.waitForSelector('[data-testid=follow-actions]');
+  await check('follow-up');
+});

@@ -1,0 +1,123 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
+import App from '../../App.svelte';
+import { mockPlatform } from '../platform/mock';
+import { demoPeople, demoPlatform } from '../platform/demo';
+
+async function openApp(platform = mockPlatform(demoPeople, 'x', true)) {
+  render(App, { platform });
+  await waitFor(() => expect(screen.getAllByTestId('person-name').length).toBeGreaterThan(0));
+  return platform;
+}
+
+const priorities = () => screen.queryAllByTestId('priorities-words').map((e) => (e as HTMLInputElement).value);
+
+describe('the home-visit flow', () => {
+  afterEach(cleanup);
+
+  it('creates a person: the postal code proposes commune and bassin, a missing name is explained', async () => {
+    await openApp();
+    await fireEvent.click(screen.getByTestId('new-person'));
+    const dialog = await screen.findByTestId('person-dialog');
+    await fireEvent.click(within(dialog).getByTestId('create-person'));
+    await within(dialog).findByText('Écrivez comment la personne veut être appelée.');
+    await fireEvent.input(within(dialog).getByTestId('first-name'), { target: { value: 'Zoé' } });
+    await fireEvent.input(within(dialog).getByTestId('postal-code'), { target: { value: '1090' } });
+    await within(dialog).findByText('Proposé : Jette, bassin Nord. Vérifiez avec la personne.');
+    expect((within(dialog).getByTestId('commune') as HTMLInputElement).value).toBe('Jette');
+    await fireEvent.click(within(dialog).getByTestId('create-person'));
+    await screen.findByRole('heading', { name: 'Zoé', level: 1 });
+  });
+
+  it('turns three picked cards into priorities, reorders them by keyboard, and undoes the last edit', async () => {
+    await openApp();
+    await fireEvent.click(screen.getByRole('button', { name: 'Ouvrir le plan de Jan Voorbeeld' }));
+    await fireEvent.click(await screen.findByTestId('open-cards'));
+    const grid = await screen.findByTestId('card-mode');
+    for (const card of ['Sommeil', 'Famille', 'Douleur']) {
+      await fireEvent.click(within(grid).getByRole('button', { name: card }));
+    }
+    expect(within(grid).getByRole('button', { name: 'Famille' }).getAttribute('aria-pressed')).toBe('true');
+    await fireEvent.click(within(grid).getByTestId('cards-done'));
+    const drafts = await screen.findByTestId('drafts');
+    const words = within(drafts).getAllByTestId('draft-words');
+    expect(words).toHaveLength(3);
+    // A draft without words is not added, and says why.
+    await fireEvent.click(within(drafts).getAllByTestId('draft-save')[0]);
+    await within(drafts).findByText('Écrivez-le avec les mots de la personne.');
+    for (const text of ['Dormir la nuit', 'Voir ma fille', 'Moins mal au dos']) {
+      const field = within(screen.getByTestId('drafts')).getAllByTestId('draft-words')[0];
+      await fireEvent.input(field, { target: { value: text } });
+      await fireEvent.click(within(screen.getByTestId('drafts')).getAllByTestId('draft-save')[0]);
+      await waitFor(() => expect(priorities()).toContain(text));
+    }
+    expect(screen.queryByTestId('drafts')).toBeNull();
+    expect(priorities()).toEqual(['Dormir la nuit', 'Voir ma fille', 'Moins mal au dos']);
+
+    const third = screen.getAllByTestId('priorities-words')[2];
+    await fireEvent.keyDown(third, { key: 'ArrowUp', altKey: true });
+    await waitFor(() => expect(priorities()).toEqual(['Dormir la nuit', 'Moins mal au dos', 'Voir ma fille']));
+    await fireEvent.click(screen.getAllByTestId('priorities-up')[1]);
+    await waitFor(() => expect(priorities()).toEqual(['Moins mal au dos', 'Dormir la nuit', 'Voir ma fille']));
+
+    await fireEvent.click(screen.getByTestId('undo'));
+    await waitFor(() => expect(priorities()).toEqual(['Dormir la nuit', 'Moins mal au dos', 'Voir ma fille']));
+    await screen.findByText('Modification annulée : Priorités réordonnées');
+  });
+
+  it('adds an agreed action with who and when, and refuses a date already past', async () => {
+    await openApp();
+    await fireEvent.click(screen.getByRole('button', { name: 'Ouvrir le plan de Jan Voorbeeld' }));
+    const form = await screen.findByTestId('action-add');
+    await fireEvent.input(within(form).getByTestId('action-what-input'), { target: { value: 'Appeler la mutuelle' } });
+    await fireEvent.change(within(form).getByTestId('action-who'), { target: { value: 'referent' } });
+    await fireEvent.input(within(form).getByTestId('action-due-input'), { target: { value: '2020-01-01' } });
+    await fireEvent.click(within(form).getByTestId('action-add-button'));
+    await within(form).findByText('Cette date est déjà passée : choisissez aujourd’hui ou plus tard.');
+    await fireEvent.input(within(form).getByTestId('action-due-input'), { target: { value: '2026-12-01' } });
+    await fireEvent.click(within(form).getByTestId('action-add-button'));
+    await screen.findByText('Appeler la mutuelle');
+    expect(screen.getByTestId('action-due').textContent).toBe('1 décembre 2026');
+    expect(screen.getByTestId('save-status').textContent).toBe('Enregistré');
+  });
+
+  it('lists what is overdue, due this week and to review, and opens the plan from there', async () => {
+    await openApp(demoPlatform(true));
+    await fireEvent.click(screen.getByTestId('nav-follow'));
+    const actions = await screen.findByTestId('follow-actions');
+    expect(within(actions).getByText('Appeler le club de cartes')).toBeTruthy();
+    expect(within(actions).getByText('En retard depuis le 18 novembre 2026')).toBeTruthy();
+    expect(within(actions).getByText('Pour le 26 novembre 2026')).toBeTruthy();
+    const reviews = screen.getByTestId('follow-reviews');
+    expect(within(reviews).getAllByRole('button').map((b) => b.textContent)).toEqual(['Hervé Exemple', 'Fatima Mithal']);
+    await fireEvent.click(within(actions).getAllByRole('button')[0]);
+    await screen.findByRole('heading', { name: 'Hervé', level: 1 });
+  });
+
+  it('filters the people by bassin, review due and overdue actions', async () => {
+    await openApp(demoPlatform(true));
+    const names = () => screen.queryAllByTestId('person-name').map((e) => e.textContent);
+    await fireEvent.change(screen.getByTestId('filter-bassin'), { target: { value: 'nord' } });
+    await waitFor(() => expect(names()).toEqual(['Jan Voorbeeld']));
+    await fireEvent.change(screen.getByTestId('filter-bassin'), { target: { value: '' } });
+    await fireEvent.click(screen.getByTestId('filter-overdue'));
+    await waitFor(() => expect(names()).toEqual(['Hervé Exemple']));
+    await fireEvent.click(screen.getByTestId('filter-overdue'));
+    await fireEvent.click(screen.getByTestId('filter-review'));
+    await waitFor(() => expect(names()).toEqual(['Hervé Exemple']));
+  });
+
+  it('shows what changed since the last visit, with who and which device', async () => {
+    await openApp(demoPlatform(true));
+    await fireEvent.click(screen.getByRole('button', { name: 'Ouvrir le plan de Hervé Exemple' }));
+    await screen.findByRole('heading', { name: 'Hervé', level: 1 });
+    await fireEvent.input(screen.getAllByTestId('review-date')[0], { target: { value: '2027-01-10' } });
+    await fireEvent.change(screen.getAllByTestId('review-date')[0], { target: { value: '2027-01-10' } });
+    await fireEvent.click(screen.getByTestId('toggle-history'));
+    await screen.findByText('Depuis la dernière visite (14 octobre 2026)');
+    const lists = await screen.findAllByTestId('history');
+    expect(within(lists[0]).getByText('Date de révision changée')).toBeTruthy();
+    expect(within(lists[0]).getByText(/Test Referent, appareil a1b2c3/)).toBeTruthy();
+    expect(within(lists[1]).getByText('Personne créée')).toBeTruthy();
+  });
+});

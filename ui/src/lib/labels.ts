@@ -1,0 +1,77 @@
+// Words for the values the core sends (card ids, roles, statuses, bassins, history actions), as
+// catalogue keys, so that a missing word is a type error and not a blank on screen.
+import type { Key } from './i18n';
+import type { ActionStatus } from './bindings/ActionStatus';
+import type { Bassin } from './bindings/Bassin';
+import type { NetworkRole } from './bindings/NetworkRole';
+import type { ErrorCode } from './bindings/ErrorCode';
+
+export const cardKeys: Record<string, Key> = {
+  health: 'card.health', pain: 'card.pain', medication: 'card.medication', sleep: 'card.sleep',
+  food: 'card.food', moving: 'card.moving', home: 'card.home', money: 'card.money',
+  paperwork: 'card.paperwork', family: 'card.family', friends: 'card.friends',
+  loneliness: 'card.loneliness', mood: 'card.mood', memory: 'card.memory', leisure: 'card.leisure',
+  transport: 'card.transport', safety: 'card.safety', 'help-at-home': 'card.help-at-home',
+  carer: 'card.carer', language: 'card.language', hygiene: 'card.hygiene', breathing: 'card.breathing',
+  sight: 'card.sight', hearing: 'card.hearing', shopping: 'card.shopping', pet: 'card.pet',
+  faith: 'card.faith', work: 'card.work',
+};
+
+export const statusKeys: Record<ActionStatus, Key> = {
+  planned: 'status.planned', doing: 'status.doing', done: 'status.done', dropped: 'status.dropped',
+};
+
+export const bassinKeys: Record<Bassin, Key> = {
+  nord: 'bassin.nord', nordEst: 'bassin.nordEst', centreOuest: 'bassin.centreOuest', sud: 'bassin.sud',
+  sudEst: 'bassin.sudEst',
+};
+
+export const roleKeys: Record<NetworkRole, Key> = {
+  informalCarer: 'role.informalCarer', family: 'role.family', gp: 'role.gp', nurse: 'role.nurse',
+  pharmacist: 'role.pharmacist', socialWorker: 'role.socialWorker', homeHelp: 'role.homeHelp',
+  physiotherapist: 'role.physiotherapist', psychologist: 'role.psychologist',
+  hospitalReferent: 'role.hospitalReferent', other: 'role.other',
+};
+
+const historyKeys: Record<string, Key> = {
+  'person.create': 'history.action.person.create', 'person.update': 'history.action.person.update',
+  'person.archive': 'history.action.person.archive', 'person.restore': 'history.action.person.restore',
+  'consent.record': 'history.action.consent.record', 'plan.review': 'history.action.plan.review',
+  'priority.add': 'history.action.priority.add', 'priority.edit': 'history.action.priority.edit',
+  'priority.status': 'history.action.priority.status', 'priority.reorder': 'history.action.priority.reorder',
+  'strength.add': 'history.action.strength.add', 'strength.edit': 'history.action.strength.edit',
+  'strength.close': 'history.action.strength.close', 'strength.reorder': 'history.action.strength.reorder',
+  'difficulty.add': 'history.action.difficulty.add', 'difficulty.edit': 'history.action.difficulty.edit',
+  'difficulty.close': 'history.action.difficulty.close',
+  'difficulty.reorder': 'history.action.difficulty.reorder',
+  'action.add': 'history.action.action.add', 'action.edit': 'history.action.action.edit',
+  'action.status': 'history.action.action.status', 'network.add': 'history.action.network.add',
+  'network.edit': 'history.action.network.edit', 'network.close': 'history.action.network.close',
+  'visit.add': 'history.action.visit.add', 'visit.edit': 'history.action.visit.edit',
+  undo: 'history.action.undo',
+};
+
+/** The words for a history action; an action this version does not know shows as its code. */
+export function historyKey(action: string): Key | null {
+  return historyKeys[action] ?? null;
+}
+
+const errorKeys: Partial<Record<ErrorCode, Key>> = {
+  DISPLAY_NAME_EMPTY: 'error.DISPLAY_NAME_EMPTY', TEXT_TOO_LONG: 'error.TEXT_TOO_LONG',
+  BIRTH_YEAR_OUT_OF_RANGE: 'error.BIRTH_YEAR_OUT_OF_RANGE', LANGUAGE_CODE_INVALID: 'error.LANGUAGE_CODE_INVALID',
+  POSTAL_CODE_INVALID: 'error.POSTAL_CODE_INVALID', PHONE_INVALID: 'error.PHONE_INVALID',
+  EMAIL_INVALID: 'error.EMAIL_INVALID', WORDS_EMPTY: 'error.WORDS_EMPTY', CARD_UNKNOWN: 'error.CARD_UNKNOWN',
+  REVIEW_DATE_BEFORE_CREATION: 'error.REVIEW_DATE_BEFORE_CREATION', ACTION_WHAT_EMPTY: 'error.ACTION_WHAT_EMPTY',
+  ACTION_DUE_IN_PAST: 'error.ACTION_DUE_IN_PAST', ACTION_MEMBER_UNKNOWN: 'error.ACTION_MEMBER_UNKNOWN',
+  ACTION_SERVICE_EMPTY: 'error.ACTION_SERVICE_EMPTY', MEMBER_NAME_EMPTY: 'error.MEMBER_NAME_EMPTY',
+  NEXT_VISIT_NOT_AFTER_VISIT: 'error.NEXT_VISIT_NOT_AFTER_VISIT', NOTHING_TO_UNDO: 'error.NOTHING_TO_UNDO',
+  PERSON_ARCHIVED: 'error.PERSON_ARCHIVED', STORE_LOCKED: 'error.STORE_LOCKED',
+};
+
+/** The sentence for an error code, when the UI has one that says what to do. */
+export function errorKey(code: ErrorCode): Key | null {
+  return errorKeys[code] ?? null;
+}
+
+/** Languages offered first when creating a person: those most spoken in Brussels homes. */
+export const commonLanguages = ['fr', 'nl', 'en', 'ar', 'tr', 'es', 'pt', 'it', 'pl', 'ro', 'ru', 'bg', 'ln', 'sw', 'uk', 'de'];
