@@ -11,7 +11,7 @@ APT_PACKAGES := libwebkit2gtk-4.1-dev libgtk-3-dev libsoup-3.0-dev libjavascript
   librsvg2-dev libayatana-appindicator3-dev build-essential pkg-config libssl-dev \
   xvfb xauth webkit2gtk-driver imagemagick poppler-utils qpdf fonts-dejavu-core chromium
 
-.PHONY: run test deps system-deps ui-deps tauri-driver ui shell demo-store rust-checks rust-tests ui-tests a11y e2e bench bindings-fresh
+.PHONY: run test deps system-deps ui-deps tauri-driver ui shell demo-store rust-checks rust-tests ui-tests a11y e2e bench measure-ui bindings-fresh
 
 ## Start the desktop app on a demo store of fictional people (passphrase: demo).
 run: deps shell demo-store
@@ -68,6 +68,11 @@ a11y:
 ## The real window under Xvfb through WebDriver; screenshots go to target/shots.
 e2e:
 	PATH=$(CARGO_BIN):$$PATH xvfb-run -a -s "-screen 0 1280x800x24" bash -c 'cd ui && npm run e2e'
+
+## Launch time with 2,000 people and memory after 50 plans, on the release build under Xvfb.
+measure-ui: deps ui
+	cargo build --release -p proxi-desktop -p proxi --bins
+	PATH=$(CARGO_BIN):$$PATH PROXI_APP=$(CURDIR)/target/release/proxi-desktop xvfb-run -a -s "-screen 0 1280x800x24" node ui/e2e/measure.mjs
 
 bench:
 	cargo bench --bench store

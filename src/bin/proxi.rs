@@ -45,6 +45,9 @@ enum Command {
     Demo {
         #[arg(long, default_value = "Référent démo")]
         author: String,
+        /// How many people [default: the 24 hand-written ones; more are numbered copies, for measures]
+        #[arg(long)]
+        count: Option<usize>,
     },
     /// People
     Person {
@@ -236,9 +239,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             store.change_passphrase(&new, KdfParams::RECOMMENDED)?;
             writeln!(out, "The passphrase of {} is changed", path.display())?;
         }
-        Command::Demo { author } => {
+        Command::Demo { author, count } => {
             let store = Store::create(&path, &passphrase(true)?, KdfParams::RECOMMENDED, &author)?;
-            let store = demo::fill(store, SystemClock.now())?;
+            let store = match count {
+                None => demo::fill(store, SystemClock.now())?,
+                Some(n) => demo::fill_many(store, SystemClock.now(), n)?,
+            };
             let count = store
                 .people(&PeopleQuery::default(), SystemClock.today())?
                 .len();

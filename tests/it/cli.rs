@@ -261,3 +261,23 @@ fn init_shows_a_recovery_key_that_sets_a_new_passphrase() {
     let out = proxi(&store, Some("second passphrase"), &["person", "list"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
 }
+
+#[test]
+fn demo_can_be_sized_for_measures_and_refuses_a_bad_count() {
+    let dir = tempfile::tempdir().expect("dir");
+    let store = dir.path().join("many.db");
+    let out = proxi(&store, Some("demo"), &["demo", "--count", "many"]);
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("--count"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(!store.exists(), "nothing is created for a bad count");
+
+    let out = proxi(&store, Some("demo"), &["demo", "--count", "30"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("30 fictional people"));
+    let out = proxi(&store, Some("demo"), &["person", "list"]);
+    assert_eq!(text(&out.stdout).lines().count(), 30);
+}

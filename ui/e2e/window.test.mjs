@@ -2,53 +2,23 @@
 // unlock a demo store with its passphrase and see the demo people; search them without accents.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { remote } from 'webdriverio';
-
-const root = resolve(import.meta.dirname, '..', '..');
-const app = join(root, 'target', 'debug', 'proxi-desktop');
-const cli = join(root, 'target', 'debug', 'proxi');
-const shots = process.env.PROXI_SHOTS ?? join(root, 'target', 'shots');
-const driverBin = process.env.TAURI_DRIVER ?? 'tauri-driver';
+import { join } from 'node:path';
+import { demoStore, openWindow, shots, startDriver } from './support.mjs';
 
 let dir;
 let driver;
 let browser;
 
-async function waitForPort(port, ms) {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    try {
-      const res = await fetch(`http://127.0.0.1:${port}/status`);
-      if (res.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`tauri-driver did not listen on ${port} within ${ms} ms`);
-}
-
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'proxi-e2e-'));
   const store = join(dir, 'proxi.db');
-  execFileSync(cli, ['--store', store, 'demo'], { env: { ...process.env, PROXI_PASSPHRASE: 'demo passphrase' } });
-  mkdirSync(shots, { recursive: true });
+  demoStore(store, 'demo passphrase');
   // The app reads its store from the environment, and is *not* given the passphrase: it must ask.
   // The window locks itself after 8 s without activity (5 minutes by default).
-  const env = { ...process.env, PROXI_STORE: store, PROXI_SHEETS_DIR: join(dir, 'sheets'), PROXI_IDLE_SECONDS: '8' };
-  delete env.PROXI_PASSPHRASE;
-  driver = spawn(driverBin, ['--port', '4444'], { env, stdio: ['ignore', 'inherit', 'inherit'] });
-  await waitForPort(4444, 20_000);
-  browser = await remote({
-    hostname: '127.0.0.1',
-    port: 4444,
-    logLevel: 'error',
-    capabilities: { 'tauri:options': { application: app } },
-  });
+  driver = await startDriver(4444, { PROXI_STORE: store, PROXI_SHEETS_DIR: join(dir, 'sheets'), PROXI_IDLE_SECONDS: '8' });
+  browser = await openWindow(4444);
 });
 
 after(async () => {
@@ -92,7 +62,7 @@ test('the window asks for the passphrase, refuses a wrong one, then lists the de
   await browser.saveScreenshot(join(shots, 'printed.png'));
 });
 
-test('the window locks on demand and after the idle time, and the plan list is gone', async () => {
+test('the window locks on demand and after the idle time, and neither the list nor the open plan stays visible', async () => {
   await browser.$('[data-testid=lock]').click();
   const field = await browser.$('#passphrase');
   await field.waitForDisplayed({ timeout: 10_000 });
@@ -102,7 +72,10 @@ test('the window locks on demand and after the idle time, and the plan list is g
   await field.setValue('demo passphrase');
   await browser.$('button[type=submit]').click();
   await browser.$('[data-testid=person-name]').waitForDisplayed({ timeout: 20_000 });
-  // Hands off the keyboard and mouse: after 8 s the window locks itself.
+  // Open Hervé's plan, then hands off the keyboard and mouse: after 8 s the window locks itself.
+  await browser.$('button[aria-label="Ouvrir le plan de Hervé Exemple"]').click();
+  await browser.$('[data-testid=plan-name]').waitForDisplayed({ timeout: 10_000 });
+  assert.equal(await browser.$('[data-testid=plan-name]').getText(), 'Hervé');
   await browser.pause(10_000);
   assert.ok(await browser.$('#passphrase').isDisplayed(), 'not locked after the idle time');
   assert.match(await browser.$('.unlock').getText(), /verrouillé après un moment sans activité/);

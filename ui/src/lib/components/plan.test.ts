@@ -65,6 +65,23 @@ describe('the home-visit flow', () => {
     await screen.findByText('Modification annulée : Priorités réordonnées');
   });
 
+  it('reorders by dragging one priority onto another', async () => {
+    await openApp(demoPlatform(true));
+    await fireEvent.click(screen.getByRole('button', { name: 'Ouvrir le plan de Hervé Exemple' }));
+    await waitFor(() => expect(priorities()).toHaveLength(3));
+    const rows = screen.getByTestId('priorities-list').querySelectorAll('li');
+    await fireEvent.dragStart(rows[2]);
+    await fireEvent.dragOver(rows[0]);
+    await fireEvent.drop(rows[0]);
+    await waitFor(() =>
+      expect(priorities()).toEqual([
+        'Moins de douleur au genou',
+        'Rester chez moi le plus longtemps possible',
+        'Revoir mes amis du club de cartes',
+      ]),
+    );
+  });
+
   it('adds an agreed action with who and when, and refuses a date already past', async () => {
     await openApp();
     await fireEvent.click(screen.getByRole('button', { name: 'Ouvrir le plan de Jan Voorbeeld' }));
@@ -119,5 +136,26 @@ describe('the home-visit flow', () => {
     expect(within(lists[0]).getByText('Date de révision changée')).toBeTruthy();
     expect(within(lists[0]).getByText(/Test Referent, appareil a1b2c3/)).toBeTruthy();
     expect(within(lists[1]).getByText('Personne créée')).toBeTruthy();
+  });
+});
+
+describe('a long people list', () => {
+  afterEach(cleanup);
+
+  it('draws a page at a time and shows more on demand', async () => {
+    const many = Array.from({ length: 130 }, (_, i) => ({
+      ...demoPeople[0],
+      id: `00000000-0000-7000-8000-${String(1000 + i).padStart(12, '0')}`,
+      displayName: `Personne ${i}`,
+      fullName: `Personne ${String(i).padStart(3, '0')} Exemple`,
+    }));
+    await openApp(mockPlatform(many, 'x', true));
+    expect(screen.getByTestId('people-count').textContent).toBe('130 personnes');
+    expect(screen.getAllByTestId('person-name')).toHaveLength(60);
+    await fireEvent.click(screen.getByRole('button', { name: 'Afficher plus (70 autres)' }));
+    await waitFor(() => expect(screen.getAllByTestId('person-name')).toHaveLength(120));
+    await fireEvent.click(screen.getByTestId('more'));
+    await waitFor(() => expect(screen.getAllByTestId('person-name')).toHaveLength(130));
+    expect(screen.queryByTestId('more')).toBeNull();
   });
 });

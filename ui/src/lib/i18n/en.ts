@@ -32,6 +32,7 @@ export const en: Record<Key, string> = {
   'people.print': 'Print the sheet',
   'people.printFor': 'Print the sheet of {name}',
   'people.open': 'Open the plan of {name}',
+  'people.more': 'Show more ({n} more)',
   'people.new': 'New person',
   'filter.bassin': 'Care area',
   'filter.allBassins': 'All care areas',

@@ -30,6 +30,7 @@ export const fr = {
   'people.print': 'Imprimer la fiche',
   'people.printFor': 'Imprimer la fiche de {name}',
   'people.open': 'Ouvrir le plan de {name}',
+  'people.more': 'Afficher plus ({n} autres)',
   'people.new': 'Nouvelle personne',
   'filter.bassin': 'Bassin',
   'filter.allBassins': 'Tous les bassins',

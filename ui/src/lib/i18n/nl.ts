@@ -32,6 +32,7 @@ export const nl: Record<Key, string> = {
   'people.print': 'Fiche afdrukken',
   'people.printFor': 'De fiche van {name} afdrukken',
   'people.open': 'Het plan van {name} openen',
+  'people.more': 'Meer tonen (nog {n})',
   'people.new': 'Nieuwe persoon',
   'filter.bassin': 'Zorgregio',
   'filter.allBassins': 'Alle zorgregio’s',

@@ -1,0 +1,111 @@
+// Measures the real desktop window under Xvfb (not a test: `make measure-ui` prints the figures).
+// 1. Launch to people list shown, on a store of 2,000 fictional people: from the start of the app's
+//    process until the list is on screen, with the passphrase given by the environment (the key
+//    derivation is counted, the typing is not).
+// 2. Memory (RSS of the app and its WebKit processes) after opening 50 plans one after the other.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { demoStore, openWindow, startDriver } from './support.mjs';
+
+const PORT = 4464;
+const runs = Number(process.env.RUNS ?? 5);
+const dir = mkdtempSync(join(tmpdir(), 'proxi-measure-'));
+const store = join(dir, 'proxi.db');
+demoStore(store, 'measure', ['--count', '2000']);
+const driver = await startDriver(PORT, { PROXI_STORE: store, PROXI_PASSPHRASE: 'measure' });
+
+/** The process ids of `pid` and everything it started. */
+function tree(pid) {
+  const children = readdirSync('/proc')
+    .filter((p) => /^\d+$/.test(p))
+    .filter((p) => {
+      try {
+        return readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1].split(' ')[1] === String(pid);
+      } catch {
+        return false;
+      }
+    });
+  return [pid, ...children.flatMap((c) => tree(Number(c)))];
+}
+const pssKiB = (pid) => Number(/Pss:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1] ?? 0);
+const rssKiB = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+const appPid = () => Number(execFileSync('pgrep', ['-n', '-f', 'target/debug/proxi-desktop|target/release/proxi-desktop']).toString().trim());
+
+const hz = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim());
+
+/** When process `pid` started, in ms since the epoch: its age since boot against the uptime now
+ * (both in the kernel's boot clock, 10 ms resolution). */
+function processStart(pid) {
+  const ticks = Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[19]);
+  const uptime = Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]);
+  return Date.now() - (uptime * 1000 - (ticks * 1000) / hz);
+}
+
+const launches = [];
+let browser;
+for (let i = 0; i < runs; i += 1) {
+  const start = performance.now();
+  browser = await openWindow(PORT);
+  await browser.$('[data-testid=person-name]').waitForDisplayed({ timeout: 60_000 });
+  const session = performance.now() - start;
+  const count = await browser.$('[data-testid=people-count]').getText();
+  // From the app's process start (the kernel's record) to the list's first frame (the page's mark).
+  let shownAt = null;
+  await browser.waitUntil(async () => {
+    shownAt = await browser.execute(() => {
+      const mark = performance.getEntriesByName('proxi:people-shown')[0];
+      return mark ? performance.timeOrigin + mark.startTime : null;
+    });
+    return shownAt !== null;
+  });
+  const pageStart = await browser.execute(() => performance.timeOrigin);
+  const started = processStart(appPid());
+  const shown = shownAt - started;
+  launches.push(shown);
+  console.log(
+    `launch ${i + 1}: ${shown.toFixed(0)} ms from process start to "${count}" on screen ` +
+      `(page loaded after ${(pageStart - started).toFixed(0)} ms; WebDriver session included: ${session.toFixed(0)} ms)`,
+  );
+  if (i < runs - 1) await browser.deleteSession();
+}
+launches.sort((a, b) => a - b);
+console.log(`launch to people list (2,000 people), median of ${runs}: ${launches[Math.floor(runs / 2)].toFixed(0)} ms (min ${launches[0].toFixed(0)}, max ${launches[runs - 1].toFixed(0)})`);
+
+const memory = () => {
+  const pids = tree(appPid());
+  const mb = (f) => (pids.reduce((s, p) => s + f(p), 0) / 1024).toFixed(0);
+  return { count: pids.length, rss: mb(rssKiB), pss: mb(pssKiB) };
+};
+const before = memory();
+const names = await browser.$$('[data-testid=person-name]');
+const ids = [];
+const plans = Number(process.env.PLANS ?? 50);
+for (let i = 0; i < plans; i += 1) ids.push(i % 60);
+for (const i of ids) {
+  const buttons = await browser.$$('[data-testid=person-name]');
+  await buttons[i].click();
+  await browser.$('[data-testid=plan-name]').waitForDisplayed({ timeout: 10_000 });
+  await browser.$('[data-testid=back]').click();
+  await browser.$('[data-testid=person-name]').waitForDisplayed({ timeout: 10_000 });
+}
+const after = memory();
+for (const p of tree(appPid())) {
+  const name = readFileSync(`/proc/${p}/comm`, 'utf8').trim();
+  console.log(`  ${name}: RSS ${(rssKiB(p) / 1024).toFixed(0)} MB, PSS ${(pssKiB(p) / 1024).toFixed(0)} MB`);
+}
+console.log(`memory of the app and its WebKit processes (${after.count} processes), RSS / PSS: ${before.rss} / ${before.pss} MB at the list (${names.length} rows drawn), ${after.rss} / ${after.pss} MB after opening ${plans} plans`);
+await browser.deleteSession();
+driver.kill();
+
+// The floor: the same window, locked (no store opened, nothing of Proxi's data in memory).
+const lockedDriver = await startDriver(PORT + 1, { PROXI_STORE: store });
+browser = await openWindow(PORT + 1);
+await browser.$('#passphrase').waitForDisplayed({ timeout: 20_000 });
+await new Promise((r) => setTimeout(r, 1000));
+const floor = memory();
+console.log(`floor, the locked window alone: RSS / PSS ${floor.rss} / ${floor.pss} MB`);
+await browser.deleteSession();
+lockedDriver.kill();
+rmSync(dir, { recursive: true, force: true });

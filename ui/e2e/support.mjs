@@ -1,0 +1,71 @@
+// Shared by the WebDriver suites: the binaries, a demo store, and the real window started through
+// tauri-driver (which drives Debian's WebKitWebDriver) under Xvfb.
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { remote } from 'webdriverio';
+
+export const root = resolve(import.meta.dirname, '..', '..');
+export const app = process.env.PROXI_APP ?? join(root, 'target', 'debug', 'proxi-desktop');
+export const cli = join(root, 'target', 'debug', 'proxi');
+export const shots = process.env.PROXI_SHOTS ?? join(root, 'target', 'shots');
+mkdirSync(shots, { recursive: true });
+
+/** A demo store of fictional people at `store`, with `passphrase`. */
+export function demoStore(store, passphrase, extra = []) {
+  execFileSync(cli, ['--store', store, 'demo', ...extra], { env: { ...process.env, PROXI_PASSPHRASE: passphrase } });
+}
+
+async function waitForPort(port, ms) {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/status`);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`tauri-driver did not listen on ${port} within ${ms} ms`);
+}
+
+/** tauri-driver on `port`; the app it starts gets `env` (PROXI_STORE…), never PROXI_PASSPHRASE unless given. */
+export async function startDriver(port, env) {
+  const full = { ...process.env, ...env };
+  if (!('PROXI_PASSPHRASE' in env)) delete full.PROXI_PASSPHRASE;
+  const driver = spawn(process.env.TAURI_DRIVER ?? 'tauri-driver', ['--port', String(port), '--native-port', String(port + 100)], {
+    env: full,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  await waitForPort(port, 20_000);
+  return driver;
+}
+
+/** Starts the app: a new WebDriver session is a new process of the desktop binary. */
+export function openWindow(port) {
+  return remote({ hostname: '127.0.0.1', port, logLevel: 'error', capabilities: { 'tauri:options': { application: app } } });
+}
+
+/** Types the passphrase and waits for the people list. */
+export async function unlock(browser, passphrase) {
+  const field = await browser.$('#passphrase');
+  await field.waitForDisplayed({ timeout: 20_000 });
+  await field.setValue(passphrase);
+  await browser.$('button[type=submit]').click();
+  await browser.$('[data-testid=person-name]').waitForDisplayed({ timeout: 20_000 });
+}
+
+/** Sets a date field as its picker would (the picker itself is the system's, not ours). */
+export async function setDate(browser, selector, iso) {
+  await browser.execute(
+    (sel, value) => {
+      const input = document.querySelector(sel);
+      input.value = value;
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+      input.dispatchEvent(new Event('change', { bubbles: true }));
+    },
+    selector,
+    iso,
+  );
+}
