@@ -85,9 +85,23 @@ pub fn session_state(session: tauri::State<'_, Session>) -> SessionState {
     }
 }
 
+/// Opens the store with the passphrase. The key derivation (about 0.3 s, on purpose) runs on a
+/// blocking thread, so the window stays responsive and can say it is opening.
 #[tauri::command]
-pub fn unlock(session: tauri::State<'_, Session>, passphrase: String) -> Result<(), ErrorReport> {
-    session.unlock(&passphrase)
+pub async fn unlock(
+    session: tauri::State<'_, Session>,
+    passphrase: String,
+) -> Result<(), ErrorReport> {
+    let path = session.path.clone();
+    let store = tauri::async_runtime::spawn_blocking(move || Store::open(&path, &passphrase))
+        .await
+        .map_err(|e| ErrorReport {
+            code: proxi::error::ErrorCode::Storage,
+            message: format!("the store could not be opened ({e}): try again"),
+            violations: Vec::new(),
+        })??;
+    *session.guard() = Some(Proxi::new(store, Arc::new(SystemClock)));
+    Ok(())
 }
 
 /// Locks the store: the open store and every plan held in memory are dropped; the passphrase is needed
