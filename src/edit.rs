@@ -8,8 +8,8 @@ use uuid::Uuid;
 
 use crate::app::{Proxi, StatementList};
 use crate::domain::{
-    ActionInput, ActionStatus, MemberInput, PersonInput, PriorityInput, PriorityStatus,
-    StatementInput, VisitInput,
+    ActionInput, ActionStatus, ConsentInput, MemberInput, PersonInput, PriorityInput,
+    PriorityStatus, StatementInput, VisitInput,
 };
 use crate::error::Result;
 
@@ -94,6 +94,10 @@ pub enum PlanEdit {
         id: Uuid,
         input: VisitInput,
     },
+    /// What the person agreed to (keeping the plan, sharing it with the team, with named professionals).
+    RecordConsent {
+        input: ConsentInput,
+    },
     /// Undo this device's last edit of the plan.
     Undo,
 }
@@ -138,6 +142,7 @@ impl Proxi {
             PlanEdit::CloseMember { id, closed } => self.close_member(person, id, closed),
             PlanEdit::AddVisit { input } => self.add_visit(person, input).map(drop),
             PlanEdit::EditVisit { id, input } => self.edit_visit(person, id, input),
+            PlanEdit::RecordConsent { input } => self.record_consent(person, input),
             PlanEdit::Undo => self.undo(person).map(drop),
         }
     }

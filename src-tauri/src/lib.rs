@@ -23,6 +23,7 @@ pub fn run() {
             commands::plan::open_plan,
             commands::plan::edit_plan,
             commands::plan::plan_history,
+            commands::plan::audit_log,
             commands::sheet::print_sheet,
         ])
         .run(tauri::generate_context!())

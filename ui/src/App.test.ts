@@ -37,6 +37,9 @@ describe('App', () => {
     await fireEvent.input(field, { target: { value: 'wrong' } });
     await fireEvent.click(screen.getByRole('button', { name: 'Ouvrir' }));
     await waitFor(() => expect(screen.getByRole('alert').textContent).toContain("n'ouvre pas les données"));
+    // After the third wrong try, the window says it slows down and deletes nothing.
+    for (let i = 0; i < 2; i += 1) await fireEvent.click(screen.getByRole('button', { name: 'Ouvrir' }));
+    await waitFor(() => expect(screen.getByRole('alert').textContent).toContain('Rien n’est effacé.'));
     await fireEvent.input(field, { target: { value: 'secret' } });
     await fireEvent.click(screen.getByRole('button', { name: 'Ouvrir' }));
     await screen.findByRole('heading', { name: 'Personnes accompagnées' });

@@ -4,6 +4,7 @@ use proxi::document::HistoryEntry;
 use proxi::domain::{PersonInput, PlanDocument};
 use proxi::edit::PlanEdit;
 use proxi::error::ErrorReport;
+use proxi::store::AuditEntry;
 use uuid::Uuid;
 
 use super::session::{Session, locked};
@@ -52,4 +53,15 @@ pub fn plan_history(
     let mut guard = session.guard();
     let app = guard.as_mut().ok_or_else(locked)?;
     Ok(app.history(person)?)
+}
+
+/// Who opened, printed, exported or erased this person's plan, and when (newest first).
+#[tauri::command]
+pub fn audit_log(
+    session: tauri::State<'_, Session>,
+    person: Uuid,
+) -> Result<Vec<AuditEntry>, ErrorReport> {
+    let guard = session.guard();
+    let app = guard.as_ref().ok_or_else(locked)?;
+    Ok(app.audit_log(Some(person), 100)?)
 }

@@ -5,6 +5,7 @@ import type { ActionStatus } from './bindings/ActionStatus';
 import type { Bassin } from './bindings/Bassin';
 import type { NetworkRole } from './bindings/NetworkRole';
 import type { ErrorCode } from './bindings/ErrorCode';
+import type { AuditAction } from './bindings/AuditAction';
 
 export const cardKeys: Record<string, Key> = {
   health: 'card.health', pain: 'card.pain', medication: 'card.medication', sleep: 'card.sleep',
@@ -65,7 +66,7 @@ const errorKeys: Partial<Record<ErrorCode, Key>> = {
   ACTION_DUE_IN_PAST: 'error.ACTION_DUE_IN_PAST', ACTION_MEMBER_UNKNOWN: 'error.ACTION_MEMBER_UNKNOWN',
   ACTION_SERVICE_EMPTY: 'error.ACTION_SERVICE_EMPTY', MEMBER_NAME_EMPTY: 'error.MEMBER_NAME_EMPTY',
   NEXT_VISIT_NOT_AFTER_VISIT: 'error.NEXT_VISIT_NOT_AFTER_VISIT', NOTHING_TO_UNDO: 'error.NOTHING_TO_UNDO',
-  PERSON_ARCHIVED: 'error.PERSON_ARCHIVED', STORE_LOCKED: 'error.STORE_LOCKED',
+  PERSON_ARCHIVED: 'error.PERSON_ARCHIVED', CONSENT_DATE_IN_FUTURE: 'error.CONSENT_DATE_IN_FUTURE', STORE_LOCKED: 'error.STORE_LOCKED',
 };
 
 /** The sentence for an error code, when the UI has one that says what to do. */
@@ -75,3 +76,7 @@ export function errorKey(code: ErrorCode): Key | null {
 
 /** Languages offered first when creating a person: those most spoken in Brussels homes. */
 export const commonLanguages = ['fr', 'nl', 'en', 'ar', 'tr', 'es', 'pt', 'it', 'pl', 'ro', 'ru', 'bg', 'ln', 'sw', 'uk', 'de'];
+
+export const auditKeys: Record<AuditAction, Key> = {
+  open: 'audit.open', print: 'audit.print', export: 'audit.export', erase: 'audit.erase',
+};

@@ -124,6 +124,28 @@ describe('the home-visit flow', () => {
     await waitFor(() => expect(names()).toEqual(['Hervé Exemple']));
   });
 
+  it('records consent, refuses a date in the future, and shows who opened and printed the plan', async () => {
+    const platform = await openApp(demoPlatform(true));
+    await fireEvent.click(screen.getByRole('button', { name: 'Imprimer la fiche de Hervé Exemple' }));
+    await fireEvent.click(screen.getByRole('button', { name: 'Ouvrir le plan de Hervé Exemple' }));
+    const panel = await screen.findByTestId('consent');
+    expect(panel.textContent).toContain('Pas encore de consentement noté');
+    expect(panel.textContent).toContain('Ce plan ne quitte pas cet ordinateur.');
+    await fireEvent.input(within(panel).getByTestId('consent-date'), { target: { value: '2099-01-01' } });
+    await fireEvent.click(within(panel).getByTestId('consent-save'));
+    await within(panel).findByText('Cette date est dans le futur : notez le jour où la personne a donné son accord.');
+    await fireEvent.input(within(panel).getByTestId('consent-date'), { target: { value: '2026-11-20' } });
+    await fireEvent.click(within(panel).getByTestId('consent-share'));
+    await fireEvent.click(within(panel).getByTestId('consent-save'));
+    await within(panel).findByText('Noté le 20 novembre 2026 par Test Referent.');
+    expect(panel.textContent).toContain('Ce plan peut être partagé avec l’équipe.');
+    expect((await platform.openPlan(demoPeople[0].id)).consent?.shareWithTeam).toBe(true);
+
+    await fireEvent.click(screen.getByTestId('toggle-history'));
+    const audit = await screen.findByTestId('audit');
+    await waitFor(() => expect(within(audit).getAllByRole('listitem').map((li) => li.querySelector('strong')?.textContent)).toEqual(['Ouvert', 'Ouvert', 'Fiche imprimée']));
+  });
+
   it('shows what changed since the last visit, with who and which device', async () => {
     await openApp(demoPlatform(true));
     await fireEvent.click(screen.getByRole('button', { name: 'Ouvrir le plan de Hervé Exemple' }));

@@ -10,6 +10,7 @@ import type { PersonInput } from '../bindings/PersonInput';
 import type { PlanDocument } from '../bindings/PlanDocument';
 import type { PlanEdit } from '../bindings/PlanEdit';
 import type { HistoryEntry } from '../bindings/HistoryEntry';
+import type { AuditEntry } from '../bindings/AuditEntry';
 import type { FollowUp } from '../bindings/FollowUp';
 import type { PostalArea } from '../bindings/PostalArea';
 
@@ -24,6 +25,8 @@ export interface Platform {
   /** Applies one edit, saved before the promise resolves; gives back the plan as it now is. */
   editPlan(person: string, edit: PlanEdit): Promise<PlanDocument>;
   planHistory(person: string): Promise<HistoryEntry[]>;
+  /** Who opened, printed, exported or erased this person's plan, newest first. */
+  auditLog(person: string): Promise<AuditEntry[]>;
   followUp(): Promise<FollowUp>;
   postalAreas(): Promise<PostalArea[]>;
 }
@@ -42,6 +45,7 @@ export const tauriPlatform: Platform = {
   openPlan: (person) => invoke<PlanDocument>('open_plan', { person }),
   editPlan: (person, edit) => invoke<PlanDocument>('edit_plan', { person, edit }),
   planHistory: (person) => invoke<HistoryEntry[]>('plan_history', { person }),
+  auditLog: (person) => invoke<AuditEntry[]>('audit_log', { person }),
   followUp: () => invoke<FollowUp>('follow_up'),
   postalAreas: () => invoke<PostalArea[]>('postal_areas'),
 };

@@ -11,6 +11,8 @@ import type { PostalArea } from '../bindings/PostalArea';
 import type { Statement } from '../bindings/Statement';
 import type { PersonInput } from '../bindings/PersonInput';
 import type { Violation } from '../bindings/Violation';
+import type { AuditEntry } from '../bindings/AuditEntry';
+import type { AuditAction } from '../bindings/AuditAction';
 
 function fold(s: string): string {
   return s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
@@ -73,6 +75,9 @@ export function mockPlatform(
   // Every state of every plan, oldest first: the last edit is undone by going back one state.
   const states = new Map<string, { plan: PlanDocument; action: string; at: string }[]>();
   for (const [id, plan] of docs) states.set(id, [{ plan: structuredClone(plan), action: 'person.create', at: plan.person.created }]);
+  const audit: AuditEntry[] = [];
+  const audited = (action: AuditAction, personId: string) =>
+    audit.unshift({ at: new Date().toISOString(), author: 'Test Referent', action, personId, displayName: docs.get(personId)?.person.displayName ?? null });
   const must = () => {
     if (!open) throw locked();
   };
@@ -220,6 +225,10 @@ export function mockPlatform(
         if (item) Object.assign(item, edit.input);
         return 'visit.edit';
       }
+      case 'recordConsent':
+        if (edit.input.recordedOn > today) throw invalid([{ code: 'CONSENT_DATE_IN_FUTURE', field: 'recordedOn' }]);
+        doc.consent = { ...edit.input, recordedBy: 'Test Referent', professionals: edit.input.professionals.map((p) => p.trim()) };
+        return 'consent.record';
       case 'undo':
         return 'undo';
     }
@@ -242,6 +251,7 @@ export function mockPlatform(
     async printSheet(person) {
       must();
       const doc = plan(person);
+      audited('print', person);
       return { path: `/home/referent/Documents/Proxi/${doc.person.displayName}.pdf` };
     },
     async listPeople(query) {
@@ -277,7 +287,9 @@ export function mockPlatform(
     },
     async openPlan(person) {
       must();
-      return structuredClone(plan(person));
+      const doc = structuredClone(plan(person));
+      audited('open', person);
+      return doc;
     },
     async editPlan(person, given) {
       must();
@@ -302,6 +314,10 @@ export function mockPlatform(
       return (states.get(person) ?? [])
         .map((s, i): HistoryEntry => ({ change: `c${i}`, at: s.at, author: 'Test Referent', device: 'a1b2c3d4e5f60718', action: s.action }))
         .reverse();
+    },
+    async auditLog(person) {
+      must();
+      return audit.filter((a) => a.personId === person);
     },
     async followUp() {
       must();
