@@ -4,7 +4,7 @@
 // Screenshots for the README: people list, plan, picture-card mode, follow-up list.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { demoStore, openWindow, setDate, shots, startDriver, unlock } from './support.mjs';
@@ -19,7 +19,15 @@ before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'proxi-visit-'));
   const store = join(dir, 'proxi.db');
   demoStore(store, PASSPHRASE);
-  driver = await startDriver(PORT, { PROXI_STORE: store, PROXI_SHEETS_DIR: join(dir, 'sheets') });
+  // Every place the app and its web view may write goes under `dir`, so the last test can read it all.
+  driver = await startDriver(PORT, {
+    PROXI_STORE: store,
+    PROXI_SHEETS_DIR: join(dir, 'sheets'),
+    XDG_DATA_HOME: join(dir, 'xdg', 'data'),
+    XDG_CACHE_HOME: join(dir, 'xdg', 'cache'),
+    XDG_CONFIG_HOME: join(dir, 'xdg', 'config'),
+    XDG_STATE_HOME: join(dir, 'xdg', 'state'),
+  });
   browser = await openWindow(PORT);
   await unlock(browser, PASSPHRASE);
 });
@@ -35,6 +43,10 @@ async function shot(name, top = true) {
   if (top) await browser.execute(() => window.scrollTo(0, 0));
   await browser.pause(600);
   await browser.saveScreenshot(join(shots, name));
+}
+
+function files(path) {
+  return statSync(path).isDirectory() ? readdirSync(path).flatMap((name) => files(join(path, name))) : [path];
 }
 
 const texts = async (selector) => browser.$$(selector).map((e) => e.getText());
@@ -143,6 +155,9 @@ test('a home visit in French: cards, priorities, order, an action; all there aft
   await shot('follow-up.png');
 });
 
+const french = ['Zoé', 'Dormir toute la nuit', 'Voir ma fille le dimanche', 'Moins mal au dos', 'Demander un matelas adapté à la mutuelle'];
+const dutch = ['Wout', 'Zelf boodschappen doen', 'Mijn kleinkinderen zien', 'Minder pijn in de knie', 'De huisarts bellen voor een nieuw voorschrift'];
+
 test('the same visit in Dutch', async () => {
   const flow = {
     lang: 'nl',
@@ -159,4 +174,23 @@ test('the same visit in Dutch', async () => {
   };
   const ranked = await visit(flow);
   await reopenAndCheck({ ...flow, ranked });
+});
+
+test('locked, no file the app or its web view wrote holds a name or a word of these plans', async () => {
+  await browser.$('[data-testid=lock]').click();
+  await browser.$('#passphrase').waitForDisplayed({ timeout: 10_000 });
+  await browser.pause(500);
+  const written = files(dir);
+  assert.ok(written.some((f) => f.endsWith('proxi.db')), written.join(', '));
+  assert.ok(written.some((f) => f.includes(join('xdg', 'data'))), `the web view wrote nothing under XDG_DATA_HOME: ${written.join(', ')}`);
+  const hits = [];
+  for (const file of written) {
+    const bytes = readFileSync(file);
+    for (const word of [...french, ...dutch]) {
+      for (const encoding of ['utf8', 'utf16le']) {
+        if (bytes.includes(Buffer.from(word, encoding))) hits.push(`${word} (${encoding}) in ${file}`);
+      }
+    }
+  }
+  assert.deepEqual(hits, [], `plaintext found while locked in ${written.length} files`);
 });
