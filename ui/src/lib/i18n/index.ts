@@ -20,44 +20,54 @@ export function translate(lang: Lang, key: Key, values: Record<string, string | 
 
 /** The sentence for a count: `key.one` or `key.other`, by the language's plural rules. */
 export function translateCount(lang: Lang, key: string, n: number, values: Record<string, string | number> = {}): string {
-  const form = new Intl.PluralRules(locales[lang]).select(n) === 'one' ? 'one' : 'other';
+  const form = cached(`plural ${lang}`, () => new Intl.PluralRules(locales[lang])).select(n) === 'one' ? 'one' : 'other';
   return translate(lang, `${key}.${form}` as Key, { ...values, n });
 }
 
 const locales: Record<Lang, string> = { fr: 'fr-BE', nl: 'nl-BE', en: 'en-BE' };
 
+// Intl objects are costly to build (a list of 60 people would build hundreds): one per language and use.
+const formatters = new Map<string, unknown>();
+function cached<T>(key: string, make: () => T): T {
+  let found = formatters.get(key) as T | undefined;
+  if (found === undefined) {
+    found = make();
+    formatters.set(key, found);
+  }
+  return found;
+}
+
 /** A calendar date (YYYY-MM-DD) written as people read it in Belgium: "9 novembre 2026". */
 export function formatDate(lang: Lang, isoDate: string): string {
   const noonUtc = new Date(`${isoDate}T12:00:00Z`);
-  return new Intl.DateTimeFormat(locales[lang], {
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-    timeZone: 'Europe/Brussels',
-  }).format(noonUtc);
+  return cached(`date ${lang}`, () =>
+    new Intl.DateTimeFormat(locales[lang], { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/Brussels' }),
+  ).format(noonUtc);
 }
 
 /** Today's date in Brussels, as YYYY-MM-DD. */
 export function todayInBrussels(now: Date = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Brussels' }).format(now);
+  return cached('day', () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Brussels' })).format(now);
 }
 
 /** An instant written as people read it in Belgium, in Brussels time: "23 novembre 2026, 09:05". */
 export function formatInstant(lang: Lang, instant: string): string {
-  return new Intl.DateTimeFormat(locales[lang], {
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    timeZone: 'Europe/Brussels',
-  }).format(new Date(instant));
+  return cached(`instant ${lang}`, () =>
+    new Intl.DateTimeFormat(locales[lang], {
+      day: 'numeric',
+      month: 'long',
+      year: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      timeZone: 'Europe/Brussels',
+    }),
+  ).format(new Date(instant));
 }
 
 /** The name of a language (ISO 639 code) in the UI's language: "arabe", "Arabisch", "Arabic". */
 export function languageName(lang: Lang, code: string): string {
   try {
-    return new Intl.DisplayNames([locales[lang]], { type: 'language' }).of(code) ?? code;
+    return cached(`language ${lang}`, () => new Intl.DisplayNames([locales[lang]], { type: 'language' })).of(code) ?? code;
   } catch {
     return code;
   }
