@@ -195,3 +195,81 @@ fn consent_is_recorded_and_gates_sharing() {
         "consent.record"
     );
 }
+
+/// The documented schema of `proxi export` (docs/export), compiled once per test.
+fn export_schema() -> jsonschema::Validator {
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/export/proxi.person-1.schema.json"),
+    )
+    .expect("the schema file");
+    let schema: serde_json::Value = serde_json::from_str(&text).expect("the schema is JSON");
+    jsonschema::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .expect("a valid JSON Schema")
+}
+
+fn schema_errors(validator: &jsonschema::Validator, value: &serde_json::Value) -> Vec<String> {
+    validator
+        .iter_errors(value)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect()
+}
+
+#[test]
+fn every_export_follows_its_documented_schema_and_the_schema_is_strict() {
+    let validator = export_schema();
+    let (_dir, _path, app) = new_store();
+    let store = proxi::demo::fill(app.into_store(), crate::support::start()).expect("demo");
+    let mut app = proxi::Proxi::new(store, crate::support::clock());
+    let people = app.people(&PeopleQuery::default()).expect("people");
+    assert_eq!(people.len(), 24);
+    // Consent, an undo and an archived plan: every field and every kind of change appears somewhere.
+    let first = people[0].id;
+    app.record_consent(
+        first,
+        proxi::domain::ConsentInput {
+            recorded_on: jiff::civil::date(2026, 11, 20),
+            keep_plan: true,
+            share_with_team: true,
+            professionals: vec!["Dr Exemple".into()],
+        },
+    )
+    .expect("consent");
+    app.undo(first).expect("undo");
+    app.set_archived(people[1].id, true).expect("archive");
+    let mut exported = Vec::new();
+    for p in &people {
+        let export = app.export(p.id).expect("export");
+        let errors = schema_errors(&validator, &export);
+        assert!(errors.is_empty(), "{}: {errors:#?}", p.display_name);
+        exported.push(export);
+    }
+    let kinds: std::collections::BTreeSet<String> = exported
+        .iter()
+        .flat_map(|e| {
+            e["plan"]["plan"]["actions"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+        })
+        .map(|a| a["who"]["kind"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    assert!(
+        kinds.len() >= 3,
+        "the demo exercises several kinds of who: {kinds:?}"
+    );
+
+    // The schema refuses what it does not describe: a new field, a wrong format, a bad card, a bad date.
+    let sample = exported[0].clone();
+    let broken = |edit: &dyn Fn(&mut serde_json::Value)| {
+        let mut v = sample.clone();
+        edit(&mut v);
+        schema_errors(&validator, &v)
+    };
+    assert!(!broken(&|v| v["format"] = "proxi.person/2".into()).is_empty());
+    assert!(!broken(&|v| v["plan"]["person"]["secret"] = "x".into()).is_empty());
+    assert!(!broken(&|v| v["plan"]["plan"]["priorities"][0]["card"] = "unicorn".into()).is_empty());
+    assert!(!broken(&|v| v["plan"]["plan"]["reviewDate"] = "23/11/2026".into()).is_empty());
+    assert!(!broken(&|v| v["history"][0]["change"] = "not-a-hash".into()).is_empty());
+}
