@@ -13,6 +13,7 @@ pub mod edit;
 pub mod error;
 pub mod sheet;
 pub mod store;
+pub mod sync;
 pub mod territory;
 pub mod text;
 
