@@ -192,7 +192,8 @@ impl Proxi {
         let now = self.now();
         let today = self.clock.today();
         let mut plan = self.store.plan(person)?;
-        if plan.person.archived && action != "person.restore" {
+        // An archived plan is read-only, but for restoring it and for undoing its archiving.
+        if plan.person.archived && action != "person.restore" && action != "undo" {
             return Err(Error::PersonArchived);
         }
         let out = f(&mut plan, now, today)?;
@@ -458,7 +459,7 @@ impl Proxi {
     /// # Errors
     /// [`Error::NothingToUndo`] when the plan's last change is not this device's own (a colleague's
     /// change came on top) or the plan has only its creation; [`Error::PersonNotFound`],
-    /// [`Error::PersonArchived`], [`Error::Storage`].
+    /// [`Error::Storage`]. Undoing the archiving of a plan is allowed (it is how it is taken back).
     pub fn undo(&mut self, person: Uuid) -> Result<String> {
         let (before, action) = self
             .store

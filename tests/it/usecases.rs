@@ -475,6 +475,25 @@ fn undo_takes_back_the_last_edit_and_a_second_undo_redoes_it() {
 }
 
 #[test]
+fn archiving_can_be_undone_but_nothing_else_changes_an_archived_plan() {
+    let (_dir, _path, mut app) = new_store();
+    let id = app.create_person(someone("Hervé")).expect("person");
+    app.add_priority(id, priority("Rester chez moi", None))
+        .expect("p");
+    app.set_archived(id, true).expect("archive");
+    assert_eq!(
+        app.add_priority(id, priority("Autre", None))
+            .expect_err("archived")
+            .code(),
+        ErrorCode::PersonArchived
+    );
+    assert_eq!(app.undo(id).expect("undo the archiving"), "person.archive");
+    assert!(!app.plan(id).expect("plan").person.archived);
+    app.add_priority(id, priority("Autre", None))
+        .expect("editable again");
+}
+
+#[test]
 fn every_edit_goes_through_one_typed_value() {
     let (_dir, _path, mut app) = new_store();
     let id = app.create_person(someone("Hervé")).expect("person");
