@@ -5,24 +5,20 @@ use proxi::error::ErrorReport;
 use proxi::store::{PeopleQuery, PersonSummary};
 use proxi::territory::PostalArea;
 
-use super::session::{Session, locked};
+use super::session::Session;
 
 #[tauri::command]
 pub fn list_people(
     session: tauri::State<'_, Session>,
     query: PeopleQuery,
 ) -> Result<Vec<PersonSummary>, ErrorReport> {
-    let guard = session.guard();
-    let app = guard.as_ref().ok_or_else(locked)?;
-    Ok(app.people(&query)?)
+    session.with(|app| app.people(&query))
 }
 
 /// Actions due this week or overdue, and plans due for review, across everyone.
 #[tauri::command]
 pub fn follow_up(session: tauri::State<'_, Session>) -> Result<FollowUp, ErrorReport> {
-    let guard = session.guard();
-    let app = guard.as_ref().ok_or_else(locked)?;
-    Ok(app.follow_up(7)?)
+    session.with(|app| app.follow_up(7))
 }
 
 /// Every Brussels postal code with the commune and bassin it proposes (reference data, not personal).

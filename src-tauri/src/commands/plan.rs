@@ -7,7 +7,7 @@ use proxi::error::ErrorReport;
 use proxi::store::AuditEntry;
 use uuid::Uuid;
 
-use super::session::{Session, locked};
+use super::session::Session;
 
 /// Creates a person with an empty plan and returns their id.
 #[tauri::command]
@@ -15,9 +15,7 @@ pub fn create_person(
     session: tauri::State<'_, Session>,
     input: PersonInput,
 ) -> Result<Uuid, ErrorReport> {
-    let mut guard = session.guard();
-    let app = guard.as_mut().ok_or_else(locked)?;
-    Ok(app.create_person(input)?)
+    session.with(|app| app.create_person(input))
 }
 
 /// The plan of one person, for the screen (the opening is written to the audit log).
@@ -26,9 +24,7 @@ pub fn open_plan(
     session: tauri::State<'_, Session>,
     person: Uuid,
 ) -> Result<PlanDocument, ErrorReport> {
-    let mut guard = session.guard();
-    let app = guard.as_mut().ok_or_else(locked)?;
-    Ok(app.open_plan(person)?)
+    session.with(|app| app.open_plan(person))
 }
 
 /// Applies one edit, saved before this returns, and gives back the plan as it now is.
@@ -38,10 +34,10 @@ pub fn edit_plan(
     person: Uuid,
     edit: PlanEdit,
 ) -> Result<PlanDocument, ErrorReport> {
-    let mut guard = session.guard();
-    let app = guard.as_mut().ok_or_else(locked)?;
-    app.apply(person, edit)?;
-    Ok(app.plan(person)?)
+    session.with(|app| {
+        app.apply(person, edit)?;
+        app.plan(person)
+    })
 }
 
 /// What changed in the plan, newest first, with who and which device.
@@ -50,9 +46,7 @@ pub fn plan_history(
     session: tauri::State<'_, Session>,
     person: Uuid,
 ) -> Result<Vec<HistoryEntry>, ErrorReport> {
-    let mut guard = session.guard();
-    let app = guard.as_mut().ok_or_else(locked)?;
-    Ok(app.history(person)?)
+    session.with(|app| app.history(person))
 }
 
 /// Who opened, printed, exported or erased this person's plan, and when (newest first).
@@ -61,7 +55,5 @@ pub fn audit_log(
     session: tauri::State<'_, Session>,
     person: Uuid,
 ) -> Result<Vec<AuditEntry>, ErrorReport> {
-    let guard = session.guard();
-    let app = guard.as_ref().ok_or_else(locked)?;
-    Ok(app.audit_log(Some(person), 100)?)
+    session.with(|app| app.audit_log(Some(person), 100))
 }

@@ -67,6 +67,16 @@ impl Session {
         Ok(())
     }
 
+    /// Runs `f` on the open store; a locked store is [`locked`].
+    pub fn with<T, E>(&self, f: impl FnOnce(&mut Proxi) -> Result<T, E>) -> Result<T, ErrorReport>
+    where
+        ErrorReport: From<E>,
+    {
+        let mut guard = self.guard();
+        let app = guard.as_mut().ok_or_else(locked)?;
+        Ok(f(app)?)
+    }
+
     pub fn guard(&self) -> MutexGuard<'_, Option<Proxi>> {
         self.app.lock().unwrap_or_else(|p| p.into_inner())
     }
