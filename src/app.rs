@@ -10,6 +10,9 @@ use jiff::civil::Date;
 use uuid::Uuid;
 
 use crate::clock::{Clock, new_id};
+use crate::directory::hsds::{self, RecordSet};
+use crate::directory::index::{self, DirectoryIndex, SearchResult, ServiceQuery};
+use crate::directory::{self as dir, ImportReport, ServiceCard};
 use crate::document::{self, HistoryEntry};
 use crate::domain::{
     ActionInput, ActionStatus, AgreedAction, CarePlan, Consent, ConsentInput, DOCUMENT_SCHEMA,
@@ -149,12 +152,18 @@ pub struct FollowUp {
 pub struct Proxi {
     store: Store,
     clock: Arc<dyn Clock>,
+    /// The directory's search index, opened (or rebuilt) at the first search.
+    directory: Option<DirectoryIndex>,
 }
 
 impl Proxi {
     /// The use cases over `store`, with time from `clock`.
     pub fn new(store: Store, clock: Arc<dyn Clock>) -> Self {
-        Self { store, clock }
+        Self {
+            store,
+            clock,
+            directory: None,
+        }
     }
 
     /// The store underneath.
@@ -199,6 +208,105 @@ impl Proxi {
         let out = f(&mut plan, now, today)?;
         self.store.commit(person, &plan, action, now)?;
         Ok(out)
+    }
+
+    // --- Directory ----------------------------------------------------------------------------
+
+    /// Imports HSDS files (a JSON file, a folder of JSON files, or a CSV datapackage folder) into the
+    /// directory, all or nothing, and rebuilds the search index.
+    ///
+    /// # Errors
+    /// [`Error::DirectoryFile`] naming the file, line and field of the first problem (nothing is
+    /// imported); [`Error::Storage`]; [`Error::DirectoryIndex`].
+    pub fn import_directory(&mut self, path: &std::path::Path) -> Result<ImportReport> {
+        let set = hsds::read_path(path)?;
+        self.import_directory_records(&set)
+    }
+
+    /// Imports records already read (or generated), all or nothing, and rebuilds the search index.
+    ///
+    /// # Errors
+    /// As [`Proxi::import_directory`].
+    pub fn import_directory_records(&mut self, set: &RecordSet) -> Result<ImportReport> {
+        let report = dir::import(&mut self.store, set)?;
+        self.directory = None;
+        self.rebuild_directory_index()?;
+        Ok(report)
+    }
+
+    /// Writes the directory as a CSV datapackage (`csv`) or as HSDS JSON (`json`) into `folder`.
+    ///
+    /// # Errors
+    /// [`Error::Storage`] when a file cannot be written.
+    pub fn export_directory(
+        &mut self,
+        folder: &std::path::Path,
+        json: bool,
+    ) -> Result<Vec<std::path::PathBuf>> {
+        let tables = dir::tables(&mut self.store)?;
+        let written = if json {
+            hsds::write_json(&tables, folder)
+        } else {
+            hsds::write_csv(&tables, folder)
+        };
+        written.map_err(|e| Error::Storage(format!("{}: {e}", folder.display())))
+    }
+
+    /// Searches the directory (see [`DirectoryIndex::search`]); "open now" is now on the clock.
+    ///
+    /// # Errors
+    /// [`Error::DirectoryIndex`], [`Error::Storage`].
+    pub fn search_services(&mut self, query: &ServiceQuery) -> Result<SearchResult> {
+        let now = self.clock.now();
+        self.directory_index()?.search(query, now)
+    }
+
+    /// The card of one service of the directory.
+    ///
+    /// # Errors
+    /// [`Error::ServiceNotFound`], [`Error::Storage`].
+    pub fn service(&mut self, id: &str) -> Result<ServiceCard> {
+        let tables = dir::service_tables(&mut self.store, id)?;
+        dir::card(&tables, id)
+    }
+
+    /// The search index, reused when it was built from the directory as it is, rebuilt otherwise.
+    fn directory_index(&mut self) -> Result<&DirectoryIndex> {
+        let generation = dir::generation(&mut self.store)?;
+        if self
+            .directory
+            .as_ref()
+            .is_none_or(|i| i.generation() != generation)
+        {
+            let folder = index::folder_for(self.store.path());
+            self.directory = match DirectoryIndex::open(&folder, generation) {
+                Some(found) => Some(found),
+                None => Some(self.build_directory_index(generation)?),
+            };
+        }
+        self.directory
+            .as_ref()
+            .ok_or_else(|| Error::DirectoryIndex("no index".to_owned()))
+    }
+
+    fn rebuild_directory_index(&mut self) -> Result<()> {
+        let generation = dir::generation(&mut self.store)?;
+        self.directory = Some(self.build_directory_index(generation)?);
+        Ok(())
+    }
+
+    fn build_directory_index(&mut self, generation: u64) -> Result<DirectoryIndex> {
+        let tables = dir::tables(&mut self.store)?;
+        let cards = dir::cards(&tables);
+        DirectoryIndex::build(&index::folder_for(self.store.path()), generation, &cards)
+    }
+
+    /// The search index in use: the import generation it was built from, and whether it was found as
+    /// an earlier run left it rather than rebuilt. `None` before the first search.
+    pub fn directory_index_state(&self) -> Option<(u64, bool)> {
+        self.directory
+            .as_ref()
+            .map(|i| (i.generation(), i.reused()))
     }
 
     // --- People -------------------------------------------------------------------------------

@@ -54,6 +54,10 @@ pub enum ErrorCode {
     DocumentInvalid,
     // Printing.
     SheetFailed,
+    // Directory.
+    DirectoryFileInvalid,
+    ServiceNotFound,
+    DirectoryIndexFailed,
 }
 
 /// One broken rule: which rule, and which field of the input broke it.
@@ -119,6 +123,14 @@ pub enum Error {
     DocumentInvalid(String),
     #[error("the sheet could not be printed: {0}")]
     Sheet(String),
+    #[error("{0}; nothing was imported")]
+    DirectoryFile(crate::directory::hsds::FileProblem),
+    #[error("no service with id {0} in the directory")]
+    ServiceNotFound(String),
+    #[error(
+        "the directory's search index could not be built or read ({0}); it is rebuilt at the next start"
+    )]
+    DirectoryIndex(String),
 }
 
 fn describe(violations: &[Violation]) -> String {
@@ -149,6 +161,9 @@ impl Error {
             Error::Storage(_) => ErrorCode::Storage,
             Error::DocumentInvalid(_) => ErrorCode::DocumentInvalid,
             Error::Sheet(_) => ErrorCode::SheetFailed,
+            Error::DirectoryFile(_) => ErrorCode::DirectoryFileInvalid,
+            Error::ServiceNotFound(_) => ErrorCode::ServiceNotFound,
+            Error::DirectoryIndex(_) => ErrorCode::DirectoryIndexFailed,
         }
     }
 
@@ -200,5 +215,17 @@ impl From<Error> for ErrorReport {
             message: e.to_string(),
             violations: e.violations().to_vec(),
         }
+    }
+}
+
+impl From<crate::directory::hsds::FileProblem> for Error {
+    fn from(e: crate::directory::hsds::FileProblem) -> Self {
+        Error::DirectoryFile(e)
+    }
+}
+
+impl From<tantivy::TantivyError> for Error {
+    fn from(e: tantivy::TantivyError) -> Self {
+        Error::DirectoryIndex(e.to_string())
     }
 }

@@ -7,6 +7,7 @@
 pub mod app;
 pub mod clock;
 pub mod demo;
+pub mod directory;
 pub mod document;
 pub mod domain;
 pub mod edit;

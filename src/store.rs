@@ -41,6 +41,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0003_audit_log",
         include_str!("../migrations/0003_audit_log.sql"),
     ),
+    (
+        "0004_directory",
+        include_str!("../migrations/0004_directory.sql"),
+    ),
 ];
 
 /// Version of the derived tables' content. When the code derives rows differently, bump it: stores
@@ -690,6 +694,12 @@ impl Store {
     }
 
     /// The document of one person, loaded once and then kept in memory.
+    /// The connection, for the directory's own tables (never for plan documents: they go through
+    /// [`Store::commit`]).
+    pub(crate) fn connection(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+
     pub(crate) fn document(&mut self, id: Uuid) -> Result<&mut AutoCommit> {
         if !self.docs.contains_key(&id) {
             let doc = self.load(id)?;

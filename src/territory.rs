@@ -109,6 +109,125 @@ pub fn lookup(postal_code: &str) -> Option<&'static PostalArea> {
     areas().iter().find(|a| a.postal_code == postal_code.trim())
 }
 
+/// A unit of the Brussels "Monitoring des Quartiers" (a residential quartier, or a park, cemetery or
+/// industrial zone), with its boundary.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../ui/src/lib/bindings/")]
+pub struct Quartier {
+    /// `territory_code`: 1–118 residential, 700s cemeteries, 800s industrial zones, 900s parks.
+    pub code: u32,
+    pub name_fr: String,
+    pub name_nl: String,
+    /// The boundary: polygons of rings of [longitude, latitude] (WGS84), outer ring first.
+    pub rings: Vec<Vec<Vec<[f64; 2]>>>,
+    #[serde(skip)]
+    #[ts(skip)]
+    shape: geo::MultiPolygon<f64>,
+    #[serde(skip)]
+    #[ts(skip)]
+    bounds: Option<geo::Rect<f64>>,
+}
+
+const QUARTIERS: &str = include_str!("../data/territory/quartiers.geojson");
+
+/// Reads a GeoJSON collection of quartiers (`territory_code`, `territory_name_urbis_fr`,
+/// `territory_name_urbis_nl`, multipolygon geometry).
+///
+/// # Errors
+/// The feature and the reason of the first one that does not read.
+pub fn parse_quartiers(geojson: &str) -> Result<Vec<Quartier>, String> {
+    use geo::BoundingRect;
+
+    #[derive(Deserialize)]
+    struct Collection {
+        features: Vec<Feature>,
+    }
+    #[derive(Deserialize)]
+    struct Feature {
+        properties: Properties,
+        geometry: Geometry,
+    }
+    #[derive(Deserialize)]
+    struct Properties {
+        territory_code: u32,
+        territory_name_urbis_fr: String,
+        territory_name_urbis_nl: String,
+    }
+    #[derive(Deserialize)]
+    struct Geometry {
+        #[serde(rename = "type")]
+        kind: String,
+        coordinates: Vec<Vec<Vec<[f64; 2]>>>,
+    }
+    let collection: Collection =
+        serde_json::from_str(geojson).map_err(|e| format!("quartiers.geojson: {e}"))?;
+    let mut out: Vec<Quartier> = Vec::with_capacity(collection.features.len());
+    for (i, feature) in collection.features.into_iter().enumerate() {
+        let code = feature.properties.territory_code;
+        if feature.geometry.kind != "MultiPolygon" {
+            return Err(format!(
+                "quartiers.geojson feature {i} ({code}): expected a MultiPolygon"
+            ));
+        }
+        if out.iter().any(|q| q.code == code) {
+            return Err(format!(
+                "quartiers.geojson feature {i}: the code {code} is given twice"
+            ));
+        }
+        let ring = |points: &Vec<[f64; 2]>| {
+            geo::LineString::from(points.iter().map(|[x, y]| (*x, *y)).collect::<Vec<_>>())
+        };
+        let polygons: Vec<geo::Polygon<f64>> = feature
+            .geometry
+            .coordinates
+            .iter()
+            .filter_map(|rings| {
+                let (outer, holes) = rings.split_first()?;
+                Some(geo::Polygon::new(
+                    ring(outer),
+                    holes.iter().map(ring).collect(),
+                ))
+            })
+            .collect();
+        if polygons.is_empty() {
+            return Err(format!(
+                "quartiers.geojson feature {i} ({code}): no polygon"
+            ));
+        }
+        let shape = geo::MultiPolygon::new(polygons);
+        out.push(Quartier {
+            code,
+            name_fr: feature.properties.territory_name_urbis_fr,
+            name_nl: feature.properties.territory_name_urbis_nl,
+            rings: feature.geometry.coordinates,
+            bounds: shape.bounding_rect(),
+            shape,
+        });
+    }
+    Ok(out)
+}
+
+/// The 145 monitoring quartiers of the reference file.
+pub fn quartiers() -> &'static [Quartier] {
+    static QUARTIERS_READ: OnceLock<Vec<Quartier>> = OnceLock::new();
+    QUARTIERS_READ.get_or_init(|| {
+        parse_quartiers(QUARTIERS).expect("data/territory/quartiers.geojson is embedded and tested")
+    })
+}
+
+/// The quartier a point (WGS84) lies in; `None` outside the region.
+pub fn quartier_at(latitude: f64, longitude: f64) -> Option<&'static Quartier> {
+    use geo::Contains;
+    let point = geo::Point::new(longitude, latitude);
+    quartiers().iter().find(|q| {
+        q.bounds.is_some_and(|b| {
+            (b.min().x..=b.max().x).contains(&longitude)
+                && (b.min().y..=b.max().y).contains(&latitude)
+        }) && q.shape.contains(&point)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -156,5 +275,37 @@ mod tests {
         assert!(e.contains("twice"), "{e}");
         let e = parse("postal_code,nis\n1000,21004\n").expect_err("refused");
         assert!(e.contains("line 2"), "{e}");
+    }
+
+    #[test]
+    fn a_point_falls_in_its_quartier() {
+        assert_eq!(quartiers().len(), 145);
+        let at = |lat, lon| quartier_at(lat, lon).map(|q| (q.code, q.name_fr.as_str()));
+        assert_eq!(at(50.8467, 4.3524), Some((1, "GRAND PLACE")));
+        assert_eq!(at(50.8275, 4.3723), Some((37, "FLAGEY - MALIBRAN")));
+        assert_eq!(at(50.8949, 4.3415), Some((74, "HEYSEL")));
+        assert_eq!(at(50.8357, 4.3366), Some((804, "GARE DU MIDI")));
+        assert_eq!(
+            quartier_at(50.78, 4.42).map(|q| q.name_nl.as_str()),
+            Some("ZONIENWOUD")
+        );
+        assert_eq!(at(51.22, 4.40), None, "Antwerp is not in Brussels");
+    }
+
+    #[test]
+    fn a_broken_quartier_file_is_refused() {
+        let e = parse_quartiers("{").expect_err("refused");
+        assert!(e.contains("quartiers.geojson"), "{e}");
+        let feature = r#"{"properties": {"territory_code": 1, "territory_name_urbis_fr": "A",
+            "territory_name_urbis_nl": "A"}, "geometry": {"type": "MultiPolygon",
+            "coordinates": [[[[4.0, 50.0], [4.1, 50.0], [4.1, 50.1], [4.0, 50.0]]]]}}"#;
+        let twice = format!(r#"{{"features": [{feature}, {feature}]}}"#);
+        assert!(
+            parse_quartiers(&twice)
+                .expect_err("refused")
+                .contains("twice")
+        );
+        let point = feature.replace("MultiPolygon", "Point");
+        assert!(parse_quartiers(&format!(r#"{{"features": [{point}]}}"#)).is_err());
     }
 }

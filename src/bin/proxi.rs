@@ -9,9 +9,11 @@ use std::sync::Arc;
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
 use proxi::clock::{Clock, SystemClock};
+use proxi::directory::index::ServiceQuery;
 use proxi::domain::{PersonInput, PlanDocument, PriorityInput, PriorityStatus, Who};
 use proxi::store::{KdfParams, PeopleQuery, Store};
-use proxi::{Proxi, demo};
+use proxi::territory::{self, Bassin};
+use proxi::{Proxi, demo, directory};
 use uuid::Uuid;
 
 #[derive(Debug, Parser)]
@@ -48,6 +50,14 @@ enum Command {
         /// How many people [default: the 24 hand-written ones; more are numbered copies, for measures]
         #[arg(long)]
         count: Option<usize>,
+        /// How many fictional services in the directory
+        #[arg(long, default_value_t = 300)]
+        services: usize,
+    },
+    /// The directory of social and health services (Open Referral HSDS)
+    Directory {
+        #[command(subcommand)]
+        command: DirectoryCommand,
     },
     /// People
     Person {
@@ -111,6 +121,55 @@ enum Command {
     /// Write priorities in a loop, printing each acknowledged one (used by the crash test)
     #[command(hide = true)]
     StressEdits,
+}
+
+#[derive(Debug, Subcommand)]
+enum DirectoryCommand {
+    /// Import HSDS: a JSON file, a folder of JSON files, or the folder of a CSV datapackage. All or
+    /// nothing; records already there (same id) are updated
+    Import { path: PathBuf },
+    /// Export the directory into a folder, as a CSV datapackage or as HSDS JSON
+    Export {
+        folder: PathBuf,
+        #[arg(long, value_enum, default_value = "csv")]
+        format: ExportFormat,
+    },
+    /// Find services: one a line, name, organization and commune
+    Search {
+        /// Words (French or Dutch); none to list by filters only
+        words: Vec<String>,
+        /// nord, nord-est, centre-ouest, sud or sud-est (repeatable)
+        #[arg(long)]
+        bassin: Vec<String>,
+        /// A commune: its name, postal code or NIS code (repeatable)
+        #[arg(long)]
+        commune: Vec<String>,
+        /// A language spoken, as a code: fr, nl, ar… (repeatable)
+        #[arg(long)]
+        lang: Vec<String>,
+        /// A theme code: diabetes, mental_health… (repeatable)
+        #[arg(long)]
+        theme: Vec<String>,
+        /// Free or low cost only
+        #[arg(long)]
+        free: bool,
+        /// Wheelchair access only
+        #[arg(long)]
+        wheelchair: bool,
+        /// Open now (Brussels time) only
+        #[arg(long)]
+        open_now: bool,
+        #[arg(long, default_value_t = 20)]
+        limit: u32,
+    },
+    /// Show one service's card
+    Show { id: String },
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum ExportFormat {
+    Csv,
+    Json,
 }
 
 #[derive(Debug, Subcommand)]
@@ -239,7 +298,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             store.change_passphrase(&new, KdfParams::RECOMMENDED)?;
             writeln!(out, "The passphrase of {} is changed", path.display())?;
         }
-        Command::Demo { author, count } => {
+        Command::Demo {
+            author,
+            count,
+            services,
+        } => {
             let store = Store::create(&path, &passphrase(true)?, KdfParams::RECOMMENDED, &author)?;
             let store = match count {
                 None => demo::fill(store, SystemClock.now())?,
@@ -248,12 +311,16 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let count = store
                 .people(&PeopleQuery::default(), SystemClock.today())?
                 .len();
+            let mut app = Proxi::new(store, Arc::new(SystemClock));
+            let report = app.import_directory_records(&directory::demo::generate(services, 1))?;
             writeln!(
                 out,
-                "Created a demo store with {count} fictional people at {}",
+                "Created a demo store with {count} fictional people and {} fictional services at {}",
+                report.services,
                 path.display()
             )?;
         }
+        Command::Directory { command } => run_directory(&path, command, &mut out)?,
         Command::Person {
             command: PersonCommand::List { search, all },
         } => {
@@ -367,6 +434,115 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::StressEdits => stress_edits(&path, &mut out)?,
     }
     Ok(())
+}
+
+fn run_directory(
+    path: &Path,
+    command: DirectoryCommand,
+    out: &mut impl Write,
+) -> anyhow::Result<()> {
+    let mut app = open(path)?;
+    match command {
+        DirectoryCommand::Import { path: from } => {
+            let report = app.import_directory(&from)?;
+            writeln!(
+                out,
+                "Imported {} records ({} new, {} updated); the directory has {} services",
+                report.records, report.added, report.updated, report.services
+            )?;
+            if !report.dangling.is_empty() {
+                writeln!(
+                    out,
+                    "{} links point at records that are not in the directory (kept as they are):",
+                    report.dangling.len()
+                )?;
+                for link in report.dangling.iter().take(20) {
+                    writeln!(out, "    {link}")?;
+                }
+            }
+        }
+        DirectoryCommand::Export { folder, format } => {
+            let files = app.export_directory(&folder, matches!(format, ExportFormat::Json))?;
+            for file in files {
+                writeln!(out, "{}", file.display())?;
+            }
+        }
+        DirectoryCommand::Search {
+            words,
+            bassin,
+            commune,
+            lang,
+            theme,
+            free,
+            wheelchair,
+            open_now,
+            limit,
+        } => {
+            let query = ServiceQuery {
+                text: words.join(" "),
+                bassins: bassin
+                    .iter()
+                    .map(|b| parse_bassin(b))
+                    .collect::<anyhow::Result<_>>()?,
+                communes: commune
+                    .iter()
+                    .map(|c| parse_commune(c))
+                    .collect::<anyhow::Result<_>>()?,
+                languages: lang,
+                themes: theme,
+                free_or_low_cost: free,
+                wheelchair,
+                open_now,
+                limit: Some(limit),
+            };
+            let result = app.search_services(&query)?;
+            for hit in &result.hits {
+                writeln!(
+                    out,
+                    "{}\t{}\t{}\t{}",
+                    hit.id,
+                    hit.name,
+                    hit.organization.as_deref().unwrap_or("-"),
+                    hit.commune_fr.as_deref().unwrap_or("-")
+                )?;
+            }
+            writeln!(out, "{} of {} services", result.hits.len(), result.total)?;
+        }
+        DirectoryCommand::Show { id } => {
+            let card = app.service(&id)?;
+            writeln!(out, "{}", serde_json::to_string_pretty(&card)?)?;
+        }
+    }
+    Ok(())
+}
+
+fn parse_bassin(text: &str) -> anyhow::Result<Bassin> {
+    let key: String = proxi::text::fold(text)
+        .chars()
+        .filter(char::is_ascii_alphabetic)
+        .collect();
+    Bassin::ALL
+        .into_iter()
+        .find(|b| format!("{b:?}").to_ascii_lowercase() == key)
+        .with_context(|| {
+            format!("no bassin is called {text}: nord, nord-est, centre-ouest, sud or sud-est")
+        })
+}
+
+fn parse_commune(text: &str) -> anyhow::Result<String> {
+    let key = proxi::text::fold(text.trim());
+    territory::areas()
+        .iter()
+        .find(|a| {
+            a.nis == key
+                || a.postal_code == key
+                || proxi::text::fold(&a.commune_fr) == key
+                || proxi::text::fold(&a.commune_nl) == key
+        })
+        .map(|a| a.nis.clone())
+        .with_context(|| {
+            format!("no Brussels commune is called {text}: give its name, postal code or NIS code")
+        })
 }
 
 /// Creates a person, then adds priorities to them forever, printing `ack N` once each is stored.

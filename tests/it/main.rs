@@ -2,6 +2,7 @@
 
 mod cli;
 mod crash;
+mod directory;
 mod merge;
 mod privacy;
 mod roundtrip;

@@ -1,0 +1,533 @@
+//! The directory's search index (tantivy): French and Dutch analysis, prefix search as you type, typo
+//! tolerance on longer words, filters, and "open now" from the opening hours.
+//!
+//! The index is derived from the store's records and lives in a folder next to the store. It records the
+//! import generation it was built from, so that a restart reuses it and an import rebuilds it. It holds
+//! only directory data (public information about services), never anything about a person.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, TermQuery};
+use tantivy::schema::{
+    BytesOptions, Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
+    Value,
+};
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
+    StopWordFilter, TextAnalyzer,
+};
+use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument, Term};
+use ts_rs::TS;
+
+use super::ServiceCard;
+use super::hours::{self, Slot};
+use crate::error::{Error, Result};
+use crate::territory::Bassin;
+
+/// Bumped when the index's fields or analysis change: an index of another version is rebuilt.
+const FORMAT: &str = "proxi-directory-index/1";
+
+/// Words shorter than this are matched exactly; longer ones also with one typo.
+pub const TYPO_MIN_CHARS: usize = 5;
+
+/// What the referent looks for.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", default)]
+#[ts(export, export_to = "../ui/src/lib/bindings/")]
+pub struct ServiceQuery {
+    /// Words as typed; the last one is completed as a prefix unless followed by a space.
+    pub text: String,
+    pub bassins: Vec<Bassin>,
+    /// NIS codes of communes.
+    pub communes: Vec<String>,
+    /// Language codes: services speaking any of them.
+    pub languages: Vec<String>,
+    /// Theme codes: services with any of them.
+    pub themes: Vec<String>,
+    pub free_or_low_cost: bool,
+    pub wheelchair: bool,
+    pub open_now: bool,
+    /// At most this many hits (default 50).
+    pub limit: Option<u32>,
+}
+
+/// One line of the results.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../ui/src/lib/bindings/")]
+pub struct ServiceHit {
+    pub id: String,
+    pub name: String,
+    pub name_nl: Option<String>,
+    pub organization: Option<String>,
+    pub street: Option<String>,
+    pub commune_fr: Option<String>,
+    pub commune_nl: Option<String>,
+    pub bassin: Option<Bassin>,
+    pub themes: Vec<String>,
+    pub languages: Vec<String>,
+    pub free_or_low_cost: bool,
+    pub wheelchair: bool,
+    /// Open at the time of the search (Brussels time), from the hours Proxi can read.
+    #[serde(default)]
+    pub open_now: bool,
+}
+
+/// The hits of a search, and how many services matched in all.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../ui/src/lib/bindings/")]
+pub struct SearchResult {
+    pub total: u32,
+    pub hits: Vec<ServiceHit>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Fields {
+    id: Field,
+    hit: Field,
+    hours: Field,
+    name_fr: Field,
+    body_fr: Field,
+    name_nl: Field,
+    body_nl: Field,
+    words: Field,
+    bassin: Field,
+    commune: Field,
+    language: Field,
+    theme: Field,
+    flag: Field,
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let text = |tokenizer: &str| {
+        TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(tokenizer)
+                .set_index_option(IndexRecordOption::WithFreqs),
+        )
+    };
+    let fields = Fields {
+        id: b.add_text_field("id", STRING | STORED),
+        hit: b.add_text_field("hit", STORED),
+        hours: b.add_bytes_field("hours", BytesOptions::default().set_fast().set_stored()),
+        name_fr: b.add_text_field("name_fr", text("proxi_fr")),
+        body_fr: b.add_text_field("body_fr", text("proxi_fr")),
+        name_nl: b.add_text_field("name_nl", text("proxi_nl")),
+        body_nl: b.add_text_field("body_nl", text("proxi_nl")),
+        words: b.add_text_field("words", text("proxi_folded")),
+        bassin: b.add_text_field("bassin", STRING),
+        commune: b.add_text_field("commune", STRING),
+        language: b.add_text_field("language", STRING),
+        theme: b.add_text_field("theme", STRING),
+        flag: b.add_text_field("flag", STRING),
+    };
+    (b.build(), fields)
+}
+
+/// French or Dutch: split on anything not a letter or digit, drop words over 40 bytes, lower-case,
+/// drop the language's stop words, fold accents to ASCII ("é" → "e", "œ" → "oe"), stem.
+fn stemmed(language: Language) -> TextAnalyzer {
+    let stop = StopWordFilter::new(language).expect("tantivy ships French and Dutch stop words");
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(40))
+        .filter(LowerCaser)
+        .filter(stop)
+        .filter(AsciiFoldingFilter)
+        .filter(Stemmer::new(language))
+        .build()
+}
+
+/// Words as written, lower-cased and folded: for prefixes and typos, which stems would blur.
+fn folded() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(40))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .build()
+}
+
+fn register(index: &Index) {
+    index
+        .tokenizers()
+        .register("proxi_fr", stemmed(Language::French));
+    index
+        .tokenizers()
+        .register("proxi_nl", stemmed(Language::Dutch));
+    index.tokenizers().register("proxi_folded", folded());
+}
+
+fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
+    let mut stream = analyzer.token_stream(text);
+    let mut out = Vec::new();
+    while let Some(token) = stream.next() {
+        out.push(token.text.clone());
+    }
+    out
+}
+
+fn bassin_key(bassin: Bassin) -> String {
+    serde_json::to_value(bassin)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_ascii_lowercase))
+        .unwrap_or_default()
+}
+
+/// The search index of one directory.
+pub struct DirectoryIndex {
+    reader: IndexReader,
+    fields: Fields,
+    generation: u64,
+    /// Opened from the folder as an earlier run left it, rather than built by this one.
+    reused: bool,
+}
+
+impl std::fmt::Debug for DirectoryIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DirectoryIndex")
+            .field("generation", &self.generation)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Where the index of a store lives: a folder next to it.
+pub fn folder_for(store: &Path) -> PathBuf {
+    let mut name = store.file_name().unwrap_or_default().to_os_string();
+    name.push(".directory-index");
+    store.with_file_name(name)
+}
+
+fn payload(generation: u64) -> String {
+    format!("{FORMAT} generation {generation}")
+}
+
+impl DirectoryIndex {
+    /// Opens the index in `folder` if it was built from this generation of the directory.
+    pub fn open(folder: &Path, generation: u64) -> Option<DirectoryIndex> {
+        let index = Index::open_in_dir(folder).ok()?;
+        let meta = index.load_metas().ok()?;
+        if meta.payload.as_deref() != Some(payload(generation).as_str()) {
+            return None;
+        }
+        let (schema, fields) = schema();
+        if index.schema() != schema {
+            return None;
+        }
+        let mut found = DirectoryIndex::ready(index, fields, generation).ok()?;
+        found.reused = true;
+        Some(found)
+    }
+
+    /// Builds the index of these cards in `folder`, replacing what was there only once it is complete.
+    ///
+    /// # Errors
+    /// [`Error::DirectoryIndex`].
+    pub fn build(folder: &Path, generation: u64, cards: &[ServiceCard]) -> Result<DirectoryIndex> {
+        let building = folder.with_extension("building");
+        if building.exists() {
+            fs::remove_dir_all(&building).map_err(|e| Error::DirectoryIndex(e.to_string()))?;
+        }
+        fs::create_dir_all(&building).map_err(|e| Error::DirectoryIndex(e.to_string()))?;
+        let (schema, fields) = schema();
+        let index = Index::create_in_dir(&building, schema)?;
+        register(&index);
+        fill(&index, fields, generation, cards)?;
+        drop(index);
+        if folder.exists() {
+            fs::remove_dir_all(folder).map_err(|e| Error::DirectoryIndex(e.to_string()))?;
+        }
+        fs::rename(&building, folder).map_err(|e| Error::DirectoryIndex(e.to_string()))?;
+        let index = Index::open_in_dir(folder)?;
+        DirectoryIndex::ready(index, fields, generation)
+    }
+
+    /// An index in memory, for tests and benchmarks.
+    ///
+    /// # Errors
+    /// [`Error::DirectoryIndex`].
+    pub fn in_memory(cards: &[ServiceCard]) -> Result<DirectoryIndex> {
+        let (schema, fields) = schema();
+        let index = Index::create_in_ram(schema);
+        register(&index);
+        fill(&index, fields, 0, cards)?;
+        DirectoryIndex::ready(index, fields, 0)
+    }
+
+    fn ready(index: Index, fields: Fields, generation: u64) -> Result<DirectoryIndex> {
+        register(&index);
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        Ok(DirectoryIndex {
+            reader,
+            fields,
+            generation,
+            reused: false,
+        })
+    }
+
+    /// Whether this index was found as an earlier run left it (no rebuild).
+    pub fn reused(&self) -> bool {
+        self.reused
+    }
+
+    /// The import generation this index was built from.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// Services matching every word (in French or Dutch, as a prefix for the last one, with one typo in
+    /// words of [`TYPO_MIN_CHARS`] letters or more) and every filter, best first.
+    ///
+    /// # Errors
+    /// [`Error::DirectoryIndex`].
+    pub fn search(&self, query: &ServiceQuery, now: Timestamp) -> Result<SearchResult> {
+        let searcher = self.reader.searcher();
+        let tantivy_query = self.query(query);
+        let limit = query.limit.unwrap_or(50).clamp(1, 1000) as usize;
+        let top = TopDocs::with_limit(limit).order_by_score();
+        let (total, docs) = if query.open_now {
+            let (date, minute) = hours::brussels(now);
+            let open = move |bytes: &[u8]| {
+                hours::decode(bytes)
+                    .iter()
+                    .any(|s| is_open(s, date, minute))
+            };
+            let filter = tantivy::collector::BytesFilterCollector::new(
+                "hours".to_owned(),
+                open,
+                (Count, top),
+            );
+            searcher.search(&tantivy_query, &filter)?
+        } else {
+            searcher.search(&tantivy_query, &(Count, top))?
+        };
+        let mut hits = Vec::with_capacity(docs.len());
+        for (_, address) in docs {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            let Some(json) = doc.get_first(self.fields.hit).and_then(|v| v.as_str()) else {
+                continue;
+            };
+            let mut hit: ServiceHit =
+                serde_json::from_str(json).map_err(|e| Error::DirectoryIndex(e.to_string()))?;
+            let slots = doc
+                .get_first(self.fields.hours)
+                .and_then(|v| v.as_bytes())
+                .map(hours::decode)
+                .unwrap_or_default();
+            hit.open_now = hours::open_at(&slots, now);
+            hits.push(hit);
+        }
+        Ok(SearchResult {
+            total: u32::try_from(total).unwrap_or(u32::MAX),
+            hits,
+        })
+    }
+
+    fn query(&self, q: &ServiceQuery) -> Box<dyn Query> {
+        let f = self.fields;
+        let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let (mut fr, mut nl, mut plain) = (
+            stemmed(Language::French),
+            stemmed(Language::Dutch),
+            folded(),
+        );
+        let words = tokens(&mut plain, &q.text);
+        let typing = !q.text.ends_with(char::is_whitespace);
+        let only_word = words.len() == 1;
+        for (i, word) in words.iter().enumerate() {
+            let last = i + 1 == words.len();
+            let fr_stems = tokens(&mut fr, word);
+            let nl_stems = tokens(&mut nl, word);
+            // A stop word of either language ("de", "la", "van") carries nothing, unless it is all
+            // there is or is still being typed.
+            let stop = fr_stems.is_empty() || nl_stems.is_empty();
+            if stop && !only_word && !(last && typing) {
+                continue;
+            }
+            let mut any: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+            let term = |field: Field, text: &str, boost: f32| -> (Occur, Box<dyn Query>) {
+                let q = TermQuery::new(
+                    Term::from_field_text(field, text),
+                    IndexRecordOption::WithFreqs,
+                );
+                (Occur::Should, Box::new(BoostQuery::new(Box::new(q), boost)))
+            };
+            for stem in &fr_stems {
+                any.push(term(f.name_fr, stem, 3.0));
+                any.push(term(f.body_fr, stem, 1.0));
+            }
+            for stem in &nl_stems {
+                any.push(term(f.name_nl, stem, 3.0));
+                any.push(term(f.body_nl, stem, 1.0));
+            }
+            any.push(term(f.words, word, 1.0));
+            if word.chars().count() >= TYPO_MIN_CHARS {
+                let fuzzy = FuzzyTermQuery::new(Term::from_field_text(f.words, word), 1, true);
+                any.push((
+                    Occur::Should,
+                    Box::new(BoostQuery::new(Box::new(fuzzy), 0.5)),
+                ));
+            }
+            if last && typing && word.chars().count() >= 2 {
+                let prefix =
+                    FuzzyTermQuery::new_prefix(Term::from_field_text(f.words, word), 0, true);
+                any.push((
+                    Occur::Should,
+                    Box::new(BoostQuery::new(Box::new(prefix), 0.5)),
+                ));
+            }
+            must.push((Occur::Must, Box::new(BooleanQuery::new(any))));
+        }
+        let mut one_of = |field: Field, values: Vec<String>| {
+            if values.is_empty() {
+                return;
+            }
+            let any: Vec<(Occur, Box<dyn Query>)> = values
+                .iter()
+                .map(|v| {
+                    let q =
+                        TermQuery::new(Term::from_field_text(field, v), IndexRecordOption::Basic);
+                    (Occur::Should, Box::new(q) as Box<dyn Query>)
+                })
+                .collect();
+            must.push((Occur::Must, Box::new(BooleanQuery::new(any))));
+        };
+        one_of(f.bassin, q.bassins.iter().map(|b| bassin_key(*b)).collect());
+        one_of(
+            f.commune,
+            q.communes.iter().map(|c| c.trim().to_owned()).collect(),
+        );
+        one_of(
+            f.language,
+            q.languages
+                .iter()
+                .map(|l| l.trim().to_ascii_lowercase())
+                .collect(),
+        );
+        one_of(
+            f.theme,
+            q.themes
+                .iter()
+                .map(|t| t.trim().to_ascii_lowercase())
+                .collect(),
+        );
+        if q.free_or_low_cost {
+            one_of(f.flag, vec!["free".to_owned()]);
+        }
+        if q.wheelchair {
+            one_of(f.flag, vec!["wheelchair".to_owned()]);
+        }
+        if must.is_empty() {
+            return Box::new(AllQuery);
+        }
+        // Filters alone match every service equally: AllQuery keeps a stable order among them.
+        must.push((Occur::Should, Box::new(AllQuery)));
+        Box::new(BooleanQuery::new(must))
+    }
+}
+
+fn is_open(slot: &Slot, date: jiff::civil::Date, minute: u16) -> bool {
+    hours::open_at_local(std::slice::from_ref(slot), date, minute)
+}
+
+fn fill(index: &Index, f: Fields, generation: u64, cards: &[ServiceCard]) -> Result<()> {
+    let mut writer = index.writer_with_num_threads(1, 64 * 1024 * 1024)?;
+    for card in cards {
+        let mut doc = TantivyDocument::default();
+        doc.add_text(f.id, &card.id);
+        let first = card.places.first();
+        let hit = ServiceHit {
+            id: card.id.clone(),
+            name: card.name.clone(),
+            name_nl: card.name_nl.clone(),
+            organization: card.organization.clone(),
+            street: first.and_then(|p| p.street.clone()),
+            commune_fr: first.and_then(|p| p.commune_fr.clone()),
+            commune_nl: first.and_then(|p| p.commune_nl.clone()),
+            bassin: first.and_then(|p| p.bassin),
+            themes: card.themes.iter().map(|t| t.code.clone()).collect(),
+            languages: card.languages.clone(),
+            free_or_low_cost: card.free_or_low_cost,
+            wheelchair: card.wheelchair,
+            open_now: false,
+        };
+        doc.add_text(
+            f.hit,
+            serde_json::to_string(&hit).map_err(|e| Error::DirectoryIndex(e.to_string()))?,
+        );
+        doc.add_bytes(f.hours, &hours::encode(&card.hours));
+        let themes_fr: Vec<&str> = card.themes.iter().map(|t| t.name.as_str()).collect();
+        let themes_nl: Vec<&str> = card
+            .themes
+            .iter()
+            .filter_map(|t| t.name_nl.as_deref())
+            .collect();
+        let organization = card.organization.as_deref().unwrap_or_default();
+        doc.add_text(f.name_fr, &card.name);
+        doc.add_text(
+            f.body_fr,
+            format!(
+                "{} {} {}",
+                card.description.as_deref().unwrap_or_default(),
+                organization,
+                themes_fr.join(" ")
+            ),
+        );
+        doc.add_text(f.name_nl, card.name_nl.as_deref().unwrap_or(&card.name));
+        doc.add_text(
+            f.body_nl,
+            format!(
+                "{} {} {}",
+                card.description_nl.as_deref().unwrap_or_default(),
+                organization,
+                themes_nl.join(" ")
+            ),
+        );
+        doc.add_text(
+            f.words,
+            format!(
+                "{} {} {} {} {} {} {}",
+                card.name,
+                card.name_nl.as_deref().unwrap_or_default(),
+                organization,
+                card.description.as_deref().unwrap_or_default(),
+                card.description_nl.as_deref().unwrap_or_default(),
+                themes_fr.join(" "),
+                themes_nl.join(" ")
+            ),
+        );
+        for place in &card.places {
+            if let Some(b) = place.bassin {
+                doc.add_text(f.bassin, bassin_key(b));
+            }
+            if let Some(nis) = &place.nis {
+                doc.add_text(f.commune, nis);
+            }
+        }
+        for language in &card.languages {
+            doc.add_text(f.language, language.to_ascii_lowercase());
+        }
+        for theme in &card.themes {
+            doc.add_text(f.theme, theme.code.to_ascii_lowercase());
+        }
+        if card.free_or_low_cost {
+            doc.add_text(f.flag, "free");
+        }
+        if card.wheelchair {
+            doc.add_text(f.flag, "wheelchair");
+        }
+        writer.add_document(doc)?;
+    }
+    let mut commit = writer.prepare_commit()?;
+    commit.set_payload(&payload(generation));
+    commit.commit()?;
+    writer.wait_merging_threads()?;
+    Ok(())
+}
