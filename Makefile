@@ -77,3 +77,4 @@ measure-ui: deps ui
 bench:
 	cargo bench --bench store
 	cargo bench --bench sheet
+	cargo bench --bench directory

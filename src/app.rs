@@ -17,7 +17,7 @@ use crate::document::{self, HistoryEntry};
 use crate::domain::{
     ActionInput, ActionStatus, AgreedAction, CarePlan, Consent, ConsentInput, DOCUMENT_SCHEMA,
     MemberInput, NetworkMember, Person, PersonInput, PlanDocument, Priority, PriorityInput,
-    PriorityStatus, Statement, StatementInput, Visit, VisitInput, check_action, check_consent,
+    PriorityStatus, Statement, StatementInput, Visit, VisitInput, Who, check_action, check_consent,
     check_member, check_person, check_priority, check_statement, check_visit,
 };
 use crate::error::{Error, ErrorCode, Result, Violation};
@@ -270,6 +270,16 @@ impl Proxi {
         dir::card(&tables, id)
     }
 
+    /// An action is oriented only to a service the directory holds (an empty id is the form's own error).
+    fn check_service(&mut self, who: &Who) -> Result<()> {
+        match who {
+            Who::Service { id } if !id.trim().is_empty() => {
+                dir::service_tables(&mut self.store, id).map(|_| ())
+            }
+            _ => Ok(()),
+        }
+    }
+
     /// The search index, reused when it was built from the directory as it is, rebuilt otherwise.
     fn directory_index(&mut self) -> Result<&DirectoryIndex> {
         let generation = dir::generation(&mut self.store)?;
@@ -442,7 +452,25 @@ impl Proxi {
     pub fn sheet(&mut self, id: Uuid, lang: Option<&str>, date: Option<Date>) -> Result<Vec<u8>> {
         let plan = self.plan(id)?;
         let lang = lang.unwrap_or_else(|| crate::sheet::language_for(&plan));
-        let pdf = crate::sheet::render(&plan, lang, date.unwrap_or_else(|| self.clock.today()))?;
+        let mut services = crate::sheet::Services::new();
+        for action in &plan.plan.actions {
+            if let Who::Service { id } = &action.who
+                && let Ok(card) = self.service(id)
+            {
+                let name = match (lang, &card.name_nl) {
+                    ("nl", Some(nl)) => nl.clone(),
+                    _ => card.name.clone(),
+                };
+                let label = match card.phones.first() {
+                    Some(phone) => format!("{name}, {phone}"),
+                    None => name,
+                };
+                services.insert(id.clone(), label);
+            }
+        }
+        let today = self.clock.today();
+        let pdf =
+            crate::sheet::render_with_services(&plan, lang, date.unwrap_or(today), &services)?;
         self.store.audit(self.now(), AuditAction::Print, id)?;
         Ok(pdf)
     }
@@ -698,11 +726,14 @@ impl Proxi {
 
     // --- Agreed actions -----------------------------------------------------------------------
 
-    /// Adds an agreed action: who does what, by when.
+    /// Adds an agreed action: who does what, by when. An action can orient the person to a service of
+    /// the directory (`Who::Service`).
     ///
     /// # Errors
-    /// [`Error::Invalid`], [`Error::PersonNotFound`], [`Error::PersonArchived`], [`Error::Storage`].
+    /// [`Error::Invalid`], [`Error::PersonNotFound`], [`Error::PersonArchived`],
+    /// [`Error::ServiceNotFound`] for a service the directory does not hold, [`Error::Storage`].
     pub fn add_action(&mut self, person: Uuid, input: ActionInput) -> Result<Uuid> {
+        self.check_service(&input.who)?;
         self.change(person, "action.add", |plan, now, today| {
             check_action(&input, &plan.plan, Some(today)).finish()?;
             let id = new_id(now);
@@ -725,6 +756,7 @@ impl Proxi {
     /// # Errors
     /// As [`Proxi::add_action`], and [`Error::ItemNotFound`].
     pub fn edit_action(&mut self, person: Uuid, id: Uuid, input: ActionInput) -> Result<()> {
+        self.check_service(&input.who)?;
         self.change(person, "action.edit", |plan, _, today| {
             let old_due = find(&mut plan.plan.actions, id, "action")?.due;
             let floor = if input.due == old_due {

@@ -228,6 +228,91 @@ pub fn quartier_at(latitude: f64, longitude: f64) -> Option<&'static Quartier> {
     })
 }
 
+/// A quartier drawn on the map: its outline as an SVG path in the map's coordinates.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../ui/src/lib/bindings/")]
+pub struct QuartierShape {
+    pub code: u32,
+    pub name_fr: String,
+    pub name_nl: String,
+    /// `M x y L … Z` for each ring, simplified to about 10 m.
+    pub path: String,
+    /// A point inside it, for a label.
+    pub center: [f64; 2],
+}
+
+/// The region's quartiers projected on a plane (north up, 1,000 units wide), for an SVG map.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../ui/src/lib/bindings/")]
+pub struct TerritoryMap {
+    pub width: f64,
+    pub height: f64,
+    pub quartiers: Vec<QuartierShape>,
+}
+
+/// The map of the 145 monitoring quartiers, computed once.
+pub fn map() -> &'static TerritoryMap {
+    use geo::{BoundingRect, InteriorPoint, Simplify};
+    static MAP: OnceLock<TerritoryMap> = OnceLock::new();
+    MAP.get_or_init(|| {
+        let all = quartiers();
+        let bounds = all
+            .iter()
+            .filter_map(|q| q.shape.bounding_rect())
+            .reduce(|a, b| {
+                geo::Rect::new(
+                    (a.min().x.min(b.min().x), a.min().y.min(b.min().y)),
+                    (a.max().x.max(b.max().x), a.max().y.max(b.max().y)),
+                )
+            })
+            .unwrap_or_else(|| geo::Rect::new((4.24, 50.76), (4.49, 50.92)));
+        // Equirectangular around the region's middle latitude: exact enough over 20 km.
+        let squeeze = ((bounds.min().y + bounds.max().y) / 2.0).to_radians().cos();
+        let scale = 1000.0 / ((bounds.max().x - bounds.min().x) * squeeze);
+        let project = |lon: f64, lat: f64| {
+            (
+                ((lon - bounds.min().x) * squeeze * scale * 10.0).round() / 10.0,
+                ((bounds.max().y - lat) * scale * 10.0).round() / 10.0,
+            )
+        };
+        let quartiers = all
+            .iter()
+            .map(|q| {
+                let simple = q.shape.simplify(0.0001);
+                let mut path = String::new();
+                for polygon in &simple {
+                    for ring in std::iter::once(polygon.exterior()).chain(polygon.interiors()) {
+                        for (i, c) in ring.coords().enumerate() {
+                            let (x, y) = project(c.x, c.y);
+                            path.push_str(&format!("{}{x} {y} ", if i == 0 { "M" } else { "L" }));
+                        }
+                        path.push_str("Z ");
+                    }
+                }
+                let center = q.shape.interior_point().map_or([0.0, 0.0], |p| {
+                    let (x, y) = project(p.x(), p.y());
+                    [x, y]
+                });
+                QuartierShape {
+                    code: q.code,
+                    name_fr: q.name_fr.clone(),
+                    name_nl: q.name_nl.clone(),
+                    path: path.trim_end().to_owned(),
+                    center,
+                }
+            })
+            .collect();
+        let (width, height) = project(bounds.max().x, bounds.min().y);
+        TerritoryMap {
+            width,
+            height,
+            quartiers,
+        }
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -307,5 +392,19 @@ mod tests {
         );
         let point = feature.replace("MultiPolygon", "Point");
         assert!(parse_quartiers(&format!(r#"{{"features": [{point}]}}"#)).is_err());
+    }
+
+    #[test]
+    fn the_map_draws_every_quartier_inside_its_frame_and_small() {
+        let map = map();
+        assert_eq!(map.quartiers.len(), 145);
+        assert!((map.width - 1000.0).abs() < 0.5, "{}", map.width);
+        assert!(map.height > 500.0 && map.height < 1000.0, "{}", map.height);
+        let grand_place = map.quartiers.iter().find(|q| q.code == 1).expect("code 1");
+        let [x, y] = grand_place.center;
+        assert!((0.0..=map.width).contains(&x) && (0.0..=map.height).contains(&y));
+        assert!(grand_place.path.starts_with('M') && grand_place.path.ends_with('Z'));
+        let bytes: usize = map.quartiers.iter().map(|q| q.path.len()).sum();
+        assert!(bytes < 400_000, "the map's outlines take {bytes} bytes");
     }
 }

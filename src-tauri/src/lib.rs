@@ -25,6 +25,9 @@ pub fn run() {
             commands::plan::plan_history,
             commands::plan::audit_log,
             commands::sheet::print_sheet,
+            commands::directory::search_services,
+            commands::directory::service_card,
+            commands::directory::territory_map,
         ])
         .run(tauri::generate_context!())
         .expect("the desktop app could not start");

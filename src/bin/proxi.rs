@@ -150,6 +150,9 @@ enum DirectoryCommand {
         /// A theme code: diabetes, mental_health… (repeatable)
         #[arg(long)]
         theme: Vec<String>,
+        /// A monitoring quartier, by its code (repeatable)
+        #[arg(long)]
+        quartier: Vec<u32>,
         /// Free or low cost only
         #[arg(long)]
         free: bool,
@@ -473,6 +476,7 @@ fn run_directory(
             commune,
             lang,
             theme,
+            quartier,
             free,
             wheelchair,
             open_now,
@@ -490,6 +494,7 @@ fn run_directory(
                     .collect::<anyhow::Result<_>>()?,
                 languages: lang,
                 themes: theme,
+                quartiers: quartier,
                 free_or_low_cost: free,
                 wheelchair,
                 open_now,

@@ -209,7 +209,11 @@ pub fn generate(count: usize, seed: u64) -> RecordSet {
     for s in 0..count {
         let id = format!("svc-{s}");
         let (code, fr, nl, says_fr, says_nl) = THEMES[rng.random_range(0..THEMES.len())];
-        let second = THEMES[rng.random_range(0..THEMES.len())];
+        // A second theme, always another one.
+        let other = (rng.random_range(1..THEMES.len())
+            + THEMES.iter().position(|t| t.0 == code).unwrap_or(0))
+            % THEMES.len();
+        let second = THEMES[other];
         let (kind_fr, kind_nl) = KINDS[rng.random_range(0..KINDS.len())];
         let area = &areas[rng.random_range(0..areas.len())];
         let (lat, lon) = CENTRES
@@ -296,14 +300,12 @@ pub fn generate(count: usize, seed: u64) -> RecordSet {
             json!({"id": format!("att-{s}-1"), "link_id": id, "link_type": "theme", "link_entity": "service",
                    "taxonomy_term_id": format!("theme-{code}")}),
         );
-        if second.0 != code {
-            add(
-                &mut set,
-                "attribute",
-                json!({"id": format!("att-{s}-2"), "link_id": id, "link_type": "theme", "link_entity": "service",
-                       "taxonomy_term_id": format!("theme-{}", second.0)}),
-            );
-        }
+        add(
+            &mut set,
+            "attribute",
+            json!({"id": format!("att-{s}-2"), "link_id": id, "link_type": "theme", "link_entity": "service",
+                   "taxonomy_term_id": format!("theme-{}", second.0)}),
+        );
         let amount = match cost {
             0..=3 => Some(0.0),
             4..=5 => Some(2.5),

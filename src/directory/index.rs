@@ -10,17 +10,21 @@ use std::path::{Path, PathBuf};
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
+use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::collector::{Count, TopDocs};
+use tantivy::columnar::Column;
 use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, TermQuery};
 use tantivy::schema::{
-    BytesOptions, Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
-    Value,
+    BytesOptions, FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema,
+    TextFieldIndexing, TextOptions, Value,
 };
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
     StopWordFilter, TextAnalyzer,
 };
-use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument, Term};
+use tantivy::{
+    DocId, Index, IndexReader, ReloadPolicy, Score, SegmentReader, TantivyDocument, Term,
+};
 use ts_rs::TS;
 
 use super::ServiceCard;
@@ -29,7 +33,7 @@ use crate::error::{Error, Result};
 use crate::territory::Bassin;
 
 /// Bumped when the index's fields or analysis change: an index of another version is rebuilt.
-const FORMAT: &str = "proxi-directory-index/1";
+const FORMAT: &str = "proxi-directory-index/2";
 
 /// Words shorter than this are matched exactly; longer ones also with one typo.
 pub const TYPO_MIN_CHARS: usize = 5;
@@ -48,6 +52,8 @@ pub struct ServiceQuery {
     pub languages: Vec<String>,
     /// Theme codes: services with any of them.
     pub themes: Vec<String>,
+    /// Monitoring quartiers (codes): services placed in any of them.
+    pub quartiers: Vec<u32>,
     pub free_or_low_cost: bool,
     pub wheelchair: bool,
     pub open_now: bool,
@@ -72,6 +78,8 @@ pub struct ServiceHit {
     pub languages: Vec<String>,
     pub free_or_low_cost: bool,
     pub wheelchair: bool,
+    /// The monitoring quartier of its first place.
+    pub quartier: Option<u32>,
     /// Open at the time of the search (Brussels time), from the hours Proxi can read.
     #[serde(default)]
     pub open_now: bool,
@@ -84,6 +92,9 @@ pub struct ServiceHit {
 pub struct SearchResult {
     pub total: u32,
     pub hits: Vec<ServiceHit>,
+    /// How many of all the matching services (not only the hits shown) are in each quartier, for the
+    /// map: (quartier code, count), by code.
+    pub by_quartier: Vec<(u32, u32)>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -101,6 +112,7 @@ struct Fields {
     language: Field,
     theme: Field,
     flag: Field,
+    quartier: Field,
 }
 
 fn schema() -> (Schema, Fields) {
@@ -126,6 +138,7 @@ fn schema() -> (Schema, Fields) {
         language: b.add_text_field("language", STRING),
         theme: b.add_text_field("theme", STRING),
         flag: b.add_text_field("flag", STRING),
+        quartier: b.add_u64_field("quartier", INDEXED | FAST),
     };
     (b.build(), fields)
 }
@@ -292,7 +305,7 @@ impl DirectoryIndex {
         let tantivy_query = self.query(query);
         let limit = query.limit.unwrap_or(50).clamp(1, 1000) as usize;
         let top = TopDocs::with_limit(limit).order_by_score();
-        let (total, docs) = if query.open_now {
+        let ((total, docs), counts) = if query.open_now {
             let (date, minute) = hours::brussels(now);
             let open = move |bytes: &[u8]| {
                 hours::decode(bytes)
@@ -302,11 +315,11 @@ impl DirectoryIndex {
             let filter = tantivy::collector::BytesFilterCollector::new(
                 "hours".to_owned(),
                 open,
-                (Count, top),
+                ((Count, top), QuartierCounts),
             );
             searcher.search(&tantivy_query, &filter)?
         } else {
-            searcher.search(&tantivy_query, &(Count, top))?
+            searcher.search(&tantivy_query, &((Count, top), QuartierCounts))?
         };
         let mut hits = Vec::with_capacity(docs.len());
         for (_, address) in docs {
@@ -324,9 +337,15 @@ impl DirectoryIndex {
             hit.open_now = hours::open_at(&slots, now);
             hits.push(hit);
         }
+        let mut by_quartier: Vec<(u32, u32)> = counts
+            .into_iter()
+            .filter_map(|(code, n)| Some((u32::try_from(code).ok()?, n)))
+            .collect();
+        by_quartier.sort_unstable();
         Ok(SearchResult {
             total: u32::try_from(total).unwrap_or(u32::MAX),
             hits,
+            by_quartier,
         })
     }
 
@@ -424,12 +443,72 @@ impl DirectoryIndex {
         if q.wheelchair {
             one_of(f.flag, vec!["wheelchair".to_owned()]);
         }
+        if !q.quartiers.is_empty() {
+            let any: Vec<(Occur, Box<dyn Query>)> = q
+                .quartiers
+                .iter()
+                .map(|code| {
+                    let term = Term::from_field_u64(f.quartier, u64::from(*code));
+                    let q = TermQuery::new(term, IndexRecordOption::Basic);
+                    (Occur::Should, Box::new(q) as Box<dyn Query>)
+                })
+                .collect();
+            must.push((Occur::Must, Box::new(BooleanQuery::new(any))));
+        }
         if must.is_empty() {
             return Box::new(AllQuery);
         }
         // Filters alone match every service equally: AllQuery keeps a stable order among them.
         must.push((Occur::Should, Box::new(AllQuery)));
         Box::new(BooleanQuery::new(must))
+    }
+}
+
+/// Counts the matching services of each quartier (a service in two quartiers counts in both).
+struct QuartierCounts;
+
+struct QuartierSegment {
+    column: Column<u64>,
+    counts: std::collections::HashMap<u64, u32>,
+}
+
+impl Collector for QuartierCounts {
+    type Fruit = std::collections::HashMap<u64, u32>;
+    type Child = QuartierSegment;
+
+    fn for_segment(&self, _: u32, segment: &SegmentReader) -> tantivy::Result<QuartierSegment> {
+        Ok(QuartierSegment {
+            column: segment.fast_fields().u64("quartier")?,
+            counts: std::collections::HashMap::new(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Self::Fruit>) -> tantivy::Result<Self::Fruit> {
+        let mut all = std::collections::HashMap::new();
+        for fruit in fruits {
+            for (code, n) in fruit {
+                *all.entry(code).or_insert(0) += n;
+            }
+        }
+        Ok(all)
+    }
+}
+
+impl SegmentCollector for QuartierSegment {
+    type Fruit = std::collections::HashMap<u64, u32>;
+
+    fn collect(&mut self, doc: DocId, _: Score) {
+        for code in self.column.values_for_doc(doc) {
+            *self.counts.entry(code).or_insert(0) += 1;
+        }
+    }
+
+    fn harvest(self) -> Self::Fruit {
+        self.counts
     }
 }
 
@@ -456,6 +535,7 @@ fn fill(index: &Index, f: Fields, generation: u64, cards: &[ServiceCard]) -> Res
             languages: card.languages.clone(),
             free_or_low_cost: card.free_or_low_cost,
             wheelchair: card.wheelchair,
+            quartier: first.and_then(|p| p.quartier),
             open_now: false,
         };
         doc.add_text(
@@ -510,6 +590,9 @@ fn fill(index: &Index, f: Fields, generation: u64, cards: &[ServiceCard]) -> Res
             if let Some(nis) = &place.nis {
                 doc.add_text(f.commune, nis);
             }
+        }
+        for code in card.places.iter().filter_map(|p| p.quartier) {
+            doc.add_u64(f.quartier, u64::from(code));
         }
         for language in &card.languages {
             doc.add_text(f.language, language.to_ascii_lowercase());

@@ -484,7 +484,7 @@ fn next_visit(plan: &PlanDocument) -> Option<Date> {
     plan.plan.visits.iter().filter_map(|v| v.next_visit).max()
 }
 
-fn who(plan: &PlanDocument, who: &Who, t: &Catalogue) -> String {
+fn who(plan: &PlanDocument, who: &Who, t: &Catalogue, services: &Services) -> String {
     match who {
         Who::Person => t.who_me.clone(),
         Who::InformalCarer { name } => name.clone(),
@@ -495,7 +495,10 @@ fn who(plan: &PlanDocument, who: &Who, t: &Catalogue) -> String {
             .find(|m| m.id == *id)
             .map_or_else(String::new, |m| m.name.clone()),
         Who::Referent => t.who_referent.clone(),
-        Who::Service { .. } => t.who_service.clone(),
+        Who::Service { id } => services
+            .get(id)
+            .cloned()
+            .unwrap_or_else(|| t.who_service.clone()),
     }
 }
 
@@ -504,6 +507,23 @@ fn who(plan: &PlanDocument, who: &Who, t: &Catalogue) -> String {
 /// # Errors
 /// [`SheetError::UnknownLanguage`] for a language without a catalogue.
 pub fn render(plan: &PlanDocument, lang: &str, date: Date) -> Result<Vec<u8>, SheetError> {
+    render_with_services(plan, lang, date, &Services::new())
+}
+
+/// How the sheet names the directory services actions point at: id → "name, phone", in the sheet's
+/// language. A service missing here is printed as "a service".
+pub type Services = std::collections::BTreeMap<String, String>;
+
+/// [`render`], naming the services the person is oriented to.
+///
+/// # Errors
+/// As [`render`].
+pub fn render_with_services(
+    plan: &PlanDocument,
+    lang: &str,
+    date: Date,
+    services: &Services,
+) -> Result<Vec<u8>, SheetError> {
     let t = catalogue(lang)?;
     let fonts = fonts()?;
     let first_name = if plan.person.first_name.trim().is_empty() {
@@ -519,7 +539,7 @@ pub fn render(plan: &PlanDocument, lang: &str, date: Date) -> Result<Vec<u8>, Sh
     s.subtitle(&when);
 
     priorities(&mut s, plan);
-    actions(&mut s, plan);
+    actions(&mut s, plan, services);
     // My strengths and the next visit on the left, who to call on the right, when both fit on this
     // page; else one after the other, flowing over pages.
     let split = MARGIN + (PAGE_W - 2.0 * MARGIN - GAP) / 2.0;
@@ -578,7 +598,7 @@ fn priorities(s: &mut Sheet<'_>, plan: &PlanDocument) {
     }
 }
 
-fn actions(s: &mut Sheet<'_>, plan: &PlanDocument) {
+fn actions(s: &mut Sheet<'_>, plan: &PlanDocument, services: &Services) {
     let t = s.t;
     s.heading(&t.agreed);
     let list: Vec<_> = plan
@@ -600,7 +620,7 @@ fn actions(s: &mut Sheet<'_>, plan: &PlanDocument) {
         let when = a.due.map_or_else(|| t.no_date.clone(), |d| t.date(d));
         s.paragraph(
             s.left + 22.0,
-            &format!("{} · {when}", who(plan, &a.who, t)),
+            &format!("{} · {when}", who(plan, &a.who, t, services)),
             Face::Regular,
             BODY,
             QUIET,

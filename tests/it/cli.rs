@@ -281,3 +281,68 @@ fn demo_can_be_sized_for_measures_and_refuses_a_bad_count() {
     let out = proxi(&store, Some("demo"), &["person", "list"]);
     assert_eq!(text(&out.stdout).lines().count(), 30);
 }
+
+#[test]
+fn the_directory_from_a_script_import_search_export_and_a_clear_refusal() {
+    let dir = tempfile::tempdir().expect("dir");
+    let store = dir.path().join("p.db");
+    let out = proxi(&store, Some("pw"), &["init"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/hsds/csv");
+    let out = proxi(&store, Some("pw"), &["directory", "import", fixtures]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let said = text(&out.stdout);
+    assert!(said.contains("21 records (21 new, 0 updated)"), "{said}");
+    assert!(said.contains("the directory has 1 services"), "{said}");
+
+    let out = proxi(&store, Some("pw"), &["directory", "search", "counsel"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let lines = text(&out.stdout);
+    let first = lines.lines().next().expect("a line");
+    assert_eq!(
+        first,
+        "ac148810-d857-441c-9679-408f346de14b\tCommunity Counselling\tExample Organization Inc.\t-"
+    );
+
+    let out = proxi(
+        &store,
+        Some("pw"),
+        &["directory", "search", "x", "--bassin", "ouest"],
+    );
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("no bassin is called ouest"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    let export = dir.path().join("out");
+    let out = proxi(
+        &store,
+        Some("pw"),
+        &[
+            "directory",
+            "export",
+            export.to_str().expect("path"),
+            "--format",
+            "json",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(export.join("services.json").exists() && export.join("unlinked.json").exists());
+
+    let broken = dir.path().join("services.json");
+    std::fs::write(
+        &broken,
+        "[{\"id\": \"s\", \"name\": \"S\", \"status\": \"active\", \"maximum_age\": \"old\"}]",
+    )
+    .expect("write");
+    let out = proxi(
+        &store,
+        Some("pw"),
+        &["directory", "import", broken.to_str().expect("path")],
+    );
+    assert!(!out.status.success());
+    let e = text(&out.stderr);
+    assert!(e.contains("services.json at [0], field maximum_age: expected a number, found \"old\"; nothing was imported"), "{e}");
+}

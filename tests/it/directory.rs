@@ -626,6 +626,49 @@ fn filters_give_what_a_plain_scan_of_the_cards_gives() {
         assert_eq!(found, expected, "{query:?}");
         assert_eq!(result.total as usize, expected.len());
     }
+    // The map: how many of all the matching services (not only the hits shown) each quartier holds.
+    let debts = index
+        .search(
+            &ServiceQuery {
+                themes: vec!["debts".into()],
+                limit: Some(5),
+                ..Default::default()
+            },
+            morning,
+        )
+        .expect("searches");
+    let mut expected: BTreeMap<u32, u32> = BTreeMap::new();
+    for card in cards
+        .iter()
+        .filter(|c| c.themes.iter().any(|t| t.code == "debts"))
+    {
+        for code in card.places.iter().filter_map(|p| p.quartier) {
+            *expected.entry(code).or_default() += 1;
+        }
+    }
+    assert_eq!(debts.hits.len(), 5);
+    assert_eq!(debts.by_quartier, expected.into_iter().collect::<Vec<_>>());
+    // And a quartier as a filter.
+    let (busiest, n) = debts
+        .by_quartier
+        .iter()
+        .max_by_key(|(_, n)| *n)
+        .copied()
+        .expect("some");
+    let there = index
+        .search(
+            &ServiceQuery {
+                quartiers: vec![busiest],
+                themes: vec!["debts".into()],
+                limit: Some(1000),
+                ..Default::default()
+            },
+            morning,
+        )
+        .expect("searches");
+    assert_eq!(there.total, n);
+    assert!(there.hits.iter().all(|h| h.quartier == Some(busiest)));
+
     let at_lunch = index
         .search(
             &ServiceQuery {
@@ -707,5 +750,48 @@ fn a_service_card_says_where_when_and_how() {
     assert_eq!(
         app.service("nope").expect_err("unknown").code(),
         ErrorCode::ServiceNotFound
+    );
+}
+
+#[test]
+fn an_action_orients_to_a_service_and_the_sheet_names_it_in_the_persons_language() {
+    use proxi::domain::{ActionInput, Who};
+    let (dir, _, mut app) = new_store();
+    app.import_directory_records(&demo::generate(20, 1))
+        .expect("imports");
+    let mut someone = crate::support::someone("Marie");
+    someone.languages = vec!["nl".into()];
+    let person = app.create_person(someone).expect("a person");
+    let action = |id: &str| ActionInput {
+        what: "Bellen voor een afspraak".into(),
+        who: Who::Service { id: id.into() },
+        due: None,
+        priority_id: None,
+        outcome: String::new(),
+    };
+    let e = app
+        .add_action(person, action("svc-404"))
+        .expect_err("unknown");
+    assert_eq!(e.code(), ErrorCode::ServiceNotFound);
+    app.add_action(person, action("svc-3")).expect("oriented");
+    let card = app.service("svc-3").expect("card");
+
+    let pdf = app.sheet(person, None, None).expect("a sheet");
+    let path = dir.path().join("sheet.pdf");
+    fs::write(&path, pdf).expect("written");
+    let out = std::process::Command::new("pdftotext")
+        .args([path.to_str().expect("path"), "-"])
+        .output()
+        .expect("pdftotext runs");
+    let text = String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let name_nl = card.name_nl.expect("a Dutch name");
+    assert!(text.contains(&name_nl), "{name_nl} not in: {text}");
+    assert!(
+        text.contains(&card.phones[0]),
+        "{} not in: {text}",
+        card.phones[0]
     );
 }

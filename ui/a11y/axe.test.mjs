@@ -92,4 +92,11 @@ test('every screen has no serious or critical accessibility violation', async ()
   await page.click('[data-testid=nav-follow]');
   await page.waitForSelector('[data-testid=follow-actions]');
   await check('follow-up');
+
+  await page.click('[data-testid=nav-directory]');
+  await page.waitForSelector('[data-testid=directory-results] button');
+  await page.fill('[data-testid=directory-search]', 'dettes');
+  await page.click('[data-testid=directory-results] button');
+  await page.waitForSelector('[data-testid=service-card]');
+  await check('directory');
 });

@@ -62,6 +62,29 @@ test('the window asks for the passphrase, refuses a wrong one, then lists the de
   await browser.saveScreenshot(join(shots, 'printed.png'));
 });
 
+test('the directory of the demo store answers as the referent types, and a service card opens', async () => {
+  await browser.$('[data-testid=nav-directory]').click();
+  const search = await browser.$('[data-testid=directory-search]');
+  await search.waitForDisplayed({ timeout: 10_000 });
+  const count = browser.$('[data-testid=directory-count]');
+  // The demo store's 300 fictional services, indexed in the core (tantivy) and shown before any word.
+  await browser.waitUntil(async () => (await count.getText()) === '300 services', { timeout: 20_000 });
+  await search.setValue('douleurs');
+  await browser.waitUntil(async () => (await count.getText()) !== '300 services', { timeout: 10_000 });
+  const names = await browser.$$('[data-testid=directory-results] strong').map((e) => e.getText());
+  assert.ok(names.length > 3, names.join(', '));
+  // A plural finds the singular, and services named for it come first.
+  for (const name of names.slice(0, 3)) assert.match(name, /douleur/i);
+  await browser.$('[data-testid=directory-results] button').click();
+  const card = browser.$('[data-testid=service-card]');
+  await card.waitForDisplayed({ timeout: 10_000 });
+  const text = await card.getText();
+  assert.match(text, /Téléphone/);
+  assert.match(text, /\+32 2 555/);
+  assert.match(text, /Heures d’ouverture/);
+  await browser.saveScreenshot(join(shots, 'directory.png'));
+});
+
 test('the window locks on demand and after the idle time, and neither the list nor the open plan stays visible', async () => {
   await browser.$('[data-testid=lock]').click();
   const field = await browser.$('#passphrase');

@@ -1,5 +1,6 @@
 //! The IPC commands, one module per feature.
 
+pub mod directory;
 pub mod people;
 pub mod plan;
 pub mod session;

@@ -67,6 +67,8 @@ const errorKeys: Partial<Record<ErrorCode, Key>> = {
   ACTION_SERVICE_EMPTY: 'error.ACTION_SERVICE_EMPTY', MEMBER_NAME_EMPTY: 'error.MEMBER_NAME_EMPTY',
   NEXT_VISIT_NOT_AFTER_VISIT: 'error.NEXT_VISIT_NOT_AFTER_VISIT', NOTHING_TO_UNDO: 'error.NOTHING_TO_UNDO',
   PERSON_ARCHIVED: 'error.PERSON_ARCHIVED', CONSENT_DATE_IN_FUTURE: 'error.CONSENT_DATE_IN_FUTURE', STORE_LOCKED: 'error.STORE_LOCKED',
+  DIRECTORY_FILE_INVALID: 'error.DIRECTORY_FILE_INVALID', SERVICE_NOT_FOUND: 'error.SERVICE_NOT_FOUND',
+  DIRECTORY_INDEX_FAILED: 'error.DIRECTORY_INDEX_FAILED',
 };
 
 /** The sentence for an error code, when the UI has one that says what to do. */
@@ -79,4 +81,13 @@ export const commonLanguages = ['fr', 'nl', 'en', 'ar', 'tr', 'es', 'pt', 'it', 
 
 export const auditKeys: Record<AuditAction, Key> = {
   open: 'audit.open', print: 'audit.print', export: 'audit.export', erase: 'audit.erase',
+};
+
+/** The directory's themes (the taxonomy Proxi's demo and the Brussels referents use). */
+export const themeKeys: Record<string, Key> = {
+  diabetes: 'theme.diabetes', palliative: 'theme.palliative', mental_health: 'theme.mental_health',
+  home_help: 'theme.home_help', home_nursing: 'theme.home_nursing', social_aid: 'theme.social_aid',
+  interpreting: 'theme.interpreting', housing: 'theme.housing', debts: 'theme.debts',
+  isolation: 'theme.isolation', carers: 'theme.carers', meals: 'theme.meals', transport: 'theme.transport',
+  pain: 'theme.pain',
 };

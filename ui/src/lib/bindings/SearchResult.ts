@@ -4,4 +4,9 @@ import type { ServiceHit } from "./ServiceHit";
 /**
  * The hits of a search, and how many services matched in all.
  */
-export type SearchResult = { total: number, hits: Array<ServiceHit>, };
+export type SearchResult = { total: number, hits: Array<ServiceHit>, 
+/**
+ * How many of all the matching services (not only the hits shown) are in each quartier, for the
+ * map: (quartier code, count), by code.
+ */
+byQuartier: Array<[number, number]>, };

@@ -6,6 +6,10 @@ import type { Bassin } from "./Bassin";
  */
 export type ServiceHit = { id: string, name: string, nameNl: string | null, organization: string | null, street: string | null, communeFr: string | null, communeNl: string | null, bassin: Bassin | null, themes: Array<string>, languages: Array<string>, freeOrLowCost: boolean, wheelchair: boolean, 
 /**
+ * The monitoring quartier of its first place.
+ */
+quartier: number | null, 
+/**
  * Open at the time of the search (Brussels time), from the hours Proxi can read.
  */
 openNow: boolean, };

@@ -20,7 +20,11 @@ languages: Array<string>,
 /**
  * Theme codes: services with any of them.
  */
-themes: Array<string>, freeOrLowCost: boolean, wheelchair: boolean, openNow: boolean, 
+themes: Array<string>, 
+/**
+ * Monitoring quartiers (codes): services placed in any of them.
+ */
+quartiers: Array<number>, freeOrLowCost: boolean, wheelchair: boolean, openNow: boolean, 
 /**
  * At most this many hits (default 50).
  */

@@ -13,6 +13,10 @@ import type { HistoryEntry } from '../bindings/HistoryEntry';
 import type { AuditEntry } from '../bindings/AuditEntry';
 import type { FollowUp } from '../bindings/FollowUp';
 import type { PostalArea } from '../bindings/PostalArea';
+import type { ServiceQuery } from '../bindings/ServiceQuery';
+import type { SearchResult } from '../bindings/SearchResult';
+import type { ServiceCard } from '../bindings/ServiceCard';
+import type { TerritoryMap } from '../bindings/TerritoryMap';
 
 export interface Platform {
   sessionState(): Promise<SessionState>;
@@ -29,6 +33,11 @@ export interface Platform {
   auditLog(person: string): Promise<AuditEntry[]>;
   followUp(): Promise<FollowUp>;
   postalAreas(): Promise<PostalArea[]>;
+  /** The directory: services matching words and filters, best first. */
+  searchServices(query: ServiceQuery): Promise<SearchResult>;
+  serviceCard(id: string): Promise<ServiceCard>;
+  /** The quartiers' outlines, for the directory's map. */
+  territoryMap(): Promise<TerritoryMap>;
 }
 
 export function isErrorReport(e: unknown): e is ErrorReport {
@@ -48,6 +57,9 @@ export const tauriPlatform: Platform = {
   auditLog: (person) => invoke<AuditEntry[]>('audit_log', { person }),
   followUp: () => invoke<FollowUp>('follow_up'),
   postalAreas: () => invoke<PostalArea[]>('postal_areas'),
+  searchServices: (query) => invoke<SearchResult>('search_services', { query }),
+  serviceCard: (id) => invoke<ServiceCard>('service_card', { id }),
+  territoryMap: () => invoke<TerritoryMap>('territory_map'),
 };
 
 /** The shell's platform inside the desktop window; none elsewhere. */

@@ -13,6 +13,7 @@ import type { PersonInput } from '../bindings/PersonInput';
 import type { Violation } from '../bindings/Violation';
 import type { AuditEntry } from '../bindings/AuditEntry';
 import type { AuditAction } from '../bindings/AuditAction';
+import { cardMock, mapMock, searchMock } from './directory-mock';
 
 function fold(s: string): string {
   return s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
@@ -340,6 +341,17 @@ export function mockPlatform(
     },
     async postalAreas() {
       return areas;
+    },
+    async searchServices(query) {
+      must();
+      return searchMock(query);
+    },
+    async serviceCard(id) {
+      must();
+      return cardMock(id);
+    },
+    async territoryMap() {
+      return mapMock;
     },
   };
 }

@@ -1,0 +1,70 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
+import App from '../../App.svelte';
+import { mockPlatform } from '../platform/mock';
+import { demoPeople } from '../platform/demo';
+
+async function openApp() {
+  const platform = mockPlatform(demoPeople, 'x', true);
+  render(App, { platform });
+  await waitFor(() => expect(screen.getAllByTestId('person-name').length).toBeGreaterThan(0));
+  return platform;
+}
+
+const names = (within_: HTMLElement) =>
+  within(within_)
+    .queryAllByRole('button')
+    .map((b) => b.querySelector('strong')?.textContent ?? '');
+
+describe('the directory', () => {
+  afterEach(cleanup);
+
+  it('finds services as the referent types, narrows them with filters, and shows a card', async () => {
+    await openApp();
+    await fireEvent.click(screen.getByTestId('nav-directory'));
+    await screen.findByRole('heading', { name: 'Annuaire des services', level: 1 });
+    const results = screen.getByTestId('directory-results');
+    await waitFor(() => expect(screen.getByTestId('directory-count').textContent).toBe('5 services'));
+
+    await fireEvent.input(screen.getByTestId('directory-search'), { target: { value: 'doul' } });
+    await waitFor(() => expect(names(results)).toEqual(['Consultation douleur chronique']));
+
+    await fireEvent.input(screen.getByTestId('directory-search'), { target: { value: '' } });
+    // The map shades the quartiers that hold services; a quartier is also a filter.
+    await screen.findByRole('img', { name: 'Carte des quartiers de Bruxelles : 2 quartiers ont des services trouvés' });
+    await fireEvent.change(screen.getByTestId('directory-quartier'), { target: { value: '2' } });
+    await waitFor(() => expect(names(results)).toEqual(['Médiation de dettes', 'Aide familiale']));
+    expect(within(screen.getByTestId('directory-quartier')).getByRole('option', { selected: true }).textContent).toBe('Dansaert');
+    await fireEvent.change(screen.getByTestId('directory-quartier'), { target: { value: '' } });
+    await fireEvent.change(screen.getByTestId('directory-language'), { target: { value: 'ar' } });
+    await waitFor(() => expect(names(results)).toEqual(['Médiation de dettes']));
+    await fireEvent.click(screen.getByRole('button', { name: 'Gratuit ou bas prix' }));
+    await waitFor(() => expect(screen.getByTestId('directory-count').textContent).toBe('0 service'));
+    await screen.findByText('Aucun service ne correspond. Essayez un autre mot ou retirez un filtre.');
+    await fireEvent.click(screen.getByRole('button', { name: 'Gratuit ou bas prix' }));
+
+    await fireEvent.click(within(results).getByRole('button', { name: /Médiation de dettes/ }));
+    const card = await screen.findByTestId('service-card');
+    within(card).getByText('15 € par séance.');
+    expect(within(card).getByRole('link', { name: '+32 2 555 00 12' }).getAttribute('href')).toBe('tel:+3225550012');
+    within(card).getByText('Sur rendez-vous, par téléphone.');
+    within(card).getByText(/lundi, mardi, mercredi, jeudi, vendredi : 9:00–12:00/);
+    expect(within(card).queryByTestId('orient')).toBeNull();
+  });
+
+  it('orients a person to a service from an agreed action', async () => {
+    await openApp();
+    await fireEvent.click(screen.getByRole('button', { name: 'Ouvrir le plan de Jan Voorbeeld' }));
+    await fireEvent.change(await screen.findByTestId('action-who'), { target: { value: 'service' } });
+    await fireEvent.click(screen.getByTestId('pick-service'));
+    const dialog = await screen.findByTestId('service-dialog');
+    await fireEvent.input(within(dialog).getByTestId('directory-search'), { target: { value: 'diab' } });
+    await fireEvent.click(await within(dialog).findByRole('button', { name: /Éducation diabète/ }));
+    await fireEvent.click(await within(dialog).findByTestId('orient'));
+    await waitFor(() => expect(screen.queryByTestId('service-dialog')).toBeNull());
+    expect(screen.getByTestId('action-service').textContent).toBe('Service choisi : Éducation diabète');
+    await fireEvent.input(screen.getByTestId('action-what-input'), { target: { value: 'Prendre rendez-vous' } });
+    await fireEvent.click(screen.getByTestId('action-add-button'));
+    await within(screen.getByTestId('actions')).findByText(/Éducation diabète ·/);
+  });
+});
