@@ -157,22 +157,29 @@ pub fn encode(slots: &[Slot]) -> Vec<u8> {
     out
 }
 
+fn slot_of(c: &[u8]) -> Slot {
+    let u16_at = |i: usize| u16::from_le_bytes([c[i], c[i + 1]]);
+    let i32_at = |i: usize| i32::from_le_bytes([c[i], c[i + 1], c[i + 2], c[i + 3]]);
+    Slot {
+        days: c[0],
+        opens: u16_at(1),
+        closes: u16_at(3),
+        valid_from: date_of(i32_at(5)),
+        valid_to: date_of(i32_at(9)),
+    }
+}
+
 /// The slots of [`encode`]; bytes that do not make whole slots are ignored.
 pub fn decode(bytes: &[u8]) -> Vec<Slot> {
+    bytes.chunks_exact(SLOT_BYTES).map(slot_of).collect()
+}
+
+/// [`open_at_local`] straight on encoded slots, without allocating: the search runs it on every
+/// matching service when "open now" is asked.
+pub fn open_encoded(bytes: &[u8], date: Date, minute: u16) -> bool {
     bytes
         .chunks_exact(SLOT_BYTES)
-        .map(|c| {
-            let u16_at = |i: usize| u16::from_le_bytes([c[i], c[i + 1]]);
-            let i32_at = |i: usize| i32::from_le_bytes([c[i], c[i + 1], c[i + 2], c[i + 3]]);
-            Slot {
-                days: c[0],
-                opens: u16_at(1),
-                closes: u16_at(3),
-                valid_from: date_of(i32_at(5)),
-                valid_to: date_of(i32_at(9)),
-            }
-        })
-        .collect()
+        .any(|c| slot_of(c).open_at(date, minute))
 }
 
 #[cfg(test)]
@@ -289,6 +296,10 @@ mod tests {
             },
         ];
         assert_eq!(decode(&encode(&slots)), slots);
+        // Wednesday 25 November 2026, 10:00: the first slot (Monday, Wednesday, Friday 9–12) is open.
+        let wednesday = Date::new(2026, 11, 25).expect("a date");
+        assert!(open_encoded(&encode(&slots), wednesday, 600));
+        assert!(!open_encoded(&encode(&slots[..1]), wednesday, 730));
         assert!(decode(&[1, 2, 3]).is_empty());
     }
 }
