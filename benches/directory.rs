@@ -5,13 +5,15 @@
 //! ratio, index build times and sizes, and the hit counts of both for plural queries whose documents
 //! hold the singular.
 
-use std::collections::BTreeMap;
+mod common;
+
 use std::hint::black_box;
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Instant;
+
+use common::{ms, percentile};
 
 use jiff::Timestamp;
-use proxi::directory::hsds::Tables;
 use proxi::directory::index::{DirectoryIndex, ServiceQuery};
 use proxi::directory::{self, ServiceCard, demo, hours};
 use proxi::territory::Bassin;
@@ -22,16 +24,6 @@ use rusqlite::{Connection, params};
 const SERVICES: usize = 100_000;
 const QUERIES: usize = 1_000;
 const LIMIT: u32 = 50;
-
-fn percentile(samples: &mut [Duration], p: f64) -> Duration {
-    samples.sort();
-    let i = ((samples.len() as f64 - 1.0) * p).round() as usize;
-    samples[i]
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
-}
 
 fn folder_size(path: &Path) -> u64 {
     std::fs::read_dir(path)
@@ -287,13 +279,7 @@ fn main() {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let start = Instant::now();
     let set = demo::generate(SERVICES, 42);
-    let mut tables: Tables = BTreeMap::new();
-    for (kind, id, fields) in set.iter() {
-        tables
-            .entry(kind)
-            .or_default()
-            .insert(id.to_owned(), fields.clone());
-    }
+    let tables = set.to_tables();
     let cards = directory::cards(&tables);
     println!(
         "{} services ({} HSDS records) generated and assembled into cards in {:.1} s",

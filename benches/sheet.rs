@@ -4,24 +4,19 @@
 //!
 //! Run with `cargo bench --bench sheet` (Debian's `chromium` must be installed for the baseline).
 
+mod common;
+
 use std::fmt::Write as _;
 use std::hint::black_box;
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use common::{ms, percentile};
+
 use jiff::civil::date;
 use proxi::demo::typical_plan;
 use proxi::domain::{PlanDocument, PriorityStatus, Who};
-
-fn percentile(samples: &mut [Duration], p: f64) -> Duration {
-    samples.sort();
-    samples[((samples.len() as f64 - 1.0) * p).round() as usize]
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
-}
 
 fn escape(s: &str) -> String {
     s.replace('&', "&amp;")

@@ -3,11 +3,15 @@
 //!
 //! Run with `cargo bench --bench store` (or `make bench`). Prints absolute figures and ratios.
 
+mod common;
+
 use std::fs;
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+use common::{ms, percentile};
 
 use proxi::Proxi;
 use proxi::clock::SystemClock;
@@ -17,16 +21,6 @@ use uuid::Uuid;
 
 const PEOPLE: usize = 2_000;
 const PASSPHRASE: &str = "benchmark passphrase";
-
-fn percentile(samples: &mut [Duration], p: f64) -> Duration {
-    samples.sort();
-    let i = ((samples.len() as f64 - 1.0) * p).round() as usize;
-    samples[i]
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
-}
 
 fn time<T>(runs: usize, mut f: impl FnMut(usize) -> T) -> Vec<Duration> {
     (0..runs)

@@ -418,6 +418,18 @@ impl RecordSet {
             .map(|((kind, id), (fields, _))| (*kind, id.as_str(), fields))
     }
 
+    /// The records by table and id, as the store gives them back.
+    pub fn to_tables(&self) -> Tables {
+        let mut tables = Tables::new();
+        for ((kind, id), (fields, _)) in &self.records {
+            tables
+                .entry(kind)
+                .or_default()
+                .insert(id.clone(), fields.clone());
+        }
+        tables
+    }
+
     pub fn get(&self, kind: &str, id: &str) -> Option<&Fields> {
         let kind = table(kind)?;
         self.records

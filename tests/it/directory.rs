@@ -525,13 +525,7 @@ type Keep = Box<dyn Fn(&ServiceCard) -> bool>;
 #[test]
 fn filters_give_what_a_plain_scan_of_the_cards_gives() {
     let set = demo::generate(400, 3);
-    let mut tables: Tables = BTreeMap::new();
-    for (kind, id, fields) in set.iter() {
-        tables
-            .entry(kind)
-            .or_default()
-            .insert(id.to_owned(), fields.clone());
-    }
+    let tables = set.to_tables();
     let cards = directory::cards(&tables);
     let index = DirectoryIndex::in_memory(&cards).expect("an index");
     // Tuesday 24 November 2026, 10:15 in Brussels; then 12:30.

@@ -75,6 +75,12 @@ test('the directory of the demo store answers as the referent types, and a servi
   assert.ok(names.length > 3, names.join(', '));
   // A plural finds the singular, and services named for it come first.
   for (const name of names.slice(0, 3)) assert.match(name, /douleur/i);
+  // The map of the 145 quartiers, shaded where the services found are.
+  const map = browser.$('[data-testid=directory-map] svg');
+  await map.waitForDisplayed({ timeout: 10_000 });
+  assert.equal((await browser.$$('[data-testid=directory-map] path')).length, 145);
+  assert.match(await map.getAttribute('aria-label'), /^Carte des quartiers de Bruxelles : \d+ quartiers ont des services trouvés$/);
+  await browser.saveScreenshot(join(shots, 'directory-map.png'));
   await browser.$('[data-testid=directory-results] button').click();
   const card = browser.$('[data-testid=service-card]');
   await card.waitForDisplayed({ timeout: 10_000 });
