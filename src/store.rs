@@ -45,6 +45,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0004_directory",
         include_str!("../migrations/0004_directory.sql"),
     ),
+    ("0005_sync", include_str!("../migrations/0005_sync.sql")),
 ];
 
 /// Version of the derived tables' content. When the code derives rows differently, bump it: stores
@@ -783,31 +784,91 @@ impl Store {
         at: Timestamp,
     ) -> Result<()> {
         let tx = self.conn.transaction()?;
-        let (snapshot, incremental, last): (i64, i64, Option<i64>) = tx.query_row(
-            "SELECT coalesce(sum(CASE kind WHEN 'snapshot' THEN length(bytes) END), 0),
-                    coalesce(sum(CASE kind WHEN 'incremental' THEN length(bytes) END), 0),
-                    max(seq)
-             FROM doc_chunk WHERE doc_id = ?1",
+        append_chunk(&tx, id, doc, change)?;
+        tx.execute(
+            "INSERT OR IGNORE INTO sync_dirty (doc_id) VALUES (?1)",
             [id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )?;
-        let seq = last.map_or(0, |s| s + 1);
-        let change_len = i64::try_from(change.len()).unwrap_or(i64::MAX);
-        if last.is_none() || incremental + change_len > snapshot.max(4096) {
-            // Compaction: one snapshot replaces every chunk of the document.
-            tx.execute("DELETE FROM doc_chunk WHERE doc_id = ?1", [id])?;
-            tx.execute(
-                "INSERT INTO doc_chunk (doc_id, seq, kind, bytes) VALUES (?1, ?2, 'snapshot', ?3)",
-                params![id, seq, doc.save()],
-            )?;
-        } else {
-            tx.execute(
-                "INSERT INTO doc_chunk (doc_id, seq, kind, bytes) VALUES (?1, ?2, 'incremental', ?3)",
-                params![id, seq, change],
-            )?;
-        }
         write_derived(&tx, plan, at)?;
         tx.commit()?;
+        Ok(())
+    }
+
+    /// This device's automerge actor: the changes it sends are the ones made under it.
+    pub(crate) fn actor(&self) -> &ActorId {
+        &self.actor
+    }
+
+    /// Applies automerge changes received from other devices to document `id` (a new document when
+    /// this store has none: a colleague's new person), and records them, the plan's derived rows and
+    /// the caller's sync bookkeeping in one transaction. Changes whose dependencies have not arrived
+    /// yet wait inside the document until they do; the plan is written once it reads.
+    ///
+    /// # Errors
+    /// [`Error::DocumentInvalid`] for bytes automerge refuses (nothing is written), [`Error::Storage`].
+    pub(crate) fn merge_received(
+        &mut self,
+        id: Uuid,
+        payloads: &[&[u8]],
+        at: Timestamp,
+        bookkeeping: impl FnOnce(&Transaction<'_>) -> Result<()>,
+    ) -> Result<()> {
+        self.plans.remove(&id);
+        let mut doc = match self.docs.remove(&id) {
+            Some(doc) => doc,
+            None => match self.load(id) {
+                Ok(doc) => doc,
+                // Not `document::new_document` with its own root: the received history brings it.
+                Err(Error::PersonNotFound(_)) => AutoCommit::new().with_actor(self.actor.clone()),
+                Err(e) => return Err(e),
+            },
+        };
+        let before = doc.get_heads();
+        let waiting: Vec<Vec<u8>> = {
+            let mut stmt = self
+                .conn
+                .prepare_cached("SELECT bytes FROM sync_pending WHERE doc_id = ?1 ORDER BY n")?;
+            stmt.query_map([id], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?
+        };
+        let all: Vec<&[u8]> = waiting
+            .iter()
+            .map(Vec::as_slice)
+            .chain(payloads.iter().copied())
+            .collect();
+        for payload in &all {
+            doc.load_incremental(payload)
+                .map_err(|e| Error::DocumentInvalid(format!("received changes: {e}")))?;
+        }
+        // Changes still missing a dependency are kept as received, for the next merge.
+        let still_waiting = !doc.get_missing_deps(&[]).is_empty();
+        let change = doc.save_after(&before);
+        let plan = if doc.get_heads().is_empty() {
+            None
+        } else {
+            document::read(&doc).ok()
+        };
+        let tx = self.conn.transaction()?;
+        if !change.is_empty() {
+            append_chunk(&tx, id, &mut doc, &change)?;
+        }
+        if let Some(plan) = &plan {
+            write_derived(&tx, plan, at)?;
+        }
+        tx.execute("DELETE FROM sync_pending WHERE doc_id = ?1", [id])?;
+        if still_waiting {
+            for (n, bytes) in (0i64..).zip(&all) {
+                tx.execute(
+                    "INSERT INTO sync_pending (doc_id, n, bytes) VALUES (?1, ?2, ?3)",
+                    params![id, n, bytes],
+                )?;
+            }
+        }
+        bookkeeping(&tx)?;
+        tx.commit()?;
+        if plan.is_some() {
+            self.docs.insert(id, doc);
+        }
         Ok(())
     }
 
@@ -1006,6 +1067,15 @@ impl Store {
             return Err(Error::PersonNotFound(id));
         }
         tx.execute("DELETE FROM person_row WHERE id = ?1", [id])?;
+        for table in [
+            "sync_outbox",
+            "sync_sent",
+            "sync_cursor",
+            "sync_pending",
+            "sync_dirty",
+        ] {
+            tx.execute(&format!("DELETE FROM {table} WHERE doc_id = ?1"), [id])?;
+        }
         tx.execute(
             "INSERT INTO audit_log (at, author, action, person_id) VALUES (?1, ?2, 'erase', ?3)",
             params![at.as_millisecond(), self.author, id],
@@ -1025,6 +1095,35 @@ impl Store {
 }
 
 /// Writes the derived rows of one plan.
+/// Appends `change` to document `id`'s chunks, or replaces them all by one snapshot of `doc` when the
+/// increments have outgrown the last snapshot.
+fn append_chunk(tx: &Transaction<'_>, id: Uuid, doc: &mut AutoCommit, change: &[u8]) -> Result<()> {
+    let (snapshot, incremental, last): (i64, i64, Option<i64>) = tx.query_row(
+        "SELECT coalesce(sum(CASE kind WHEN 'snapshot' THEN length(bytes) END), 0),
+                coalesce(sum(CASE kind WHEN 'incremental' THEN length(bytes) END), 0),
+                max(seq)
+         FROM doc_chunk WHERE doc_id = ?1",
+        [id],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?;
+    let seq = last.map_or(0, |s| s + 1);
+    let change_len = i64::try_from(change.len()).unwrap_or(i64::MAX);
+    if last.is_none() || incremental + change_len > snapshot.max(4096) {
+        // Compaction: one snapshot replaces every chunk of the document.
+        tx.execute("DELETE FROM doc_chunk WHERE doc_id = ?1", [id])?;
+        tx.execute(
+            "INSERT INTO doc_chunk (doc_id, seq, kind, bytes) VALUES (?1, ?2, 'snapshot', ?3)",
+            params![id, seq, doc.save()],
+        )?;
+    } else {
+        tx.execute(
+            "INSERT INTO doc_chunk (doc_id, seq, kind, bytes) VALUES (?1, ?2, 'incremental', ?3)",
+            params![id, seq, change],
+        )?;
+    }
+    Ok(())
+}
+
 fn write_derived(tx: &Transaction<'_>, plan: &PlanDocument, updated: Timestamp) -> Result<()> {
     let p = &plan.person;
     let full_name = format!("{} {}", p.first_name.trim(), p.last_name.trim())

@@ -9,5 +9,6 @@ mod roundtrip;
 mod sheet;
 mod store;
 mod support;
+mod sync_sim;
 mod usecases;
 mod validation;

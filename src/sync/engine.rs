@@ -1,0 +1,313 @@
+//! The sync engine, with no input or output of its own: it turns this device's new automerge changes
+//! into sealed blobs to push, and blobs pulled from the relay into merged plans. Whoever moves the
+//! bytes (the relay client, a test's simulated network) calls it.
+//!
+//! The rules that make it lose nothing and duplicate nothing:
+//! - a blob is sealed once, kept in the outbox in the same transaction that records what it covers,
+//!   and pushed byte for byte until the relay acknowledges it: a retry is the same blob, which the relay
+//!   recognises by its (document, device, sequence);
+//! - a document's blobs from one device are applied in sequence order, each once; the cursor moves in
+//!   the same transaction as the merged document;
+//! - a blob is opened (signature of a known device, then decryption) before anything of it is used;
+//! - changes that depend on changes not received yet wait, stored, until those arrive.
+
+use std::collections::BTreeMap;
+
+use ed25519_dalek::{SigningKey, VerifyingKey};
+use jiff::Timestamp;
+use rusqlite::{OptionalExtension, params};
+use uuid::Uuid;
+
+use super::envelope::{self, BlobHeader, BlobKind, EnvelopeError, TeamKey};
+use crate::error::{Error, Result};
+use crate::store::Store;
+
+/// Who this device is in its team, and the keys it seals with.
+#[derive(Debug)]
+pub struct Identity {
+    pub team: Uuid,
+    pub device: Uuid,
+    /// The team key's current epoch.
+    pub epoch: u32,
+    pub team_key: TeamKey,
+    pub signing: SigningKey,
+}
+
+/// A blob to push to the relay.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outgoing {
+    pub document: Uuid,
+    pub sequence: u64,
+    pub blob: Vec<u8>,
+}
+
+/// What applying a batch of pulled blobs did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Applied {
+    /// Blobs applied now.
+    pub applied: u32,
+    /// Blobs already applied before (a duplicate or a retry): skipped.
+    pub duplicates: u32,
+    /// Blobs further on than the next expected one of their device: left for a later pull.
+    pub ahead: u32,
+    /// Blobs refused, with why (bad signature, unknown device, another team…); nothing of them is used.
+    pub refused: Vec<String>,
+}
+
+fn heads_bytes(heads: &[automerge::ChangeHash]) -> Vec<u8> {
+    heads.iter().flat_map(|h| h.0).collect()
+}
+
+fn heads_of(bytes: &[u8]) -> Vec<automerge::ChangeHash> {
+    bytes
+        .chunks_exact(32)
+        .filter_map(|c| <[u8; 32]>::try_from(c).ok().map(automerge::ChangeHash))
+        .collect()
+}
+
+/// Seals this device's changes not yet sealed (one blob per changed document) into the outbox, and
+/// returns the whole outbox: every blob the relay has not acknowledged, in the order to push them.
+///
+/// # Errors
+/// [`Error::Storage`]; [`Error::DocumentInvalid`] if a document cannot be read.
+pub fn outgoing(store: &mut Store, me: &Identity) -> Result<Vec<Outgoing>> {
+    let dirty: Vec<Uuid> = {
+        let conn = store.connection();
+        let mut stmt = conn.prepare_cached("SELECT doc_id FROM sync_dirty")?;
+        stmt.query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?
+    };
+    for id in dirty {
+        let sent: Option<(i64, Vec<u8>)> = store
+            .connection()
+            .query_row(
+                "SELECT seq, heads FROM sync_sent WHERE doc_id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        let (last, sent_heads) = sent.map_or((0, Vec::new()), |(s, h)| (s, heads_of(&h)));
+        let actor = store.actor().clone();
+        let doc = match store.document(id) {
+            Ok(doc) => doc,
+            // Erased meanwhile: nothing to send.
+            Err(Error::PersonNotFound(_)) => {
+                store
+                    .connection()
+                    .execute("DELETE FROM sync_dirty WHERE doc_id = ?1", [id])?;
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
+        let heads = doc.get_heads();
+        // Only this device's own changes: the others' travel in their own devices' logs.
+        let payload: Vec<u8> = doc
+            .get_changes(&sent_heads)
+            .into_iter()
+            .filter(|c| c.actor_id() == &actor)
+            .flat_map(|c| c.raw_bytes().to_vec())
+            .collect();
+        let tx = store.connection().transaction()?;
+        if !payload.is_empty() {
+            let sequence = u64::try_from(last).unwrap_or(0) + 1;
+            let header = BlobHeader {
+                kind: BlobKind::Changes,
+                team: me.team,
+                document: id,
+                device: me.device,
+                sequence,
+                epoch: me.epoch,
+            };
+            let blob = envelope::seal(&me.team_key, &me.signing, &header, &payload)
+                .map_err(|e| Error::Storage(format!("sealing a blob: {e}")))?;
+            tx.execute(
+                "INSERT INTO sync_outbox (doc_id, seq, blob) VALUES (?1, ?2, ?3)",
+                params![id, i64::try_from(sequence).unwrap_or(i64::MAX), blob],
+            )?;
+            tx.execute(
+                "INSERT INTO sync_sent (doc_id, seq, heads) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (doc_id) DO UPDATE SET seq = excluded.seq, heads = excluded.heads",
+                params![
+                    id,
+                    i64::try_from(sequence).unwrap_or(i64::MAX),
+                    heads_bytes(&heads)
+                ],
+            )?;
+        }
+        tx.execute("DELETE FROM sync_dirty WHERE doc_id = ?1", [id])?;
+        tx.commit()?;
+    }
+    let conn = store.connection();
+    let mut stmt =
+        conn.prepare_cached("SELECT doc_id, seq, blob FROM sync_outbox ORDER BY seq, doc_id")?;
+    let out = stmt
+        .query_map([], |r| {
+            Ok(Outgoing {
+                document: r.get(0)?,
+                sequence: u64::try_from(r.get::<_, i64>(1)?).unwrap_or(0),
+                blob: r.get(2)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(out)
+}
+
+/// The relay holds this blob: it leaves the outbox.
+///
+/// # Errors
+/// [`Error::Storage`].
+pub fn acknowledge(store: &mut Store, document: Uuid, sequence: u64) -> Result<()> {
+    store.connection().execute(
+        "DELETE FROM sync_outbox WHERE doc_id = ?1 AND seq = ?2",
+        params![document, i64::try_from(sequence).unwrap_or(i64::MAX)],
+    )?;
+    Ok(())
+}
+
+/// Where to pull the team's log from: the relay's position of the last blob this device has read.
+///
+/// # Errors
+/// [`Error::Storage`].
+pub fn pull_cursor(store: &mut Store, me: &Identity) -> Result<u64> {
+    let cursor: Option<i64> = store
+        .connection()
+        .query_row(
+            "SELECT cursor FROM sync_relay WHERE team = ?1",
+            [me.team],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(cursor.map_or(0, |c| u64::try_from(c).unwrap_or(0)))
+}
+
+/// Applies blobs pulled from the relay, given with their position in the team's log, in any order
+/// and with any duplicates or holes: each document's blobs from each device are applied once, in
+/// sequence, the document's cursor moving with the merged document. The pull cursor then moves to
+/// the end of the unbroken run of positions after it (a hole is pulled again next time).
+///
+/// `devices` gives the public key of each device the team trusts (none for a revoked one).
+///
+/// # Errors
+/// [`Error::Storage`]; [`Error::DocumentInvalid`] when a blob that opened holds bytes automerge
+/// refuses (then nothing of that document's batch is written).
+pub fn apply(
+    store: &mut Store,
+    me: &Identity,
+    devices: &dyn Fn(Uuid) -> Option<VerifyingKey>,
+    pulled: &[(u64, Vec<u8>)],
+    at: Timestamp,
+) -> Result<Applied> {
+    let mut report = Applied::default();
+    let from = pull_cursor(store, me)?;
+    let mut positions: Vec<u64> = pulled
+        .iter()
+        .map(|(p, _)| *p)
+        .filter(|p| *p > from)
+        .collect();
+    positions.sort_unstable();
+    positions.dedup();
+    let mut reach = from;
+    for p in positions {
+        if p != reach + 1 {
+            break;
+        }
+        reach = p;
+    }
+    let blobs: Vec<(u64, &Vec<u8>)> = pulled
+        .iter()
+        .filter(|(p, _)| *p > from && *p <= reach)
+        .map(|(p, b)| (*p, b))
+        .collect();
+    // A blob of a device this one does not know yet (its enrolment has not arrived) is read again
+    // next time: the cursor stops before it. A blob that fails its signature or decryption never
+    // will pass: it is reported and passed over.
+    let mut hold = u64::MAX;
+    // (document, device) → sequence → payload, opened and checked first.
+    let mut streams: BTreeMap<(Uuid, Uuid), BTreeMap<u64, Vec<u8>>> = BTreeMap::new();
+    for (position, blob) in blobs {
+        match envelope::open(blob, me.team, &me.team_key, devices) {
+            Ok((header, _)) if header.device == me.device => report.duplicates += 1,
+            Ok((header, payload)) => {
+                streams
+                    .entry((header.document, header.device))
+                    .or_default()
+                    .insert(header.sequence, payload);
+            }
+            Err(e) => {
+                if matches!(e, EnvelopeError::UnknownDevice(_)) {
+                    hold = hold.min(position);
+                }
+                report.refused.push(refusal(blob, &e));
+            }
+        }
+    }
+    let reach = reach.min(hold.saturating_sub(1));
+    let mut by_document: BTreeMap<Uuid, Vec<(Uuid, u64, Vec<u8>)>> = BTreeMap::new();
+    for ((document, device), blobs) in streams {
+        let cursor: u64 = store
+            .connection()
+            .query_row(
+                "SELECT seq FROM sync_cursor WHERE doc_id = ?1 AND device = ?2",
+                params![document, device],
+                |r| r.get::<_, i64>(0),
+            )
+            .optional()?
+            .map_or(0, |s| u64::try_from(s).unwrap_or(0));
+        let mut next = cursor + 1;
+        for (sequence, payload) in blobs {
+            if sequence < next {
+                report.duplicates += 1;
+            } else if sequence == next {
+                by_document
+                    .entry(document)
+                    .or_default()
+                    .push((device, sequence, payload));
+                next += 1;
+            } else {
+                // Cannot happen with a relay that keeps each device's blobs in order; kept for a
+                // later pull rather than applied out of order.
+                report.ahead += 1;
+            }
+        }
+    }
+    for (document, blobs) in by_document {
+        let payloads: Vec<&[u8]> = blobs.iter().map(|(_, _, p)| p.as_slice()).collect();
+        let mut last: BTreeMap<Uuid, u64> = BTreeMap::new();
+        for (device, sequence, _) in &blobs {
+            last.insert(*device, *sequence);
+        }
+        store.merge_received(document, &payloads, at, |tx| {
+            for (device, sequence) in &last {
+                tx.execute(
+                    "INSERT INTO sync_cursor (doc_id, device, seq) VALUES (?1, ?2, ?3)
+                     ON CONFLICT (doc_id, device) DO UPDATE SET seq = excluded.seq",
+                    params![
+                        document,
+                        device,
+                        i64::try_from(*sequence).unwrap_or(i64::MAX)
+                    ],
+                )?;
+            }
+            Ok(())
+        })?;
+        report.applied += u32::try_from(blobs.len()).unwrap_or(u32::MAX);
+    }
+    if report.ahead == 0 && reach > from {
+        store.connection().execute(
+            "INSERT INTO sync_relay (team, cursor) VALUES (?1, ?2)
+             ON CONFLICT (team) DO UPDATE SET cursor = excluded.cursor",
+            params![me.team, i64::try_from(reach).unwrap_or(i64::MAX)],
+        )?;
+    }
+    Ok(report)
+}
+
+fn refusal(blob: &[u8], e: &EnvelopeError) -> String {
+    match envelope::peek(blob) {
+        Ok(h) => format!(
+            "blob {} of device {} for document {}: {e}",
+            h.sequence, h.device, h.document
+        ),
+        Err(_) => format!("a blob: {e}"),
+    }
+}
