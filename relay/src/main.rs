@@ -1,0 +1,218 @@
+//! `proxi-relay`: the sync relay. It keeps, for each team, an append-only log of sealed blobs and hands
+//! them to the team's devices; it holds no key and can read no plan.
+//!
+//! HTTP API (bearer token of a device in `Authorization`):
+//! - `POST /v1/blobs`, body = one sealed blob of this device → `{"position": n, "again": bool}`;
+//!   409 for a sequence out of order or reused with other bytes; 400 for bytes that are not a blob;
+//!   403 for a blob of another team or device, or a revoked token; 401 without a known token.
+//! - `GET /v1/blobs?since=n&limit=m` → the team's blobs after position n, as frames
+//!   `position: u64 BE | length: u32 BE | blob`; `X-Proxi-More: true` when more remain.
+
+mod store;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use anyhow::{Context, bail};
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use clap::{Parser, Subcommand};
+use serde::Deserialize;
+use store::{Device, Pushed, Refusal, RelayStore};
+use uuid::Uuid;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "proxi-relay",
+    version,
+    about = "Proxi's sync relay: stores and forwards sealed blobs"
+)]
+struct Cli {
+    /// The relay's database file
+    #[arg(long, env = "PROXI_RELAY_DB", default_value = "proxi-relay.db")]
+    db: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the relay (plain HTTP is allowed on loopback only)
+    Serve {
+        #[arg(long, default_value = "127.0.0.1:7878")]
+        listen: SocketAddr,
+    },
+    /// Register a device of a team; prints its token (shown once, kept only as a hash)
+    AddDevice {
+        #[arg(long)]
+        team: Uuid,
+        #[arg(long)]
+        device: Uuid,
+    },
+    /// Revoke a device: its token opens nothing any more
+    Revoke {
+        #[arg(long)]
+        device: Uuid,
+    },
+}
+
+type Shared = Arc<Mutex<RelayStore>>;
+
+/// The largest body a push accepts: the largest blob the envelope allows, and its framing.
+const MAX_BODY: usize = proxi::sync::envelope::MAX_PLAINTEXT + 1024;
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Serve { listen } => {
+            if !listen.ip().is_loopback() {
+                bail!(
+                    "{listen} is not a loopback address: plain HTTP would expose the tokens; TLS is not \
+                     built yet, so serve on 127.0.0.1 behind a TLS proxy"
+                );
+            }
+            let store = RelayStore::open(&cli.db)
+                .with_context(|| format!("opening {}", cli.db.display()))?;
+            let runtime = tokio::runtime::Runtime::new()?;
+            runtime.block_on(serve(listen, Arc::new(Mutex::new(store))))
+        }
+        Command::AddDevice { team, device } => {
+            let mut store = RelayStore::open(&cli.db)?;
+            println!("{}", store.add_device(team, device)?);
+            Ok(())
+        }
+        Command::Revoke { device } => {
+            let mut store = RelayStore::open(&cli.db)?;
+            if !store.revoke(device)? {
+                bail!("no device {device} is registered on this relay");
+            }
+            println!("revoked {device}");
+            Ok(())
+        }
+    }
+}
+
+async fn serve(listen: SocketAddr, store: Shared) -> anyhow::Result<()> {
+    let app = Router::new()
+        .route("/v1/blobs", post(push).get(pull))
+        .layer(DefaultBodyLimit::max(MAX_BODY))
+        .with_state(store);
+    let listener = tokio::net::TcpListener::bind(listen).await?;
+    // The port actually bound (0 asks the system for a free one), for whoever started the relay.
+    println!("listening on {}", listener.local_addr()?);
+    axum::serve(listener, app).await?;
+    Ok(())
+}
+
+fn refuse(status: StatusCode, message: &str) -> Response {
+    (status, axum::Json(serde_json::json!({ "error": message }))).into_response()
+}
+
+/// The device behind the request's bearer token, or the status and reason refusing it.
+fn caller(store: &RelayStore, headers: &HeaderMap) -> Result<Device, (StatusCode, String)> {
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .ok_or((
+            StatusCode::UNAUTHORIZED,
+            "a device token is needed".to_owned(),
+        ))?;
+    let device = store
+        .device(token.trim())
+        .map_err(|e| (StatusCode::SERVICE_UNAVAILABLE, e.to_string()))?
+        .ok_or((
+            StatusCode::UNAUTHORIZED,
+            "this token is not known here".to_owned(),
+        ))?;
+    if device.revoked {
+        return Err((StatusCode::FORBIDDEN, "this device was revoked".to_owned()));
+    }
+    Ok(device)
+}
+
+async fn push(State(store): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
+    let work = tokio::task::spawn_blocking(move || {
+        let mut store = store.lock().unwrap_or_else(|p| p.into_inner());
+        let device = match caller(&store, &headers) {
+            Ok(d) => d,
+            Err((status, why)) => return refuse(status, &why),
+        };
+        let header = match RelayStore::check(&body, &device) {
+            Ok(h) => h,
+            Err(Refusal::NotABlob(why)) => return refuse(StatusCode::BAD_REQUEST, &why),
+            Err(Refusal::OtherTeam) => {
+                return refuse(StatusCode::FORBIDDEN, "this blob belongs to another team");
+            }
+            Err(Refusal::OtherDevice) => {
+                return refuse(StatusCode::FORBIDDEN, "a device pushes only its own blobs");
+            }
+        };
+        match store.push(&header, &body) {
+            Ok(Pushed::Kept(position)) => {
+                axum::Json(serde_json::json!({"position": position, "again": false}))
+                    .into_response()
+            }
+            Ok(Pushed::Again(position)) => {
+                axum::Json(serde_json::json!({"position": position, "again": true})).into_response()
+            }
+            Ok(Pushed::Conflict) => refuse(
+                StatusCode::CONFLICT,
+                "this sequence is already taken by another blob",
+            ),
+            Ok(Pushed::Gap { expected }) => refuse(
+                StatusCode::CONFLICT,
+                &format!("out of order: the relay expects sequence {expected} first"),
+            ),
+            Err(e) => refuse(StatusCode::SERVICE_UNAVAILABLE, &e.to_string()),
+        }
+    });
+    work.await
+        .unwrap_or_else(|e| refuse(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()))
+}
+
+#[derive(Debug, Deserialize)]
+struct PullQuery {
+    #[serde(default)]
+    since: u64,
+    limit: Option<u32>,
+}
+
+async fn pull(
+    State(store): State<Shared>,
+    headers: HeaderMap,
+    Query(q): Query<PullQuery>,
+) -> Response {
+    let work = tokio::task::spawn_blocking(move || {
+        let store = store.lock().unwrap_or_else(|p| p.into_inner());
+        let device = match caller(&store, &headers) {
+            Ok(d) => d,
+            Err((status, why)) => return refuse(status, &why),
+        };
+        let limit = q.limit.unwrap_or(500).clamp(1, 5_000);
+        let blobs = match store.pull(device.team, q.since, limit + 1) {
+            Ok(b) => b,
+            Err(e) => return refuse(StatusCode::SERVICE_UNAVAILABLE, &e.to_string()),
+        };
+        let more = blobs.len() > limit as usize;
+        let body = proxi::sync::wire::encode(&blobs[..blobs.len().min(limit as usize)]);
+        (
+            [
+                (header::CONTENT_TYPE, "application/octet-stream"),
+                (
+                    header::HeaderName::from_static("x-proxi-more"),
+                    if more { "true" } else { "false" },
+                ),
+            ],
+            body,
+        )
+            .into_response()
+    });
+    work.await
+        .unwrap_or_else(|e| refuse(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()))
+}
