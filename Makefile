@@ -78,3 +78,4 @@ bench:
 	cargo bench --bench store
 	cargo bench --bench sheet
 	cargo bench --bench directory
+	cargo bench -p proxi-relay --bench sync

@@ -794,6 +794,15 @@ impl Store {
         Ok(())
     }
 
+    /// The whole automerge document of one person, as `save()` writes it (what sending whole documents
+    /// would send; the sync benchmark's baseline).
+    ///
+    /// # Errors
+    /// [`Error::PersonNotFound`], [`Error::Storage`].
+    pub fn document_bytes(&mut self, id: Uuid) -> Result<Vec<u8>> {
+        Ok(self.document(id)?.save())
+    }
+
     /// This device's automerge actor: the changes it sends are the ones made under it.
     pub(crate) fn actor(&self) -> &ActorId {
         &self.actor

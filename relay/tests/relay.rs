@@ -1,249 +1,21 @@
 //! The relay as a real process on loopback, with two real app cores syncing through it.
 
-use std::io::{BufRead, BufReader, Read};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::Arc;
+mod common;
 
-use ed25519_dalek::SigningKey;
-use proxi::Proxi;
-use proxi::clock::SystemClock;
-use proxi::domain::{PersonInput, PriorityInput};
-use proxi::store::{KdfParams, PeopleQuery, Store};
-use proxi::sync::engine::{self, Identity};
-use proxi::sync::envelope::{self, BlobHeader, BlobKind, TeamKey};
-use proxi::sync::wire;
+use common::{
+    Relay, cli, files_containing, laptops, person, plan_json, priority, pull, push, sync,
+};
+use proxi::store::PeopleQuery;
+use proxi::sync::engine;
+use proxi::sync::envelope::{self, BlobHeader, BlobKind};
 use uuid::Uuid;
-
-const BIN: &str = env!("CARGO_BIN_EXE_proxi-relay");
-
-struct Relay {
-    db: PathBuf,
-    child: Child,
-    url: String,
-}
-
-impl Relay {
-    fn start(db: &Path) -> Relay {
-        let mut child = Command::new(BIN)
-            .args([
-                "--db",
-                db.to_str().expect("path"),
-                "serve",
-                "--listen",
-                "127.0.0.1:0",
-            ])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("the relay starts");
-        let mut line = String::new();
-        BufReader::new(child.stdout.as_mut().expect("stdout"))
-            .read_line(&mut line)
-            .expect("the relay says where it listens");
-        let addr = line
-            .trim()
-            .strip_prefix("listening on ")
-            .expect("an address")
-            .to_owned();
-        Relay {
-            db: db.to_owned(),
-            child,
-            url: format!("http://{addr}"),
-        }
-    }
-
-    fn kill(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-
-    fn restart(&mut self) {
-        self.kill();
-        *self = Relay::start(&self.db.clone());
-    }
-}
-
-impl Drop for Relay {
-    fn drop(&mut self) {
-        self.kill();
-    }
-}
-
-fn cli(db: &Path, args: &[&str]) -> (bool, String) {
-    let out = Command::new(BIN)
-        .args(["--db", db.to_str().expect("path")])
-        .args(args)
-        .output()
-        .expect("runs");
-    (
-        out.status.success(),
-        String::from_utf8_lossy(if out.status.success() {
-            &out.stdout
-        } else {
-            &out.stderr
-        })
-        .trim()
-        .to_owned(),
-    )
-}
-
-struct Laptop {
-    app: Proxi,
-    me: Identity,
-    token: String,
-}
-
-fn laptops(
-    dir: &Path,
-    db: &Path,
-) -> (
-    Laptop,
-    Laptop,
-    std::collections::BTreeMap<Uuid, ed25519_dalek::VerifyingKey>,
-) {
-    let team = Uuid::new_v4();
-    let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes).expect("random");
-    let mut keys = std::collections::BTreeMap::new();
-    let mut make = |n: u8| {
-        let path = dir.join(format!("laptop-{n}.db"));
-        let store = Store::create(
-            &path,
-            "pw",
-            KdfParams::MINIMAL_FOR_TESTS,
-            &format!("Referent {n}"),
-        )
-        .expect("store");
-        let device = Uuid::new_v4();
-        let signing = SigningKey::from_bytes(&[n; 32]);
-        keys.insert(device, signing.verifying_key());
-        let (ok, token) = cli(
-            db,
-            &[
-                "add-device",
-                "--team",
-                &team.to_string(),
-                "--device",
-                &device.to_string(),
-            ],
-        );
-        assert!(ok, "{token}");
-        Laptop {
-            app: Proxi::new(store, Arc::new(SystemClock)),
-            me: Identity {
-                team,
-                device,
-                epoch: 1,
-                team_key: TeamKey::from_bytes(bytes),
-                signing,
-            },
-            token,
-        }
-    };
-    let a = make(1);
-    let b = make(2);
-    (a, b, keys)
-}
-
-fn push(url: &str, token: Option<&str>, blob: &[u8]) -> Result<(u16, String), String> {
-    let mut request = ureq::post(&format!("{url}/v1/blobs"));
-    if let Some(token) = token {
-        request = request.set("Authorization", &format!("Bearer {token}"));
-    }
-    match request.send_bytes(blob) {
-        Ok(r) => Ok((r.status(), r.into_string().unwrap_or_default())),
-        Err(ureq::Error::Status(code, r)) => Ok((code, r.into_string().unwrap_or_default())),
-        Err(e) => Err(e.to_string()),
-    }
-}
-
-fn pull(url: &str, token: &str, since: u64, limit: u32) -> (Vec<(u64, Vec<u8>)>, bool) {
-    let r = ureq::get(&format!("{url}/v1/blobs?since={since}&limit={limit}"))
-        .set("Authorization", &format!("Bearer {token}"))
-        .call()
-        .expect("a pull");
-    let more = r.header("x-proxi-more") == Some("true");
-    let mut bytes = Vec::new();
-    r.into_reader().read_to_end(&mut bytes).expect("the body");
-    (wire::decode(&bytes).expect("frames"), more)
-}
-
-/// One sync: push the outbox (stopping at the first failure), then pull until nothing more.
-fn sync(
-    l: &mut Laptop,
-    url: &str,
-    keys: &std::collections::BTreeMap<Uuid, ed25519_dalek::VerifyingKey>,
-) -> Result<(), String> {
-    for out in engine::outgoing(l.app.store_mut(), &l.me).map_err(|e| e.to_string())? {
-        let (status, body) = push(url, Some(&l.token), &out.blob)?;
-        if status != 200 {
-            return Err(format!("{status}: {body}"));
-        }
-        engine::acknowledge(l.app.store_mut(), out.document, out.sequence)
-            .map_err(|e| e.to_string())?;
-    }
-    loop {
-        let since = engine::pull_cursor(l.app.store_mut(), &l.me).map_err(|e| e.to_string())?;
-        let (blobs, more) = pull(url, &l.token, since, 7);
-        let applied = engine::apply(
-            l.app.store_mut(),
-            &l.me,
-            &|id| keys.get(&id).copied(),
-            &blobs,
-            jiff::Timestamp::now(),
-        )
-        .map_err(|e| e.to_string())?;
-        assert!(applied.refused.is_empty(), "{:?}", applied.refused);
-        if !more {
-            return Ok(());
-        }
-    }
-}
-
-fn person(app: &mut Proxi, name: &str) -> Uuid {
-    app.create_person(PersonInput {
-        display_name: name.into(),
-        first_name: name.into(),
-        last_name: "Exemple".into(),
-        ..PersonInput::default()
-    })
-    .expect("a person")
-}
-
-fn priority(app: &mut Proxi, person: Uuid, words: &str) {
-    app.add_priority(
-        person,
-        PriorityInput {
-            words: words.into(),
-            ..PriorityInput::default()
-        },
-    )
-    .expect("a priority");
-}
-
-fn plan_json(app: &mut Proxi, id: Uuid) -> String {
-    serde_json::to_string(&app.plan(id).expect("the plan")).expect("JSON")
-}
-
-fn files_containing(dir: &Path, prefix: &str, needle: &str) -> Vec<String> {
-    std::fs::read_dir(dir)
-        .expect("dir")
-        .filter_map(Result::ok)
-        .filter(|e| e.file_name().to_string_lossy().starts_with(prefix))
-        .filter(|e| {
-            let bytes = std::fs::read(e.path()).unwrap_or_default();
-            bytes.windows(needle.len()).any(|w| w == needle.as_bytes())
-        })
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .collect()
-}
 
 #[test]
 fn offline_edits_on_two_laptops_merge_through_a_relay_that_holds_no_plaintext() {
     let dir = tempfile::tempdir().expect("dir");
     let db = dir.path().join("relay.db");
-    let (mut a, mut b, keys) = laptops(dir.path(), &db);
+    let (mut all, keys) = laptops(dir.path(), &db, 2);
+    let (mut a, mut b) = (all.remove(0), all.remove(0));
     let relay = Relay::start(&db);
 
     let zenobie = person(&mut a.app, "Zénobie");
@@ -287,7 +59,8 @@ fn offline_edits_on_two_laptops_merge_through_a_relay_that_holds_no_plaintext() 
 fn missing_wrong_or_revoked_tokens_and_other_devices_blobs_are_refused() {
     let dir = tempfile::tempdir().expect("dir");
     let db = dir.path().join("relay.db");
-    let (mut a, b, _) = laptops(dir.path(), &db);
+    let (mut all, _) = laptops(dir.path(), &db, 2);
+    let (mut a, b) = (all.remove(0), all.remove(0));
     let relay = Relay::start(&db);
     let p = person(&mut a.app, "Octave");
     priority(&mut a.app, p, "Dormir mieux");
@@ -334,7 +107,8 @@ fn missing_wrong_or_revoked_tokens_and_other_devices_blobs_are_refused() {
 fn a_push_is_kept_once_in_order_and_pulled_page_by_page() {
     let dir = tempfile::tempdir().expect("dir");
     let db = dir.path().join("relay.db");
-    let (a, b, _) = laptops(dir.path(), &db);
+    let (mut all, _) = laptops(dir.path(), &db, 2);
+    let (a, b) = (all.remove(0), all.remove(0));
     let relay = Relay::start(&db);
     let document = Uuid::new_v4();
     let blob = |sequence: u64, text: &[u8]| {
@@ -394,7 +168,8 @@ fn a_push_is_kept_once_in_order_and_pulled_page_by_page() {
 fn killing_the_relay_during_pushes_loses_nothing_and_duplicates_nothing() {
     let dir = tempfile::tempdir().expect("dir");
     let db = dir.path().join("relay.db");
-    let (mut a, mut b, keys) = laptops(dir.path(), &db);
+    let (mut all, keys) = laptops(dir.path(), &db, 2);
+    let (mut a, mut b) = (all.remove(0), all.remove(0));
     let mut relay = Relay::start(&db);
     let mut people = Vec::new();
     for n in 0..150 {

@@ -29,6 +29,9 @@ const HEADER_LEN: usize = 4 + 1 + 16 + 16 + 16 + 8 + 4;
 const NONCE_LEN: usize = 24;
 const SIGNATURE_LEN: usize = 64;
 const TAG_LEN: usize = 16;
+/// What a blob adds to the bytes it carries: header, nonce, length, authentication tag, signature.
+pub const OVERHEAD: usize = HEADER_LEN + NONCE_LEN + 4 + TAG_LEN + SIGNATURE_LEN;
+
 /// The largest plaintext a blob carries (a snapshot of a very long plan is far below it).
 pub const MAX_PLAINTEXT: usize = 16 * 1024 * 1024;
 

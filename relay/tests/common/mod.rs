@@ -1,0 +1,249 @@
+//! What the relay's tests and benchmark share: the relay as a real process, laptops with real stores,
+//! and one sync over HTTP.
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+
+use ed25519_dalek::SigningKey;
+use proxi::Proxi;
+use proxi::clock::SystemClock;
+use proxi::domain::{PersonInput, PriorityInput};
+use proxi::store::{KdfParams, Store};
+use proxi::sync::engine::{self, Identity};
+use proxi::sync::envelope::TeamKey;
+use proxi::sync::wire;
+use uuid::Uuid;
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_proxi-relay");
+
+pub struct Relay {
+    db: PathBuf,
+    child: Child,
+    pub url: String,
+}
+
+impl Relay {
+    pub fn start(db: &Path) -> Relay {
+        let mut child = Command::new(BIN)
+            .args([
+                "--db",
+                db.to_str().expect("path"),
+                "serve",
+                "--listen",
+                "127.0.0.1:0",
+            ])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("the relay starts");
+        let mut line = String::new();
+        BufReader::new(child.stdout.as_mut().expect("stdout"))
+            .read_line(&mut line)
+            .expect("the relay says where it listens");
+        let addr = line
+            .trim()
+            .strip_prefix("listening on ")
+            .expect("an address")
+            .to_owned();
+        Relay {
+            db: db.to_owned(),
+            child,
+            url: format!("http://{addr}"),
+        }
+    }
+
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    pub fn restart(&mut self) {
+        self.kill();
+        *self = Relay::start(&self.db.clone());
+    }
+}
+
+impl Drop for Relay {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+pub fn cli(db: &Path, args: &[&str]) -> (bool, String) {
+    let out = Command::new(BIN)
+        .args(["--db", db.to_str().expect("path")])
+        .args(args)
+        .output()
+        .expect("runs");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(if out.status.success() {
+            &out.stdout
+        } else {
+            &out.stderr
+        })
+        .trim()
+        .to_owned(),
+    )
+}
+
+pub struct Laptop {
+    pub app: Proxi,
+    pub me: Identity,
+    pub token: String,
+}
+
+/// `count` laptops of one new team, each registered on the relay whose database is `db`.
+pub fn laptops(dir: &Path, db: &Path, count: u8) -> (Vec<Laptop>, Keys) {
+    let team = Uuid::new_v4();
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).expect("random");
+    let mut keys = std::collections::BTreeMap::new();
+    let mut make = |n: u8| {
+        let path = dir.join(format!("laptop-{n}.db"));
+        let store = Store::create(
+            &path,
+            "pw",
+            KdfParams::MINIMAL_FOR_TESTS,
+            &format!("Referent {n}"),
+        )
+        .expect("store");
+        let device = Uuid::new_v4();
+        let signing = SigningKey::from_bytes(&[n; 32]);
+        keys.insert(device, signing.verifying_key());
+        let (ok, token) = cli(
+            db,
+            &[
+                "add-device",
+                "--team",
+                &team.to_string(),
+                "--device",
+                &device.to_string(),
+            ],
+        );
+        assert!(ok, "{token}");
+        Laptop {
+            app: Proxi::new(store, Arc::new(SystemClock)),
+            me: Identity {
+                team,
+                device,
+                epoch: 1,
+                team_key: TeamKey::from_bytes(bytes),
+                signing,
+            },
+            token,
+        }
+    };
+    let all = (1..=count).map(&mut make).collect();
+    (all, keys)
+}
+
+/// The public keys of a team's devices.
+pub type Keys = std::collections::BTreeMap<Uuid, ed25519_dalek::VerifyingKey>;
+
+pub fn push(url: &str, token: Option<&str>, blob: &[u8]) -> Result<(u16, String), String> {
+    let mut request = ureq::post(&format!("{url}/v1/blobs"));
+    if let Some(token) = token {
+        request = request.set("Authorization", &format!("Bearer {token}"));
+    }
+    match request.send_bytes(blob) {
+        Ok(r) => Ok((r.status(), r.into_string().unwrap_or_default())),
+        Err(ureq::Error::Status(code, r)) => Ok((code, r.into_string().unwrap_or_default())),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+pub fn pull(url: &str, token: &str, since: u64, limit: u32) -> (Vec<(u64, Vec<u8>)>, bool) {
+    let r = ureq::get(&format!("{url}/v1/blobs?since={since}&limit={limit}"))
+        .set("Authorization", &format!("Bearer {token}"))
+        .call()
+        .expect("a pull");
+    let more = r.header("x-proxi-more") == Some("true");
+    let mut bytes = Vec::new();
+    r.into_reader().read_to_end(&mut bytes).expect("the body");
+    (wire::decode(&bytes).expect("frames"), more)
+}
+
+/// One sync: push the outbox (stopping at the first failure), then pull until nothing more.
+pub fn sync(l: &mut Laptop, url: &str, keys: &Keys) -> Result<(), String> {
+    sync_paged(l, url, keys, 7).map(|_| ())
+}
+
+/// Bytes a sync sent and received (blobs and their framing; not HTTP headers).
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Traffic {
+    pub pushed: usize,
+    pub pulled: usize,
+}
+
+/// One sync pulling `page` blobs a request.
+pub fn sync_paged(l: &mut Laptop, url: &str, keys: &Keys, page: u32) -> Result<Traffic, String> {
+    let mut traffic = Traffic::default();
+    for out in engine::outgoing(l.app.store_mut(), &l.me).map_err(|e| e.to_string())? {
+        traffic.pushed += out.blob.len();
+        let (status, body) = push(url, Some(&l.token), &out.blob)?;
+        if status != 200 {
+            return Err(format!("{status}: {body}"));
+        }
+        engine::acknowledge(l.app.store_mut(), out.document, out.sequence)
+            .map_err(|e| e.to_string())?;
+    }
+    loop {
+        let since = engine::pull_cursor(l.app.store_mut(), &l.me).map_err(|e| e.to_string())?;
+        let (blobs, more) = pull(url, &l.token, since, page);
+        traffic.pulled += blobs.iter().map(|(_, b)| 12 + b.len()).sum::<usize>();
+        let applied = engine::apply(
+            l.app.store_mut(),
+            &l.me,
+            &|id| keys.get(&id).copied(),
+            &blobs,
+            jiff::Timestamp::now(),
+        )
+        .map_err(|e| e.to_string())?;
+        assert!(applied.refused.is_empty(), "{:?}", applied.refused);
+        if !more {
+            return Ok(traffic);
+        }
+    }
+}
+
+pub fn person(app: &mut Proxi, name: &str) -> Uuid {
+    app.create_person(PersonInput {
+        display_name: name.into(),
+        first_name: name.into(),
+        last_name: "Exemple".into(),
+        ..PersonInput::default()
+    })
+    .expect("a person")
+}
+
+pub fn priority(app: &mut Proxi, person: Uuid, words: &str) {
+    app.add_priority(
+        person,
+        PriorityInput {
+            words: words.into(),
+            ..PriorityInput::default()
+        },
+    )
+    .expect("a priority");
+}
+
+pub fn plan_json(app: &mut Proxi, id: Uuid) -> String {
+    serde_json::to_string(&app.plan(id).expect("the plan")).expect("JSON")
+}
+
+pub fn files_containing(dir: &Path, prefix: &str, needle: &str) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .expect("dir")
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().starts_with(prefix))
+        .filter(|e| {
+            let bytes = std::fs::read(e.path()).unwrap_or_default();
+            bytes.windows(needle.len()).any(|w| w == needle.as_bytes())
+        })
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect()
+}
