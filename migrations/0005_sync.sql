@@ -32,9 +32,11 @@ CREATE TABLE sync_pending (
 );
 
 -- Documents changed on this device since their last blob was sealed (marked with the change itself).
+-- Every document a store held before sync existed has yet to be sent once.
 CREATE TABLE sync_dirty (
     doc_id BLOB PRIMARY KEY NOT NULL
 );
+INSERT INTO sync_dirty (doc_id) SELECT DISTINCT doc_id FROM doc_chunk;
 
 -- How far this device has read the relay's team log (the relay numbers every blob it keeps).
 CREATE TABLE sync_relay (

@@ -396,3 +396,35 @@ fn a_tampered_blob_or_one_of_an_unknown_device_is_refused_and_nothing_of_it_appl
         plans(&mut team.devices[0].app)
     );
 }
+
+#[test]
+fn a_store_from_before_sync_sends_every_plan_it_holds_at_its_first_sync() {
+    use std::path::Path;
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/store-v1");
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("proxi.db");
+    std::fs::copy(fixture.join("proxi.db"), &path).expect("copy");
+    std::fs::copy(
+        fixture.join("proxi.db.kdf.json"),
+        proxi::store::key_file_path(&path),
+    )
+    .expect("copy");
+    let mut store = Store::open(&path, "fixture-v1").expect("the first schema opens");
+    let documents = store.document_ids().expect("ids").len();
+    assert_eq!(documents, 24);
+    let mut rng = ChaCha8Rng::seed_from_u64(5);
+    let me = Identity {
+        team: Uuid::from_u128(rng.random()),
+        device: Uuid::from_u128(rng.random()),
+        epoch: 1,
+        team_key: TeamKey::from_bytes(rng.random()),
+        signing: ed25519_dalek::SigningKey::from_bytes(&rng.random()),
+    };
+    let out = engine::outgoing(&mut store, &me).expect("outgoing");
+    assert_eq!(out.len(), documents, "one blob per plan");
+    assert!(out.iter().all(|o| o.sequence == 1));
+    assert!(
+        engine::outgoing(&mut store, &me).expect("again").len() == documents,
+        "kept until acknowledged"
+    );
+}
