@@ -3,13 +3,13 @@
 //! Messages are written for the person in front of the screen: they say what happened and what to do
 //! next, and whether trying again can help.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 /// A stable, machine-readable code for every way a core call can fail.
 ///
 /// The codes are a contract with the UI and the CLI: never rename one, only add.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[ts(export, export_to = "../ui/src/lib/bindings/")]
 pub enum ErrorCode {
@@ -58,6 +58,13 @@ pub enum ErrorCode {
     DirectoryFileInvalid,
     ServiceNotFound,
     DirectoryIndexFailed,
+    // Team sync.
+    NoTeam,
+    AlreadyInTeam,
+    DeviceRevoked,
+    InvitationInvalid,
+    RelayUnreachable,
+    RelayRefused,
 }
 
 /// One broken rule: which rule, and which field of the input broke it.
@@ -131,6 +138,25 @@ pub enum Error {
         "the directory's search index could not be built or read ({0}); it is rebuilt at the next start"
     )]
     DirectoryIndex(String),
+    #[error("the store is locked: enter the passphrase first")]
+    StoreLocked,
+    #[error("this laptop is not in a team yet: create a team, or join one with an invitation code")]
+    NoTeam,
+    #[error("this laptop is already in a team: one store belongs to one team")]
+    AlreadyInTeam,
+    #[error(
+        "this laptop was removed from its team: it keeps its plans but syncs no more; ask a \
+         colleague for a new invitation"
+    )]
+    DeviceRevoked,
+    #[error("{0}")]
+    InvitationInvalid(String),
+    #[error(
+        "the relay could not be reached ({0}): the changes wait here, safe, and go at the next sync"
+    )]
+    RelayUnreachable(String),
+    #[error("the relay refused ({status}: {message})")]
+    RelayRefused { status: u16, message: String },
 }
 
 fn describe(violations: &[Violation]) -> String {
@@ -164,6 +190,13 @@ impl Error {
             Error::DirectoryFile(_) => ErrorCode::DirectoryFileInvalid,
             Error::ServiceNotFound(_) => ErrorCode::ServiceNotFound,
             Error::DirectoryIndex(_) => ErrorCode::DirectoryIndexFailed,
+            Error::StoreLocked => ErrorCode::StoreLocked,
+            Error::NoTeam => ErrorCode::NoTeam,
+            Error::AlreadyInTeam => ErrorCode::AlreadyInTeam,
+            Error::DeviceRevoked => ErrorCode::DeviceRevoked,
+            Error::InvitationInvalid(_) => ErrorCode::InvitationInvalid,
+            Error::RelayUnreachable(_) => ErrorCode::RelayUnreachable,
+            Error::RelayRefused { .. } => ErrorCode::RelayRefused,
         }
     }
 

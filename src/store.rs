@@ -46,6 +46,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("../migrations/0004_directory.sql"),
     ),
     ("0005_sync", include_str!("../migrations/0005_sync.sql")),
+    ("0006_team", include_str!("../migrations/0006_team.sql")),
 ];
 
 /// Version of the derived tables' content. When the code derives rows differently, bump it: stores

@@ -6,7 +6,14 @@
 //!   409 for a sequence out of order or reused with other bytes; 400 for bytes that are not a blob;
 //!   403 for a blob of another team or device, or a revoked token; 401 without a known token.
 //! - `GET /v1/blobs?since=n&limit=m` → the team's blobs after position n, as frames
-//!   `position: u64 BE | length: u32 BE | blob`; `X-Proxi-More: true` when more remain.
+//!   `position: u64 BE | length: u32 BE | blob`; `X-Proxi-More: true` when more remain. A blob of an
+//!   erased plan comes empty (length 0): its position stays so that cursors keep counting.
+//! - `POST /v1/invitations` `{"device", "redeemHash", "minutes", "package"}`: an enrolled device leaves
+//!   a sealed invitation package for a new device of its team.
+//! - `POST /v1/join` `{"device", "redeem"}` (no token): redeems an invitation once, before it
+//!   expires → `{"team", "token", "package"}`; 404 unknown or used, 410 expired.
+//! - `POST /v1/devices/{id}/revoke`: a device of the team revokes another (or itself).
+//! - `POST /v1/documents/{id}/erase`: a device of the team erases a plan: its blobs are dropped.
 
 mod store;
 
@@ -17,13 +24,13 @@ use std::sync::{Arc, Mutex};
 use anyhow::{Context, bail};
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, Query, State};
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use clap::{Parser, Subcommand};
 use serde::Deserialize;
-use store::{Device, Pushed, Refusal, RelayStore};
+use store::{Device, Pushed, Redeemed, RelayStore};
 use uuid::Uuid;
 
 #[derive(Debug, Parser)]
@@ -53,6 +60,15 @@ enum Command {
         team: Uuid,
         #[arg(long)]
         device: Uuid,
+    },
+    /// Make a founding code: whoever redeems it (`proxi team create <code>`) starts a new team
+    AddTeam {
+        /// The relay's address as the devices reach it
+        #[arg(long, default_value = "http://127.0.0.1:7878")]
+        url: String,
+        /// How long the code can be used
+        #[arg(long, default_value_t = 24)]
+        hours: u32,
     },
     /// Revoke a device: its token opens nothing any more
     Revoke {
@@ -86,6 +102,20 @@ fn main() -> anyhow::Result<()> {
             println!("{}", store.add_device(team, device)?);
             Ok(())
         }
+        Command::AddTeam { url, hours } => {
+            let mut store = RelayStore::open(&cli.db)?;
+            let code = proxi::sync::team::InvitationCode::generate(&url)?;
+            let team = Uuid::new_v4();
+            store.invite(
+                team,
+                code.device,
+                &code.redeem_hash(),
+                hours.clamp(1, 24 * 14) * 60,
+                None,
+            )?;
+            println!("{}", code.text());
+            Ok(())
+        }
         Command::Revoke { device } => {
             let mut store = RelayStore::open(&cli.db)?;
             if !store.revoke(device)? {
@@ -100,6 +130,10 @@ fn main() -> anyhow::Result<()> {
 async fn serve(listen: SocketAddr, store: Shared) -> anyhow::Result<()> {
     let app = Router::new()
         .route("/v1/blobs", post(push).get(pull))
+        .route("/v1/invitations", post(invite))
+        .route("/v1/join", post(join))
+        .route("/v1/devices/{id}/revoke", post(revoke))
+        .route("/v1/documents/{id}/erase", post(erase))
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .with_state(store);
     let listener = tokio::net::TcpListener::bind(listen).await?;
@@ -145,11 +179,11 @@ async fn push(State(store): State<Shared>, headers: HeaderMap, body: Bytes) -> R
         };
         let header = match RelayStore::check(&body, &device) {
             Ok(h) => h,
-            Err(Refusal::NotABlob(why)) => return refuse(StatusCode::BAD_REQUEST, &why),
-            Err(Refusal::OtherTeam) => {
+            Err(store::Refusal::NotABlob(why)) => return refuse(StatusCode::BAD_REQUEST, &why),
+            Err(store::Refusal::OtherTeam) => {
                 return refuse(StatusCode::FORBIDDEN, "this blob belongs to another team");
             }
-            Err(Refusal::OtherDevice) => {
+            Err(store::Refusal::OtherDevice) => {
                 return refuse(StatusCode::FORBIDDEN, "a device pushes only its own blobs");
             }
         };
@@ -215,4 +249,130 @@ async fn pull(
     });
     work.await
         .unwrap_or_else(|e| refuse(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct InviteBody {
+    device: Uuid,
+    redeem_hash: String,
+    minutes: u32,
+    package: String,
+}
+
+/// The longest an invitation may wait for its device: it is meant to be used on the spot.
+const MAX_INVITATION_MINUTES: u32 = 24 * 60;
+
+async fn invite(
+    State(store): State<Shared>,
+    headers: HeaderMap,
+    axum::Json(body): axum::Json<InviteBody>,
+) -> Response {
+    blocking(store, move |store| {
+        let device = caller(store, &headers)?;
+        if body.redeem_hash.len() != 64 || body.package.is_empty() {
+            return Err(no(StatusCode::BAD_REQUEST, "an incomplete invitation"));
+        }
+        let minutes = body.minutes.clamp(1, MAX_INVITATION_MINUTES);
+        match store.invite(
+            device.team,
+            body.device,
+            &body.redeem_hash,
+            minutes,
+            Some(&body.package),
+        ) {
+            Ok(expires) => Ok(axum::Json(serde_json::json!({"expires": expires})).into_response()),
+            Err(e) => Err(no(StatusCode::CONFLICT, &e.to_string())),
+        }
+    })
+    .await
+}
+
+#[derive(Debug, Deserialize)]
+struct JoinBody {
+    device: Uuid,
+    redeem: String,
+    /// The device means to start a team (a founding code), not to join one.
+    #[serde(default)]
+    founding: bool,
+}
+
+async fn join(State(store): State<Shared>, axum::Json(body): axum::Json<JoinBody>) -> Response {
+    blocking(store, move |store| {
+        match store.redeem(body.device, &body.redeem, body.founding) {
+            Ok(Redeemed::Joined {
+                team,
+                token,
+                package,
+            }) => Ok(axum::Json(
+                serde_json::json!({"team": team, "token": token, "package": package}),
+            )
+            .into_response()),
+            Ok(Redeemed::Unknown) => Err(no(
+                StatusCode::NOT_FOUND,
+                "this invitation is unknown here or was already used: ask for a new code",
+            )),
+            Ok(Redeemed::WrongKind { founding: true }) => Err(no(
+                StatusCode::CONFLICT,
+                "this is a founding code: it starts a new team (“create”), it joins none",
+            )),
+            Ok(Redeemed::WrongKind { founding: false }) => Err(no(
+                StatusCode::CONFLICT,
+                "this code invites into an existing team: use “join” rather than “create”",
+            )),
+            Ok(Redeemed::Expired) => Err(no(
+                StatusCode::GONE,
+                "this invitation has expired: ask for a new code",
+            )),
+            Err(e) => Err(no(StatusCode::SERVICE_UNAVAILABLE, &e.to_string())),
+        }
+    })
+    .await
+}
+
+async fn revoke(State(store): State<Shared>, headers: HeaderMap, Path(id): Path<Uuid>) -> Response {
+    blocking(store, move |store| {
+        let device = caller(store, &headers)?;
+        match store.team_of(id) {
+            Ok(Some(team)) if team == device.team => {}
+            Ok(_) => return Err(no(StatusCode::NOT_FOUND, "no such device in this team")),
+            Err(e) => return Err(no(StatusCode::SERVICE_UNAVAILABLE, &e.to_string())),
+        }
+        store
+            .revoke(id)
+            .map_err(|e| no(StatusCode::SERVICE_UNAVAILABLE, &e.to_string()))?;
+        Ok(axum::Json(serde_json::json!({"revoked": id})).into_response())
+    })
+    .await
+}
+
+async fn erase(State(store): State<Shared>, headers: HeaderMap, Path(id): Path<Uuid>) -> Response {
+    blocking(store, move |store| {
+        let device = caller(store, &headers)?;
+        let n = store
+            .erase(device.team, id)
+            .map_err(|e| no(StatusCode::SERVICE_UNAVAILABLE, &e.to_string()))?;
+        Ok(axum::Json(serde_json::json!({"erased": n})).into_response())
+    })
+    .await
+}
+
+/// A refusal: the status and the reason sent back.
+type Refusal = (StatusCode, String);
+
+fn no(status: StatusCode, why: &str) -> Refusal {
+    (status, why.to_owned())
+}
+
+/// Runs `work` on the store off the async threads; its `Err` is the refusal to send.
+async fn blocking(
+    store: Shared,
+    work: impl FnOnce(&mut RelayStore) -> Result<Response, Refusal> + Send + 'static,
+) -> Response {
+    tokio::task::spawn_blocking(move || {
+        let mut store = store.lock().unwrap_or_else(|p| p.into_inner());
+        work(&mut store).unwrap_or_else(|(status, why)| refuse(status, &why))
+    })
+    .await
+    .unwrap_or_else(|e| refuse(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()))
 }

@@ -6,6 +6,7 @@ use std::path::Path;
 use proxi::sync::envelope::{self, BlobHeader};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
 use uuid::Uuid;
 
 const SCHEMA: &str = "
@@ -25,7 +26,48 @@ CREATE TABLE IF NOT EXISTS blob (
     PRIMARY KEY (team, position),
     UNIQUE (team, document, device, seq)
 );
+CREATE TABLE IF NOT EXISTS invitation (
+    device      BLOB PRIMARY KEY NOT NULL,
+    team        BLOB NOT NULL,
+    redeem_hash TEXT NOT NULL,
+    expires     INTEGER NOT NULL,
+    package     TEXT
+);
+CREATE TABLE IF NOT EXISTS erased (
+    team     BLOB NOT NULL,
+    document BLOB NOT NULL,
+    PRIMARY KEY (team, document)
+);
 ";
+
+/// What became of an invitation redeemed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Redeemed {
+    /// The device is registered: its team, token, and the sealed package (none when founding).
+    Joined {
+        team: Uuid,
+        token: String,
+        package: Option<String>,
+    },
+    /// No such invitation, or already used, or the proof does not match.
+    Unknown,
+    /// Past its time.
+    Expired,
+    /// A founding code used to join, or an invitation used to found: kept for the right use.
+    WrongKind { founding: bool },
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
+
+fn new_token() -> anyhow::Result<String> {
+    let mut secret = [0u8; 32];
+    getrandom::fill(&mut secret).map_err(|e| anyhow::anyhow!("no random source: {e}"))?;
+    Ok(hex::encode(secret))
+}
 
 /// A device the relay knows, found by its token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,7 +108,7 @@ impl std::fmt::Debug for RelayStore {
     }
 }
 
-fn hash(token: &str) -> Vec<u8> {
+fn hash_token(token: &str) -> Vec<u8> {
     Sha256::digest(token.as_bytes()).to_vec()
 }
 
@@ -80,6 +122,7 @@ impl RelayStore {
         let conn = Connection::open(path)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "secure_delete", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         conn.execute_batch(SCHEMA)?;
         Ok(RelayStore { conn })
@@ -90,14 +133,126 @@ impl RelayStore {
     /// # Errors
     /// When the device is already registered, or on a storage error.
     pub fn add_device(&mut self, team: Uuid, device: Uuid) -> anyhow::Result<String> {
-        let mut secret = [0u8; 32];
-        getrandom::fill(&mut secret).map_err(|e| anyhow::anyhow!("no random source: {e}"))?;
-        let token = hex::encode(secret);
+        let token = new_token()?;
         self.conn.execute(
             "INSERT INTO device (token_hash, team, device) VALUES (?1, ?2, ?3)",
-            params![hash(&token), team, device],
+            params![hash_token(&token), team, device],
         )?;
         Ok(token)
+    }
+
+    /// Keeps an invitation for `device` into `team`, redeemable once with the proof whose SHA-256 is
+    /// `redeem_hash`, until `minutes` from now; `package` is what the device receives (sealed).
+    ///
+    /// # Errors
+    /// When the device id is already registered or invited, or on a storage error.
+    pub fn invite(
+        &mut self,
+        team: Uuid,
+        device: Uuid,
+        redeem_hash: &str,
+        minutes: u32,
+        package: Option<&str>,
+    ) -> anyhow::Result<i64> {
+        let taken: bool = self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM device WHERE device = ?1)
+                 OR EXISTS (SELECT 1 FROM invitation WHERE device = ?1)",
+            [device],
+            |r| r.get(0),
+        )?;
+        if taken {
+            anyhow::bail!("device {device} is already registered or invited");
+        }
+        let expires = now_ms() + i64::from(minutes) * 60_000;
+        self.conn.execute(
+            "INSERT INTO invitation (device, team, redeem_hash, expires, package)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![device, team, redeem_hash, expires, package],
+        )?;
+        Ok(expires)
+    }
+
+    /// Redeems an invitation, once: registers the device with a new token; the package is handed
+    /// over and forgotten.
+    ///
+    /// # Errors
+    /// On a storage error.
+    pub fn redeem(
+        &mut self,
+        device: Uuid,
+        redeem: &str,
+        founding: bool,
+    ) -> anyhow::Result<Redeemed> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let found: Option<(Uuid, String, i64, Option<String>)> = tx
+            .query_row(
+                "SELECT team, redeem_hash, expires, package FROM invitation WHERE device = ?1",
+                [device],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .optional()?;
+        let Some((team, hash, expires, package)) = found else {
+            return Ok(Redeemed::Unknown);
+        };
+        let proof = proxi::sync::team::redeem_hash(redeem);
+        if bool::from(proof.as_bytes().ct_ne(hash.as_bytes())) {
+            return Ok(Redeemed::Unknown);
+        }
+        if package.is_none() != founding {
+            return Ok(Redeemed::WrongKind {
+                founding: package.is_none(),
+            });
+        }
+        if expires < now_ms() {
+            tx.execute("DELETE FROM invitation WHERE device = ?1", [device])?;
+            tx.commit()?;
+            return Ok(Redeemed::Expired);
+        }
+        let token = new_token()?;
+        tx.execute("DELETE FROM invitation WHERE device = ?1", [device])?;
+        tx.execute(
+            "INSERT INTO device (token_hash, team, device) VALUES (?1, ?2, ?3)",
+            params![hash_token(&token), team, device],
+        )?;
+        tx.commit()?;
+        Ok(Redeemed::Joined {
+            team,
+            token,
+            package,
+        })
+    }
+
+    /// Drops every blob of a document of the team (their positions stay, empty, so that devices'
+    /// cursors keep counting), and drops the document's later pushes too.
+    ///
+    /// # Errors
+    /// On a storage error.
+    pub fn erase(&mut self, team: Uuid, document: Uuid) -> rusqlite::Result<usize> {
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "INSERT OR IGNORE INTO erased (team, document) VALUES (?1, ?2)",
+            params![team, document],
+        )?;
+        let n = tx.execute(
+            "UPDATE blob SET bytes = x'' WHERE team = ?1 AND document = ?2",
+            params![team, document],
+        )?;
+        tx.commit()?;
+        Ok(n)
+    }
+
+    /// The team of a registered device.
+    ///
+    /// # Errors
+    /// On a storage error.
+    pub fn team_of(&self, device: Uuid) -> rusqlite::Result<Option<Uuid>> {
+        self.conn
+            .query_row("SELECT team FROM device WHERE device = ?1", [device], |r| {
+                r.get(0)
+            })
+            .optional()
     }
 
     /// Revokes a device: its token opens nothing any more. Returns whether it was known.
@@ -119,7 +274,7 @@ impl RelayStore {
         self.conn
             .query_row(
                 "SELECT team, device, revoked FROM device WHERE token_hash = ?1",
-                [hash(token)],
+                [hash_token(token)],
                 |r| {
                     Ok(Device {
                         team: r.get(0)?,
@@ -161,9 +316,14 @@ impl RelayStore {
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()?;
+        let erased: bool = tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM erased WHERE team = ?1 AND document = ?2)",
+            params![header.team, header.document],
+            |r| r.get(0),
+        )?;
         if let Some((position, bytes)) = existing {
             let position = u64::try_from(position).unwrap_or(0);
-            return Ok(if bytes == blob {
+            return Ok(if bytes == blob || erased {
                 Pushed::Again(position)
             } else {
                 Pushed::Conflict
@@ -193,7 +353,7 @@ impl RelayStore {
                 header.document,
                 header.device,
                 seq,
-                blob
+                if erased { &[][..] } else { blob }
             ],
         )?;
         tx.commit()?;

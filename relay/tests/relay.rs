@@ -120,7 +120,7 @@ fn a_push_is_kept_once_in_order_and_pulled_page_by_page() {
             sequence,
             epoch: 1,
         };
-        envelope::seal(&a.me.team_key, &a.me.signing, &header, text).expect("sealed")
+        envelope::seal(a.me.team_key().expect("key"), &a.me.signing, &header, text).expect("sealed")
     };
     let first = blob(1, b"one");
     assert_eq!(

@@ -28,6 +28,10 @@ pub fn run() {
             commands::directory::search_services,
             commands::directory::service_card,
             commands::directory::territory_map,
+            commands::sync::sync_status,
+            commands::sync::sync_now,
+            commands::sync::join_team,
+            commands::sync::invite_to_team,
         ])
         .run(tauri::generate_context!())
         .expect("the desktop app could not start");

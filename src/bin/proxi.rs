@@ -116,11 +116,50 @@ enum Command {
         #[arg(long, default_value_t = 50)]
         limit: u32,
     },
+    /// The team this laptop syncs with: create, invite, join, revoke, status
+    Team {
+        #[command(subcommand)]
+        command: TeamCommand,
+    },
+    /// Sync with the team through its relay: send what changed here, receive what changed elsewhere
+    Sync,
     /// Check the store's integrity
     Check,
     /// Write priorities in a loop, printing each acknowledged one (used by the crash test)
     #[command(hide = true)]
     StressEdits,
+}
+
+#[derive(Debug, Subcommand)]
+enum TeamCommand {
+    /// Start a team on this laptop with a founding code from the relay's operator
+    Create {
+        code: String,
+        /// How colleagues will see this laptop (e.g. "Anna — laptop 2")
+        #[arg(long)]
+        name: String,
+    },
+    /// Make an invitation code for a colleague's laptop, to hand over in person
+    Invite {
+        /// How long the code can be used
+        #[arg(long, default_value_t = proxi::sync::team::INVITATION_MINUTES)]
+        minutes: u32,
+    },
+    /// Join a team with an invitation code made on one of its laptops
+    Join {
+        code: String,
+        #[arg(long)]
+        name: String,
+    },
+    /// Remove a laptop from the team (lost, stolen, or its referent left): it receives nothing new
+    Revoke {
+        device: Uuid,
+        /// Confirm: the laptop cannot be brought back (a new invitation can)
+        #[arg(long)]
+        yes: bool,
+    },
+    /// This laptop's team, its laptops, and the last sync
+    Status,
 }
 
 #[derive(Debug, Subcommand)]
@@ -412,8 +451,16 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             if !yes {
                 bail!("erasing cannot be undone: run again with --yes to erase {id}");
             }
-            open(&path)?.erase_person(id)?;
+            let mut app = open(&path)?;
+            proxi::sync::team::erase(&mut app, id)?;
+            let in_team = proxi::sync::team::info(app.store_mut())?.is_some();
             writeln!(out, "Erased {id}")?;
+            if in_team {
+                writeln!(
+                    out,
+                    "The team's laptops and the relay erase it too at their next sync."
+                )?;
+            }
         }
         Command::Audit { person, limit } => {
             for e in open(&path)?.audit_log(person, limit)? {
@@ -429,12 +476,114 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 )?;
             }
         }
+        Command::Team { command } => run_team(&path, command, &mut out)?,
+        Command::Sync => {
+            let app = std::sync::Mutex::new(open(&path)?);
+            let report = proxi::sync::team::sync(&app)?;
+            writeln!(
+                out,
+                "Synced: {} sent, {} received, {} merged.",
+                report.pushed, report.pulled, report.applied
+            )?;
+            for why in &report.refused {
+                writeln!(out, "Refused (nothing of it used): {why}")?;
+            }
+            let status = proxi::sync::team::status(
+                app.lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .store_mut(),
+            )?;
+            if status.private > 0 {
+                writeln!(
+                    out,
+                    "{} plan(s) stay on this laptop: the person has not agreed to share them with the team.",
+                    status.private
+                )?;
+            }
+        }
         Command::Check => {
             let app = open(&path)?;
             app.store().integrity_check()?;
             writeln!(out, "ok")?;
         }
         Command::StressEdits => stress_edits(&path, &mut out)?,
+    }
+    Ok(())
+}
+
+fn run_team(path: &Path, command: TeamCommand, out: &mut impl Write) -> anyhow::Result<()> {
+    use proxi::sync::team;
+    let app = std::sync::Mutex::new(open(path)?);
+    match command {
+        TeamCommand::Create { code, name } => {
+            let info = team::create(&app, &code, &name)?;
+            writeln!(
+                out,
+                "Created team {} on this laptop ({}).",
+                info.team, info.device
+            )?;
+            writeln!(out, "Invite colleagues' laptops with `proxi team invite`.")?;
+        }
+        TeamCommand::Invite { minutes } => {
+            let code = team::invite(&app, minutes)?;
+            writeln!(
+                out,
+                "Invitation code, valid {minutes} minutes, for one laptop; hand it over in person:"
+            )?;
+            writeln!(out, "    {code}")?;
+        }
+        TeamCommand::Join { code, name } => {
+            let info = team::join(&app, &code, &name)?;
+            writeln!(out, "Joined team {} as {}.", info.team, info.device)?;
+            let report = team::sync(&app)?;
+            writeln!(out, "First sync: {} received.", report.pulled)?;
+        }
+        TeamCommand::Revoke { device, yes } => {
+            if !yes {
+                bail!("revoking cannot be undone: run again with --yes to revoke {device}");
+            }
+            team::revoke(&app, device)?;
+            writeln!(
+                out,
+                "Revoked {device}: the relay refuses it, and the team key changed."
+            )?;
+        }
+        TeamCommand::Status => {
+            let status = {
+                let mut app = app
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+                team::status(app.store_mut())?
+            };
+            let Some(info) = status.team else {
+                writeln!(
+                    out,
+                    "This laptop is in no team: `proxi team create` or `proxi team join`."
+                )?;
+                return Ok(());
+            };
+            writeln!(out, "Team {} through {}", info.team, info.relay)?;
+            for m in &info.members {
+                let state = if m.revoked {
+                    "revoked"
+                } else if m.invited {
+                    "invited"
+                } else {
+                    "member"
+                };
+                let me = if m.me { "  (this laptop)" } else { "" };
+                writeln!(out, "  {}  {state:<8} {}{me}", m.device, m.name)?;
+            }
+            let when = |ms: Option<i64>| {
+                ms.and_then(|ms| jiff::Timestamp::from_millisecond(ms).ok())
+                    .map_or_else(|| "never".to_owned(), |t| t.to_string())
+            };
+            writeln!(out, "Last sync: {}", when(status.last_ok))?;
+            writeln!(out, "Plans waiting to be sent: {}", status.waiting)?;
+            if let Some(problem) = status.problem {
+                writeln!(out, "Last try failed: {}", problem.message)?;
+            }
+        }
     }
     Ok(())
 }

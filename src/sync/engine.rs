@@ -18,7 +18,7 @@ use jiff::Timestamp;
 use rusqlite::{OptionalExtension, params};
 use uuid::Uuid;
 
-use super::envelope::{self, BlobHeader, BlobKind, EnvelopeError, TeamKey};
+use super::envelope::{self, BlobHeader, BlobKind, EnvelopeError, Keyring, TeamKey};
 use crate::error::{Error, Result};
 use crate::store::Store;
 
@@ -27,10 +27,23 @@ use crate::store::Store;
 pub struct Identity {
     pub team: Uuid,
     pub device: Uuid,
-    /// The team key's current epoch.
+    /// The team key's current epoch: new blobs are sealed with its key.
     pub epoch: u32,
-    pub team_key: TeamKey,
+    /// The team keys of every epoch this device holds.
+    pub keys: Keyring,
     pub signing: SigningKey,
+}
+
+impl Identity {
+    /// The key new blobs are sealed with.
+    ///
+    /// # Errors
+    /// [`Error::Storage`] when the current epoch's key is missing (a damaged team record).
+    pub fn team_key(&self) -> Result<&TeamKey> {
+        self.keys.get(self.epoch).ok_or_else(|| {
+            Error::Storage(format!("the team key of epoch {} is missing", self.epoch))
+        })
+    }
 }
 
 /// A blob to push to the relay.
@@ -50,6 +63,8 @@ pub struct Applied {
     pub duplicates: u32,
     /// Blobs further on than the next expected one of their device: left for a later pull.
     pub ahead: u32,
+    /// Blobs of erased plans (dropped by the relay, or late): passed over.
+    pub erased: u32,
     /// Blobs refused, with why (bad signature, unknown device, another team…); nothing of them is used.
     pub refused: Vec<String>,
 }
@@ -99,6 +114,15 @@ pub fn outgoing(store: &mut Store, me: &Identity) -> Result<Vec<Outgoing>> {
             }
             Err(e) => return Err(e),
         };
+        // A plan leaves the device only with the person's consent to share it with the team; it
+        // stays marked, and goes with its whole history once that consent is recorded.
+        let shared = crate::document::read(doc)
+            .ok()
+            .and_then(|plan| plan.consent)
+            .is_some_and(|c| c.keep_plan && c.share_with_team);
+        if !shared {
+            continue;
+        }
         let heads = doc.get_heads();
         // Only this device's own changes: the others' travel in their own devices' logs.
         let payload: Vec<u8> = doc
@@ -118,7 +142,7 @@ pub fn outgoing(store: &mut Store, me: &Identity) -> Result<Vec<Outgoing>> {
                 sequence,
                 epoch: me.epoch,
             };
-            let blob = envelope::seal(&me.team_key, &me.signing, &header, &payload)
+            let blob = envelope::seal(me.team_key()?, &me.signing, &header, &payload)
                 .map_err(|e| Error::Storage(format!("sealing a blob: {e}")))?;
             tx.execute(
                 "INSERT INTO sync_outbox (doc_id, seq, blob) VALUES (?1, ?2, ?3)",
@@ -139,7 +163,7 @@ pub fn outgoing(store: &mut Store, me: &Identity) -> Result<Vec<Outgoing>> {
     }
     let conn = store.connection();
     let mut stmt =
-        conn.prepare_cached("SELECT doc_id, seq, blob FROM sync_outbox ORDER BY seq, doc_id")?;
+        conn.prepare_cached("SELECT doc_id, seq, blob FROM sync_outbox ORDER BY rowid")?;
     let out = stmt
         .query_map([], |r| {
             Ok(Outgoing {
@@ -185,7 +209,10 @@ pub fn pull_cursor(store: &mut Store, me: &Identity) -> Result<u64> {
 /// sequence, the document's cursor moving with the merged document. The pull cursor then moves to
 /// the end of the unbroken run of positions after it (a hole is pulled again next time).
 ///
-/// `devices` gives the public key of each device the team trusts (none for a revoked one).
+/// `devices` gives the public key a blob of a device at a log position must be signed with (none for
+/// a device the team does not trust there: unknown yet, or revoked before that position). Blobs of
+/// the team roster (document = team id) are read by [`super::team`] before, and passed over here;
+/// so are blobs the relay dropped for an erasure (empty), and late blobs of an erased plan.
 ///
 /// # Errors
 /// [`Error::Storage`]; [`Error::DocumentInvalid`] when a blob that opened holds bytes automerge
@@ -193,7 +220,7 @@ pub fn pull_cursor(store: &mut Store, me: &Identity) -> Result<u64> {
 pub fn apply(
     store: &mut Store,
     me: &Identity,
-    devices: &dyn Fn(Uuid) -> Option<VerifyingKey>,
+    devices: &dyn Fn(Uuid, u64) -> Option<VerifyingKey>,
     pulled: &[(u64, Vec<u8>)],
     at: Timestamp,
 ) -> Result<Applied> {
@@ -224,8 +251,36 @@ pub fn apply(
     let mut hold = u64::MAX;
     // (document, device) → sequence → payload, opened and checked first.
     let mut streams: BTreeMap<(Uuid, Uuid), BTreeMap<u64, Vec<u8>>> = BTreeMap::new();
+    let erased: std::collections::BTreeSet<Uuid> = {
+        let conn = store.connection();
+        let mut stmt = conn.prepare_cached("SELECT doc_id FROM sync_erased")?;
+        stmt.query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?
+    };
     for (position, blob) in blobs {
-        match envelope::open(blob, me.team, &me.team_key, devices) {
+        if blob.is_empty() {
+            report.erased += 1;
+            continue;
+        }
+        let epoch = match envelope::peek(blob) {
+            Ok(h) if h.team == me.team && h.document == me.team => continue,
+            Ok(h) if erased.contains(&h.document) => {
+                report.erased += 1;
+                continue;
+            }
+            Ok(h) => h.epoch,
+            Err(e) => {
+                report.refused.push(refusal(blob, &e));
+                continue;
+            }
+        };
+        let Some(key) = me.keys.get(epoch) else {
+            report
+                .refused
+                .push(refusal(blob, &EnvelopeError::UnknownEpoch(epoch)));
+            continue;
+        };
+        match envelope::open(blob, me.team, key, |device| devices(device, position)) {
             Ok((header, _)) if header.device == me.device => report.duplicates += 1,
             Ok((header, payload)) => {
                 streams

@@ -112,6 +112,35 @@ impl BlobHeader {
     }
 }
 
+/// The team keys of every epoch a device knows: the current one seals, older ones still open the
+/// blobs sealed before a revocation.
+#[derive(Debug, Default)]
+pub struct Keyring(std::collections::BTreeMap<u32, TeamKey>);
+
+impl Keyring {
+    /// A keyring with one epoch's key.
+    pub fn single(epoch: u32, key: TeamKey) -> Self {
+        let mut ring = Keyring::default();
+        ring.insert(epoch, key);
+        ring
+    }
+
+    /// Adds (or replaces) the key of an epoch.
+    pub fn insert(&mut self, epoch: u32, key: TeamKey) {
+        self.0.insert(epoch, key);
+    }
+
+    /// The key of an epoch, if known.
+    pub fn get(&self, epoch: u32) -> Option<&TeamKey> {
+        self.0.get(&epoch)
+    }
+
+    /// Every epoch and its key, oldest first.
+    pub fn iter(&self) -> impl Iterator<Item = (u32, &TeamKey)> {
+        self.0.iter().map(|(e, k)| (*e, k))
+    }
+}
+
 /// The secret every device of a team shares, for one key epoch. Never leaves the devices.
 pub struct TeamKey(Zeroizing<[u8; 32]>);
 
@@ -135,6 +164,11 @@ impl TeamKey {
     /// The key from its 32 bytes (as kept in the store).
     pub fn from_bytes(bytes: [u8; 32]) -> Self {
         TeamKey(Zeroizing::new(bytes))
+    }
+
+    /// The key's 32 bytes, to keep in the encrypted store or an invitation.
+    pub fn to_bytes(&self) -> Zeroizing<[u8; 32]> {
+        self.0.clone()
     }
 
     /// The key of one document in one epoch: HKDF-SHA256(team key; salt = team id;
@@ -169,6 +203,8 @@ pub enum EnvelopeError {
     TooLarge(usize),
     #[error("the blob was written by device {0}, which this team does not know or has revoked")]
     UnknownDevice(Uuid),
+    #[error("the blob is sealed with the team key of epoch {0}, which this device does not hold")]
+    UnknownEpoch(u32),
     #[error("the blob's signature does not match its content: it was altered, it is not applied")]
     BadSignature,
     #[error(

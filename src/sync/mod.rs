@@ -1,7 +1,10 @@
-//! Team sync through a blind relay (issue 6), built bottom-up: the sealed blob every change and
-//! snapshot travels in ([`envelope`]), and the engine that makes blobs of this device's changes and
-//! merges the blobs of the others ([`engine`]). The relay and the team management come next.
+//! Team sync through a blind relay (issue 6): the sealed blob every change travels in ([`envelope`]),
+//! the engine that makes blobs of this device's changes and merges the blobs of the others
+//! ([`engine`]), the framing of a pull answer ([`wire`]), the relay's HTTP client ([`client`]), and
+//! the team: its devices, invitations, revocations, erasures, and one sync ([`team`]).
 
+pub mod client;
 pub mod engine;
 pub mod envelope;
+pub mod team;
 pub mod wire;

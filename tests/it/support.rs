@@ -59,3 +59,18 @@ pub fn someone(name: &str) -> PersonInput {
         notes: String::new(),
     }
 }
+
+/// Records the person's consent to keep their plan and share it with the team: only then does the
+/// plan leave the device.
+pub fn share(app: &mut proxi::Proxi, person: uuid::Uuid) {
+    app.record_consent(
+        person,
+        proxi::domain::ConsentInput {
+            recorded_on: jiff::civil::date(2026, 11, 2),
+            keep_plan: true,
+            share_with_team: true,
+            professionals: Vec::new(),
+        },
+    )
+    .expect("consent recorded");
+}

@@ -13,14 +13,14 @@ use proxi::Proxi;
 use proxi::domain::{PersonInput, PriorityInput};
 use proxi::store::{KdfParams, PeopleQuery, Store};
 use proxi::sync::engine::{self, Identity};
-use proxi::sync::envelope::{self, TeamKey};
+use proxi::sync::envelope::{self, Keyring, TeamKey};
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use tempfile::TempDir;
 use uuid::Uuid;
 
-use crate::support::{PASSPHRASE, clock, start};
+use crate::support::{PASSPHRASE, clock, share, start};
 
 /// The relay as the engine sees it: an append-only log per (document, device); a push of the next
 /// sequence is kept, a push of one already there is acknowledged again (a retry), a gap is refused.
@@ -111,7 +111,7 @@ impl Team {
                     team,
                     device,
                     epoch: 1,
-                    team_key: TeamKey::from_bytes(team_key),
+                    keys: Keyring::single(1, TeamKey::from_bytes(team_key)),
                     signing,
                 },
                 online: true,
@@ -167,7 +167,7 @@ impl Team {
         let applied = engine::apply(
             device.app.store_mut(),
             &device.me,
-            &|id| keys.get(&id).copied(),
+            &|id, _| keys.get(&id).copied(),
             &pulled,
             start(),
         )
@@ -187,7 +187,7 @@ impl Team {
                     ..PersonInput::default()
                 })
                 .expect("a person");
-            let _ = person;
+            share(&mut device.app, person);
             return;
         }
         let person = people[rng.random_range(0..people.len())].id;
@@ -350,7 +350,7 @@ fn a_tampered_blob_or_one_of_an_unknown_device_is_refused_and_nothing_of_it_appl
     let report = engine::apply(
         b.app.store_mut(),
         &b.me,
-        &|id| keys.get(&id).copied(),
+        &|id, _| keys.get(&id).copied(),
         &[(1, tampered)],
         start(),
     )
@@ -371,7 +371,7 @@ fn a_tampered_blob_or_one_of_an_unknown_device_is_refused_and_nothing_of_it_appl
     let report = engine::apply(
         b.app.store_mut(),
         &b.me,
-        &|id| if id == c { keys.get(&d).copied() } else { None },
+        &|id, _| if id == c { keys.get(&d).copied() } else { None },
         &[(2, genuine.clone())],
         start(),
     )
@@ -385,7 +385,7 @@ fn a_tampered_blob_or_one_of_an_unknown_device_is_refused_and_nothing_of_it_appl
     let report = engine::apply(
         b.app.store_mut(),
         &b.me,
-        &|id| keys.get(&id).copied(),
+        &|id, _| keys.get(&id).copied(),
         &[(2, genuine.clone()), (2, genuine)],
         start(),
     )
@@ -417,14 +417,25 @@ fn a_store_from_before_sync_sends_every_plan_it_holds_at_its_first_sync() {
         team: Uuid::from_u128(rng.random()),
         device: Uuid::from_u128(rng.random()),
         epoch: 1,
-        team_key: TeamKey::from_bytes(rng.random()),
+        keys: Keyring::single(1, TeamKey::from_bytes(rng.random())),
         signing: ed25519_dalek::SigningKey::from_bytes(&rng.random()),
     };
-    let out = engine::outgoing(&mut store, &me).expect("outgoing");
+    // Those plans were written before consent was recorded: none leaves until it is.
+    assert!(
+        engine::outgoing(&mut store, &me)
+            .expect("outgoing")
+            .is_empty()
+    );
+    let mut app = Proxi::new(store, clock());
+    for id in app.store().document_ids().expect("ids") {
+        share(&mut app, id);
+    }
+    let store = app.store_mut();
+    let out = engine::outgoing(store, &me).expect("outgoing");
     assert_eq!(out.len(), documents, "one blob per plan");
     assert!(out.iter().all(|o| o.sequence == 1));
     assert!(
-        engine::outgoing(&mut store, &me).expect("again").len() == documents,
+        engine::outgoing(store, &me).expect("again").len() == documents,
         "kept until acknowledged"
     );
 }

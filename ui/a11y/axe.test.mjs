@@ -99,4 +99,17 @@ test('every screen has no serious or critical accessibility violation', async ()
   await page.click('[data-testid=directory-results] button');
   await page.waitForSelector('[data-testid=service-card]');
   await check('directory');
+
+  await page.click('[data-testid=nav-team]');
+  await page.waitForSelector('[data-testid=team-code]');
+  await check('team, not joined');
+  await page.fill('[data-testid=team-code]', 'http://relais.exemple#ABCD-EFGH');
+  await page.fill('[data-testid=team-name]', 'Bert (Exemple)');
+  await page.click('text=Rejoindre l’équipe');
+  await page.waitForSelector('[data-testid=team-members]');
+  await page.click('[data-testid=sync-now]');
+  await page.waitForSelector('[data-testid=sync-badge]');
+  await page.click('[data-testid=team-invite]');
+  await page.waitForSelector('[data-testid=team-invitation]');
+  await check('team, synced');
 });

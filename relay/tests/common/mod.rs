@@ -13,7 +13,7 @@ use proxi::clock::SystemClock;
 use proxi::domain::{PersonInput, PriorityInput};
 use proxi::store::{KdfParams, Store};
 use proxi::sync::engine::{self, Identity};
-use proxi::sync::envelope::TeamKey;
+use proxi::sync::envelope::{Keyring, TeamKey};
 use proxi::sync::wire;
 use uuid::Uuid;
 
@@ -131,7 +131,7 @@ pub fn laptops(dir: &Path, db: &Path, count: u8) -> (Vec<Laptop>, Keys) {
                 team,
                 device,
                 epoch: 1,
-                team_key: TeamKey::from_bytes(bytes),
+                keys: Keyring::single(1, TeamKey::from_bytes(bytes)),
                 signing,
             },
             token,
@@ -198,7 +198,7 @@ pub fn sync_paged(l: &mut Laptop, url: &str, keys: &Keys, page: u32) -> Result<T
         let applied = engine::apply(
             l.app.store_mut(),
             &l.me,
-            &|id| keys.get(&id).copied(),
+            &|id, _| keys.get(&id).copied(),
             &blobs,
             jiff::Timestamp::now(),
         )
@@ -211,13 +211,30 @@ pub fn sync_paged(l: &mut Laptop, url: &str, keys: &Keys, page: u32) -> Result<T
 }
 
 pub fn person(app: &mut Proxi, name: &str) -> Uuid {
-    app.create_person(PersonInput {
-        display_name: name.into(),
-        first_name: name.into(),
-        last_name: "Exemple".into(),
-        ..PersonInput::default()
-    })
-    .expect("a person")
+    let id = app
+        .create_person(PersonInput {
+            display_name: name.into(),
+            first_name: name.into(),
+            last_name: "Exemple".into(),
+            ..PersonInput::default()
+        })
+        .expect("a person");
+    share(app, id);
+    id
+}
+
+/// Records the person's consent to share their plan with the team: only then does it leave.
+pub fn share(app: &mut Proxi, person: Uuid) {
+    app.record_consent(
+        person,
+        proxi::domain::ConsentInput {
+            recorded_on: jiff::civil::date(2026, 1, 5),
+            keep_plan: true,
+            share_with_team: true,
+            professionals: Vec::new(),
+        },
+    )
+    .expect("consent recorded");
 }
 
 pub fn priority(app: &mut Proxi, person: Uuid, words: &str) {

@@ -5,3 +5,4 @@ pub mod people;
 pub mod plan;
 pub mod session;
 pub mod sheet;
+pub mod sync;

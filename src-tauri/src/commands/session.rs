@@ -82,6 +82,18 @@ impl Session {
     }
 }
 
+/// Sync reaches the store in short turns, never across a network call: the window stays usable.
+impl proxi::sync::team::Access for Session {
+    fn with<R>(
+        &self,
+        f: impl FnOnce(&mut Proxi) -> proxi::error::Result<R>,
+    ) -> proxi::error::Result<R> {
+        let mut guard = self.guard();
+        let app = guard.as_mut().ok_or(proxi::error::Error::StoreLocked)?;
+        f(app)
+    }
+}
+
 /// The error of a command that needs the store while it is locked.
 pub fn locked() -> ErrorReport {
     ErrorReport {

@@ -17,6 +17,9 @@ import type { ServiceQuery } from '../bindings/ServiceQuery';
 import type { SearchResult } from '../bindings/SearchResult';
 import type { ServiceCard } from '../bindings/ServiceCard';
 import type { TerritoryMap } from '../bindings/TerritoryMap';
+import type { SyncStatus } from '../bindings/SyncStatus';
+import type { SyncReport } from '../bindings/SyncReport';
+import type { TeamInfo } from '../bindings/TeamInfo';
 
 export interface Platform {
   sessionState(): Promise<SessionState>;
@@ -38,6 +41,14 @@ export interface Platform {
   serviceCard(id: string): Promise<ServiceCard>;
   /** The quartiers' outlines, for the directory's map. */
   territoryMap(): Promise<TerritoryMap>;
+  /** The team, the last sync, what waits and what went wrong. */
+  syncStatus(): Promise<SyncStatus>;
+  /** One sync with the team's relay (off the window's thread: the UI stays usable). */
+  syncNow(): Promise<SyncReport>;
+  /** Joins a team with an invitation code handed over by a colleague, then syncs once. */
+  joinTeam(code: string, name: string): Promise<TeamInfo>;
+  /** A one-time invitation code for a colleague's computer (valid 30 minutes). */
+  inviteToTeam(): Promise<string>;
 }
 
 export function isErrorReport(e: unknown): e is ErrorReport {
@@ -60,6 +71,10 @@ export const tauriPlatform: Platform = {
   searchServices: (query) => invoke<SearchResult>('search_services', { query }),
   serviceCard: (id) => invoke<ServiceCard>('service_card', { id }),
   territoryMap: () => invoke<TerritoryMap>('territory_map'),
+  syncStatus: () => invoke<SyncStatus>('sync_status'),
+  syncNow: () => invoke<SyncReport>('sync_now'),
+  joinTeam: (code, name) => invoke<TeamInfo>('join_team', { code, name }),
+  inviteToTeam: () => invoke<string>('invite_to_team'),
 };
 
 /** The shell's platform inside the desktop window; none elsewhere. */

@@ -13,6 +13,7 @@ import type { PersonInput } from '../bindings/PersonInput';
 import type { Violation } from '../bindings/Violation';
 import type { AuditEntry } from '../bindings/AuditEntry';
 import type { AuditAction } from '../bindings/AuditAction';
+import type { SyncStatus } from '../bindings/SyncStatus';
 import { cardMock, mapMock, searchMock } from './directory-mock';
 
 function fold(s: string): string {
@@ -70,8 +71,11 @@ export function mockPlatform(
   idleSeconds = 300,
   plans: PlanDocument[] = [],
   today = '2026-11-23',
+  /** The team side: whether the relay answers (tests flip it), and the sync state at start. */
+  options: { online: boolean; sync?: SyncStatus } = { online: true },
 ): Platform {
   let open = unlocked;
+  const sync: SyncStatus = structuredClone(options.sync ?? { team: null, lastOk: null, lastTry: null, problem: null, waiting: 0, private: 0 });
   const docs = new Map<string, PlanDocument>(people.map((p) => [p.id, structuredClone(plans.find((x) => x.person.id === p.id) ?? emptyPlan(p))]));
   // Every state of every plan, oldest first: the last edit is undone by going back one state.
   const states = new Map<string, { plan: PlanDocument; action: string; at: string }[]>();
@@ -352,6 +356,44 @@ export function mockPlatform(
     },
     async territoryMap() {
       return mapMock;
+    },
+    async syncStatus() {
+      must();
+      return structuredClone(sync);
+    },
+    async syncNow() {
+      must();
+      if (!sync.team) throw { code: 'NO_TEAM', message: 'no team', violations: [] } satisfies ErrorReport;
+      sync.lastTry = Date.parse('2026-11-23T10:42:00Z');
+      if (!options.online) {
+        sync.problem = { code: 'RELAY_UNREACHABLE', message: 'the relay could not be reached' };
+        throw { code: 'RELAY_UNREACHABLE', message: 'the relay could not be reached', violations: [] } satisfies ErrorReport;
+      }
+      const sent = sync.waiting;
+      sync.waiting = 0;
+      sync.problem = null;
+      sync.lastOk = sync.lastTry;
+      return { pushed: sent, pulled: 2, applied: 2, refused: [] };
+    },
+    async joinTeam(code, name) {
+      must();
+      if (!code.includes('#')) throw { code: 'INVITATION_INVALID', message: 'no #', violations: [] } satisfies ErrorReport;
+      const me = { device: '00000000-0000-4000-8000-000000000002', name, invited: false, revoked: false, me: true };
+      sync.team = {
+        team: '00000000-0000-4000-8000-0000000000aa',
+        device: me.device,
+        name,
+        relay: code.split('#')[0],
+        epoch: 1,
+        revoked: false,
+        members: [{ device: '00000000-0000-4000-8000-000000000001', name: 'Anna (Exemple)', invited: false, revoked: false, me: false }, me],
+      };
+      return structuredClone(sync.team);
+    },
+    async inviteToTeam() {
+      must();
+      if (!sync.team) throw { code: 'NO_TEAM', message: 'no team', violations: [] } satisfies ErrorReport;
+      return `${sync.team.relay}#ABCD-EFGH-IJKL-MNOP-QRST-UVWX-YZ23-4567-ABCD-EFGH-IJKL-MNOP-QRST-UVWX-YZ23-4567-ABCD-EFGH-IJKL-M`;
     },
   };
 }

@@ -1,0 +1,375 @@
+//! Teams through a real relay process: founding, invitations, joining, revocation with a new team
+//! key, erasure on every device and on the relay, and the command line alone.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+use std::sync::{Arc, Mutex};
+
+use common::{Relay, cli, files_containing, person, plan_json, priority};
+use proxi::Proxi;
+use proxi::clock::SystemClock;
+use proxi::domain::PersonInput;
+use proxi::error::{Error, ErrorCode};
+use proxi::store::{KdfParams, PeopleQuery, Store};
+use proxi::sync::{engine, team};
+use uuid::Uuid;
+
+fn laptop(dir: &Path, name: &str) -> Mutex<Proxi> {
+    let store = Store::create(
+        &dir.join(format!("{name}.db")),
+        "pw",
+        KdfParams::MINIMAL_FOR_TESTS,
+        name,
+    )
+    .expect("a store");
+    Mutex::new(Proxi::new(store, Arc::new(SystemClock)))
+}
+
+fn with<R>(l: &Mutex<Proxi>, f: impl FnOnce(&mut Proxi) -> R) -> R {
+    f(&mut l.lock().expect("not poisoned"))
+}
+
+fn names(l: &Mutex<Proxi>) -> Vec<String> {
+    with(l, |app| {
+        app.people(&PeopleQuery::default())
+            .expect("people")
+            .into_iter()
+            .map(|p| p.display_name)
+            .collect()
+    })
+}
+
+fn founding_code(db: &Path, url: &str) -> String {
+    let (ok, code) = cli(db, &["add-team", "--url", url]);
+    assert!(ok, "{code}");
+    code
+}
+
+#[test]
+fn laptops_join_by_invitation_share_only_consented_plans_and_a_revoked_one_gets_nothing_new() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = dir.path().join("relay.db");
+    let relay = Relay::start(&db);
+    let (a, b, c) = (
+        laptop(dir.path(), "anna"),
+        laptop(dir.path(), "bert"),
+        laptop(dir.path(), "chloe"),
+    );
+    let code = founding_code(&db, &relay.url);
+    let info = team::create(&a, &code, "Anna").expect("the team starts on Anna's laptop");
+    assert_eq!(info.members.len(), 1);
+    assert_eq!(
+        team::create(&b, &code, "Bert")
+            .expect_err("a code works once")
+            .code(),
+        ErrorCode::RelayRefused
+    );
+
+    let code_b = team::invite(&a, 30).expect("an invitation");
+    assert!(code_b.starts_with(&relay.url), "{code_b}");
+    let joined = team::join(&b, &code_b, "Bert").expect("Bert joins");
+    assert_eq!(joined.team, info.team);
+    let code_c = team::invite(&a, 30).expect("another");
+    let c_device = team::join(&c, &code_c, "Chloé")
+        .expect("Chloé joins")
+        .device;
+    assert!(matches!(
+        team::join(&laptop(dir.path(), "dora"), &code_c, "Dora"),
+        Err(Error::RelayRefused { status: 404, .. })
+    ));
+
+    // Anna's plans: one the person agreed to share, one they did not.
+    let zenobie = with(&a, |app| person(app, "Zénobie"));
+    with(&a, |app| {
+        priority(app, zenobie, "Retrouver le goût de cuisiner")
+    });
+    let private = with(&a, |app| {
+        app.create_person(PersonInput {
+            display_name: "Octave Privé".into(),
+            ..PersonInput::default()
+        })
+        .expect("a person")
+    });
+    with(&a, |app| priority(app, private, "Ne le dire à personne"));
+    let sent = team::sync(&a).expect("Anna syncs");
+    assert!(sent.pushed >= 1);
+    assert_eq!(
+        with(&a, |app| team::status(app.store_mut()).expect("status")).private,
+        1,
+        "the plan without consent stays here, and says so"
+    );
+    for l in [&b, &c] {
+        let report = team::sync(l).expect("syncs");
+        assert!(report.refused.is_empty(), "{:?}", report.refused);
+    }
+    assert_eq!(names(&b), vec!["Zénobie".to_owned()]);
+    assert_eq!(names(&c), vec!["Zénobie".to_owned()]);
+
+    // Bert and Chloé edit the same plan offline; everyone converges.
+    with(&b, |app| priority(app, zenobie, "Marcher jusqu'au parc"));
+    with(&c, |app| priority(app, zenobie, "Appeler sa sœur"));
+    for l in [&b, &c, &a, &b, &c] {
+        team::sync(l).expect("syncs");
+    }
+    let merged = with(&a, |app| plan_json(app, zenobie));
+    assert!(
+        merged.contains("parc") && merged.contains("sœur"),
+        "{merged}"
+    );
+    assert_eq!(with(&b, |app| plan_json(app, zenobie)), merged);
+    assert_eq!(with(&c, |app| plan_json(app, zenobie)), merged);
+    let status = with(&b, |app| team::status(app.store_mut()).expect("status"));
+    let team_info = status.team.expect("in a team");
+    assert_eq!(team_info.members.len(), 3, "{:?}", team_info.members);
+    assert!(
+        team_info.members.iter().all(|m| !m.invited && !m.revoked),
+        "{:?}",
+        team_info.members
+    );
+    assert!(status.last_ok.is_some() && status.problem.is_none());
+
+    // Chloé's laptop is lost: Anna revokes it. The key rotates; Chloé gets nothing new.
+    let before = with(&c, |app| {
+        team::identity(app.store_mut())
+            .expect("identity")
+            .expect("in a team")
+    });
+    team::revoke(&a, c_device).expect("revoked");
+    with(&a, |app| priority(app, zenobie, "Après la révocation"));
+    team::sync(&a).expect("Anna syncs");
+    team::sync(&b).expect("Bert syncs");
+    assert!(with(&b, |app| plan_json(app, zenobie)).contains("Après la révocation"));
+    let b_identity = with(&b, |app| {
+        team::identity(app.store_mut()).expect("id").expect("team")
+    });
+    assert_eq!((before.epoch, b_identity.epoch), (1, 2), "the key rotated");
+    let refused = team::sync(&c).expect_err("the relay refuses Chloé");
+    assert!(
+        matches!(refused, Error::RelayRefused { status: 403, .. }),
+        "{refused}"
+    );
+    assert!(!with(&c, |app| plan_json(app, zenobie)).contains("Après la révocation"));
+    let problem = with(&c, |app| team::status(app.store_mut()).expect("status"))
+        .problem
+        .expect("the failure is recorded");
+    assert_eq!(problem.code, ErrorCode::RelayRefused);
+
+    // A blob Chloé seals after her revocation, however it reaches Bert, is refused.
+    with(&c, |app| {
+        priority(app, zenobie, "Écrit après la révocation")
+    });
+    let late = with(&c, |app| {
+        engine::outgoing(app.store_mut(), &before).expect("outgoing")
+    });
+    let late = late.last().expect("a blob").blob.clone();
+    let position = with(&b, |app| {
+        engine::pull_cursor(app.store_mut(), &b_identity).expect("cursor")
+    }) + 1;
+    let report = with(&b, |app| team::absorb(app, &[(position, late)])).expect("absorbs");
+    assert_eq!(report.applied, 0);
+    assert!(
+        report.refused.iter().any(|r| r.contains("device")),
+        "{:?}",
+        report.refused
+    );
+    assert!(!with(&b, |app| plan_json(app, zenobie)).contains("Écrit après"));
+
+    // Anna erases Zénobie: gone from Bert's laptop and from the relay.
+    with(&a, |app| team::erase(app, zenobie)).expect("erased");
+    team::sync(&a).expect("Anna syncs");
+    team::sync(&b).expect("Bert syncs");
+    assert!(names(&b).is_empty(), "{:?}", names(&b));
+    assert!(matches!(
+        with(&b, |app| app.plan(zenobie)),
+        Err(Error::PersonNotFound(_))
+    ));
+    let relay_db = rusqlite::Connection::open(&db).expect("the relay's database");
+    let left: i64 = relay_db
+        .query_row(
+            "SELECT count(*) FROM blob WHERE document = ?1 AND length(bytes) > 0",
+            [zenobie],
+            |r| r.get(0),
+        )
+        .expect("count");
+    assert_eq!(left, 0, "the relay dropped the erased plan's blobs");
+    // A late edit from a laptop that had not heard does not bring the plan back.
+    let again = team::sync(&b).expect("Bert syncs again");
+    assert!(again.refused.is_empty(), "{:?}", again.refused);
+    assert!(names(&b).is_empty());
+
+    drop(relay);
+    for needle in [
+        "Zénobie", "cuisiner", "parc", "Octave", "Anna", "Bert", "Chloé",
+    ] {
+        assert_eq!(
+            files_containing(dir.path(), "relay.db", needle),
+            Vec::<String>::new(),
+            "{needle} on the relay"
+        );
+    }
+}
+
+#[test]
+fn invitation_codes_that_are_wrong_expired_or_of_the_wrong_kind_are_refused_clearly() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = dir.path().join("relay.db");
+    let relay = Relay::start(&db);
+    let a = laptop(dir.path(), "anna");
+    let b = laptop(dir.path(), "bert");
+    for (code, says) in [
+        ("ABCD-EFGH", "'#'"),
+        ("ftp://x#ABCD", "relay's address"),
+        ("http://127.0.0.1:1#ABCD-01", "letter"),
+        ("http://127.0.0.1:1#ABCD-EFGH", "whole"),
+    ] {
+        let e = team::join(&b, code, "Bert").expect_err(code);
+        assert_eq!(e.code(), ErrorCode::InvitationInvalid, "{code}");
+        assert!(e.to_string().contains(says), "{code}: {e}");
+    }
+    let founding = founding_code(&db, &relay.url);
+    let e = team::join(&b, &founding, "Bert").expect_err("a founding code joins nothing");
+    assert_eq!(e.code(), ErrorCode::InvitationInvalid);
+    team::create(&a, &founding, "Anna").expect("the team starts");
+    assert_eq!(
+        team::create(&a, &founding, "Anna")
+            .expect_err("one team per store")
+            .code(),
+        ErrorCode::AlreadyInTeam
+    );
+    assert_eq!(
+        team::create(&b, "http://x#A", " ")
+            .expect_err("a name is needed")
+            .code(),
+        ErrorCode::InvitationInvalid
+    );
+
+    // A code whose secret is altered opens nothing at the relay.
+    let code = team::invite(&a, 5).expect("an invitation");
+    let mut altered = code.clone();
+    let last = altered.pop().expect("a letter");
+    altered.push(if last == 'A' { 'B' } else { 'A' });
+    assert!(matches!(
+        team::join(&b, &altered, "Bert"),
+        Err(Error::RelayRefused { status: 404, .. })
+    ));
+    // Past its time, a code is refused, and the package is gone from the relay.
+    let relay_db = rusqlite::Connection::open(&db).expect("the relay's database");
+    relay_db
+        .execute("UPDATE invitation SET expires = 0", [])
+        .expect("expire it");
+    assert!(matches!(
+        team::join(&b, &code, "Bert"),
+        Err(Error::RelayRefused { status: 410, .. })
+    ));
+    let kept: i64 = relay_db
+        .query_row(
+            "SELECT count(*) FROM invitation WHERE package IS NOT NULL",
+            [],
+            |r| r.get(0),
+        )
+        .expect("count");
+    assert_eq!(kept, 0);
+    assert!(with(&b, |app| team::info(app.store_mut()).expect("info")).is_none());
+
+    // No relay at that address: a clear error, nothing changed.
+    let elsewhere = code.replacen(&relay.url, "http://127.0.0.1:9", 1);
+    let e = team::join(&b, &elsewhere, "Bert").expect_err("no relay");
+    assert_eq!(e.code(), ErrorCode::RelayUnreachable);
+    assert!(with(&b, |app| team::info(app.store_mut()).expect("info")).is_none());
+    assert_eq!(
+        team::sync(&b).expect_err("no team").code(),
+        ErrorCode::NoTeam
+    );
+}
+
+/// The `proxi` binary, built beside the relay's by `cargo test --workspace`.
+fn proxi_bin() -> std::path::PathBuf {
+    let bin = Path::new(common::BIN).with_file_name("proxi");
+    assert!(
+        bin.exists(),
+        "{} is missing: build it first (cargo build -p proxi --bin proxi)",
+        bin.display()
+    );
+    bin
+}
+
+fn proxi(store: &Path, args: &[&str]) -> (bool, String) {
+    let out = Command::new(proxi_bin())
+        .arg("--store")
+        .arg(store)
+        .args(args)
+        .env("PROXI_PASSPHRASE", "pw")
+        .env_remove("PROXI_STORE")
+        .output()
+        .expect("proxi runs");
+    let text = String::from_utf8_lossy(if out.status.success() {
+        &out.stdout
+    } else {
+        &out.stderr
+    })
+    .into_owned();
+    (out.status.success(), text)
+}
+
+#[test]
+fn two_stores_sync_through_a_relay_with_the_command_line_alone() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = dir.path().join("relay.db");
+    let relay = Relay::start(&db);
+    let (a, b) = (dir.path().join("a.db"), dir.path().join("b.db"));
+    let (ok, out) = proxi(&b, &["init"]);
+    assert!(ok, "{out}");
+    let (ok, out) = proxi(&a, &["demo"]);
+    assert!(ok, "{out}");
+    // Three of the demo people agreed to share their plan with the team.
+    let shared: Vec<String> = {
+        let store = Store::open(&a, "pw").expect("opens");
+        let mut app = Proxi::new(store, Arc::new(SystemClock));
+        let people = app.people(&PeopleQuery::default()).expect("people");
+        people
+            .iter()
+            .take(3)
+            .map(|p| {
+                common::share(&mut app, p.id);
+                p.display_name.clone()
+            })
+            .collect()
+    };
+
+    let (ok, out) = proxi(&a, &["sync"]);
+    assert!(!ok && out.contains("not in a team"), "{out}");
+    let code = founding_code(&db, &relay.url);
+    let (ok, out) = proxi(&a, &["team", "create", &code, "--name", "Anna"]);
+    assert!(ok, "{out}");
+    let (ok, out) = proxi(&a, &["team", "invite", "--minutes", "10"]);
+    assert!(ok, "{out}");
+    let invitation = out
+        .lines()
+        .find_map(|l| l.trim().starts_with("http://").then(|| l.trim().to_owned()))
+        .expect("the code is printed");
+    let (ok, out) = proxi(&b, &["team", "join", &invitation, "--name", "Bert"]);
+    assert!(ok, "{out}");
+    let (ok, out) = proxi(&a, &["sync"]);
+    assert!(ok, "{out}");
+    assert!(out.contains("21 plan(s) stay on this laptop"), "{out}");
+    let (ok, out) = proxi(&b, &["sync"]);
+    assert!(ok, "{out}");
+    let (ok, list) = proxi(&b, &["person", "list"]);
+    assert!(ok, "{list}");
+    assert_eq!(list.lines().count(), 3, "{list}");
+    for name in &shared {
+        assert!(list.contains(name.as_str()), "{name} missing: {list}");
+    }
+    let (ok, status) = proxi(&b, &["team", "status"]);
+    assert!(ok, "{status}");
+    assert!(
+        status.contains("Anna") && status.contains("Bert  (this laptop)"),
+        "{status}"
+    );
+    assert!(status.contains("Plans waiting to be sent: 0"), "{status}");
+    let revoked = Uuid::new_v4().to_string();
+    let (ok, out) = proxi(&a, &["team", "revoke", &revoked]);
+    assert!(!ok && out.contains("--yes"), "{out}");
+}

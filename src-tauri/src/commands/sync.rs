@@ -1,0 +1,59 @@
+//! Team sync from the window: its status in words' raw material, "sync now", and joining a team.
+//! Network work runs on a blocking thread and reaches the store only in short turns.
+
+use proxi::error::ErrorReport;
+use proxi::sync::team::{self, SyncReport, SyncStatus, TeamInfo};
+use tauri::Manager;
+
+use super::session::Session;
+
+async fn off_the_window<T: Send + 'static>(
+    app: tauri::AppHandle,
+    work: impl FnOnce(&Session) -> proxi::error::Result<T> + Send + 'static,
+) -> Result<T, ErrorReport> {
+    tauri::async_runtime::spawn_blocking(move || work(&app.state::<Session>()))
+        .await
+        .map_err(|e| ErrorReport {
+            code: proxi::error::ErrorCode::Storage,
+            message: format!("the sync stopped unexpectedly ({e}): try again"),
+            violations: Vec::new(),
+        })?
+        .map_err(ErrorReport::from)
+}
+
+/// Where sync stands: team, last sync, what waits, what went wrong.
+#[tauri::command]
+pub fn sync_status(session: tauri::State<'_, Session>) -> Result<SyncStatus, ErrorReport> {
+    session.with(|app| team::status(app.store_mut()))
+}
+
+/// Syncs now (also called by the window when the network comes back, and every few minutes).
+#[tauri::command]
+pub async fn sync_now(app: tauri::AppHandle) -> Result<SyncReport, ErrorReport> {
+    off_the_window(app, team::sync).await
+}
+
+/// Joins a team with an invitation code, then syncs a first time.
+#[tauri::command]
+pub async fn join_team(
+    app: tauri::AppHandle,
+    code: String,
+    name: String,
+) -> Result<TeamInfo, ErrorReport> {
+    off_the_window(app, move |session| {
+        let info = team::join(session, &code, &name)?;
+        // The first sync may fail (network): the team is joined all the same, and says so.
+        let _ = team::sync(session);
+        Ok(info)
+    })
+    .await
+}
+
+/// Makes an invitation code for a colleague's laptop.
+#[tauri::command]
+pub async fn invite_to_team(app: tauri::AppHandle) -> Result<String, ErrorReport> {
+    off_the_window(app, |session| {
+        team::invite(session, team::INVITATION_MINUTES)
+    })
+    .await
+}

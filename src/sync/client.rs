@@ -1,0 +1,192 @@
+//! The relay's HTTP client (blocking: callers run it off the UI thread). It moves bytes and reports
+//! what the relay said; the store is never touched here.
+
+use std::io::Read;
+use std::time::Duration;
+
+use serde::Deserialize;
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use super::wire;
+use crate::error::{Error, Result};
+
+/// A relay, by its base address (`http://127.0.0.1:7878`).
+#[derive(Debug, Clone)]
+pub struct RelayClient {
+    base: String,
+    agent: ureq::Agent,
+}
+
+/// What the relay answers to a device joining with an invitation.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Joined {
+    pub team: Uuid,
+    pub token: String,
+    /// The sealed invitation package (none for a founding invitation: the team starts here).
+    pub package: Option<String>,
+}
+
+/// Blobs read from the relay, with their positions in the team's log.
+pub type Pulled = Vec<(u64, Vec<u8>)>;
+
+/// The most blobs one pull asks for.
+pub const PAGE: u32 = 500;
+
+impl RelayClient {
+    pub fn new(base: &str) -> Self {
+        RelayClient {
+            base: base.trim_end_matches('/').to_owned(),
+            agent: ureq::AgentBuilder::new()
+                .timeout_connect(Duration::from_secs(5))
+                .timeout(Duration::from_secs(60))
+                .build(),
+        }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    fn answer(result: std::result::Result<ureq::Response, ureq::Error>) -> Result<ureq::Response> {
+        match result {
+            Ok(r) => Ok(r),
+            Err(ureq::Error::Status(status, r)) => {
+                let body = r.into_string().unwrap_or_default();
+                let message = serde_json::from_str::<Value>(&body)
+                    .ok()
+                    .and_then(|v| v.get("error").and_then(Value::as_str).map(str::to_owned))
+                    .unwrap_or(body);
+                Err(Error::RelayRefused { status, message })
+            }
+            Err(e) => Err(Error::RelayUnreachable(e.to_string())),
+        }
+    }
+
+    fn post_json(&self, path: &str, token: Option<&str>, body: &Value) -> Result<Value> {
+        let mut request = self.agent.post(&self.url(path));
+        if let Some(token) = token {
+            request = request.set("Authorization", &format!("Bearer {token}"));
+        }
+        let response = Self::answer(request.send_json(body))?;
+        response
+            .into_json()
+            .map_err(|e| Error::RelayUnreachable(format!("an unreadable answer: {e}")))
+    }
+
+    /// Pushes one sealed blob; returns its position in the team's log.
+    ///
+    /// # Errors
+    /// [`Error::RelayUnreachable`], [`Error::RelayRefused`].
+    pub fn push(&self, token: &str, blob: &[u8]) -> Result<u64> {
+        let response = Self::answer(
+            self.agent
+                .post(&self.url("/v1/blobs"))
+                .set("Authorization", &format!("Bearer {token}"))
+                .set("Content-Type", "application/octet-stream")
+                .send_bytes(blob),
+        )?;
+        let answer: Value = response
+            .into_json()
+            .map_err(|e| Error::RelayUnreachable(format!("an unreadable answer: {e}")))?;
+        answer
+            .get("position")
+            .and_then(Value::as_u64)
+            .ok_or_else(|| Error::RelayUnreachable("an answer without a position".to_owned()))
+    }
+
+    /// The team's blobs after `since` (at most [`PAGE`]), and whether more remain.
+    ///
+    /// # Errors
+    /// [`Error::RelayUnreachable`] (also for an answer that does not read whole),
+    /// [`Error::RelayRefused`].
+    pub fn pull(&self, token: &str, since: u64) -> Result<(Pulled, bool)> {
+        let response = Self::answer(
+            self.agent
+                .get(&self.url(&format!("/v1/blobs?since={since}&limit={PAGE}")))
+                .set("Authorization", &format!("Bearer {token}"))
+                .call(),
+        )?;
+        let more = response.header("x-proxi-more") == Some("true");
+        let mut bytes = Vec::new();
+        response
+            .into_reader()
+            .take(512 * 1024 * 1024)
+            .read_to_end(&mut bytes)
+            .map_err(|e| Error::RelayUnreachable(format!("the answer was cut: {e}")))?;
+        let blobs = wire::decode(&bytes)
+            .map_err(|e| Error::RelayUnreachable(format!("an unreadable answer: {e}")))?;
+        Ok((blobs, more))
+    }
+
+    /// Leaves a sealed invitation package for `device`, redeemable once with the secret whose
+    /// SHA-256 is `redeem_hash`, for `minutes`.
+    ///
+    /// # Errors
+    /// [`Error::RelayUnreachable`], [`Error::RelayRefused`].
+    pub fn invite(
+        &self,
+        token: &str,
+        device: Uuid,
+        redeem_hash: &str,
+        minutes: u32,
+        package: &str,
+    ) -> Result<()> {
+        self.post_json(
+            "/v1/invitations",
+            Some(token),
+            &json!({"device": device, "redeemHash": redeem_hash, "minutes": minutes, "package": package}),
+        )?;
+        Ok(())
+    }
+
+    /// Redeems an invitation: the relay registers the device and gives its token (once).
+    ///
+    /// # Errors
+    /// [`Error::RelayUnreachable`], [`Error::RelayRefused`] (unknown, used or expired invitation).
+    /// [`Error::InvitationInvalid`] for a founding code used to join or the reverse (the code stays
+    /// good for its right use).
+    pub fn join(&self, device: Uuid, redeem: &str, founding: bool) -> Result<Joined> {
+        let answer = self
+            .post_json(
+                "/v1/join",
+                None,
+                &json!({"device": device, "redeem": redeem, "founding": founding}),
+            )
+            .map_err(|e| match e {
+                Error::RelayRefused {
+                    status: 409,
+                    message,
+                } => Error::InvitationInvalid(message),
+                e => e,
+            })?;
+        serde_json::from_value(answer)
+            .map_err(|e| Error::RelayUnreachable(format!("an unreadable answer: {e}")))
+    }
+
+    /// Revokes a device of the team: its token opens nothing any more.
+    ///
+    /// # Errors
+    /// [`Error::RelayUnreachable`], [`Error::RelayRefused`].
+    pub fn revoke(&self, token: &str, device: Uuid) -> Result<()> {
+        self.post_json(
+            &format!("/v1/devices/{device}/revoke"),
+            Some(token),
+            &json!({}),
+        )?;
+        Ok(())
+    }
+
+    /// Asks the relay to drop every blob of an erased plan.
+    ///
+    /// # Errors
+    /// [`Error::RelayUnreachable`], [`Error::RelayRefused`].
+    pub fn erase(&self, token: &str, document: Uuid) -> Result<()> {
+        self.post_json(
+            &format!("/v1/documents/{document}/erase"),
+            Some(token),
+            &json!({}),
+        )?;
+        Ok(())
+    }
+}

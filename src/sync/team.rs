@@ -1,0 +1,1317 @@
+//! Teams and devices: create a team, invite a device, join, revoke, erase across the team, and sync.
+//!
+//! **The roster.** What the team knows of its devices travels as statements in sealed blobs of one
+//! more document, whose id is the team's: a device announces itself (`member`), announces an
+//! invitation (`invitation`, with the public key the invited device signs its first statement with),
+//! revokes a device (`revoke`, with the new team key sealed for each remaining device), erases a plan
+//! (`erase`). Every device reads the roster in log order before the plans of the same pull, so a new
+//! colleague's changes open, and a revoked device's later blobs do not.
+//!
+//! **An invitation** is made on an enrolled device and handed over in person as a code:
+//! `<relay address>#<invitation id and secret, base32>`. From the secret come, by HKDF, the key of
+//! a package the relay keeps for the invited device (the team keys and the roster, sealed with
+//! XChaCha20-Poly1305: the relay cannot open it) and the proof the relay asks to hand it over, once,
+//! before it expires. A founding code (`proxi-relay add-team`) has no package: the team starts on the
+//! device that redeems it.
+//!
+//! **Revocation** rotates the team key: the new epoch's key is sealed (X25519 sealed box) for every
+//! remaining device; the revoked one keeps only what it already had.
+
+use std::collections::BTreeMap;
+
+use chacha20poly1305::aead::{Aead, KeyInit, Payload};
+use chacha20poly1305::{XChaCha20Poly1305, XNonce};
+use data_encoding::BASE32_NOPAD;
+use ed25519_dalek::{SigningKey, VerifyingKey};
+use hkdf::Hkdf;
+use jiff::Timestamp;
+use rusqlite::{OptionalExtension, Transaction, params};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use ts_rs::TS;
+use uuid::Uuid;
+use zeroize::Zeroizing;
+
+use super::client::RelayClient;
+use super::engine::{self, Identity};
+use super::envelope::{self, BlobHeader, BlobKind, Keyring, TeamKey};
+use crate::Proxi;
+use crate::error::{Error, ErrorCode, Result};
+use crate::store::Store;
+
+/// How long an invitation code can be redeemed, unless told otherwise.
+pub const INVITATION_MINUTES: u32 = 30;
+/// The longest an invitation may live: it is meant to be used on the spot.
+pub const MAX_INVITATION_MINUTES: u32 = 24 * 60;
+
+const PACKAGE_FORMAT: &str = "proxi.invitation/1";
+
+/// One statement of the team roster.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum RosterEntry {
+    /// A device announces itself: its name and public keys.
+    #[serde(rename_all = "camelCase")]
+    Member {
+        device: Uuid,
+        name: String,
+        verifying: String,
+        box_public: String,
+    },
+    /// A device invites another: the key that signs the invited device's first statement.
+    #[serde(rename_all = "camelCase")]
+    Invitation { device: Uuid, key: String },
+    /// A device is revoked; the team key of `epoch` is sealed for each remaining device.
+    #[serde(rename_all = "camelCase")]
+    Revoke {
+        device: Uuid,
+        epoch: u32,
+        keys: BTreeMap<Uuid, String>,
+    },
+    /// A person's plan is erased on every device.
+    #[serde(rename_all = "camelCase")]
+    Erase { document: Uuid },
+}
+
+/// A device of the team, as this device knows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../ui/src/lib/bindings/")]
+pub struct TeamMember {
+    pub device: Uuid,
+    pub name: String,
+    /// Invited, not joined yet.
+    pub invited: bool,
+    pub revoked: bool,
+    /// This device.
+    pub me: bool,
+}
+
+/// This device's team, for the status screen and `proxi team status`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../ui/src/lib/bindings/")]
+pub struct TeamInfo {
+    pub team: Uuid,
+    pub device: Uuid,
+    pub name: String,
+    pub relay: String,
+    pub epoch: u32,
+    pub revoked: bool,
+    pub members: Vec<TeamMember>,
+}
+
+/// What a sync did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../ui/src/lib/bindings/")]
+pub struct SyncReport {
+    /// Blobs of this device the relay now holds.
+    pub pushed: u32,
+    /// Blobs read from the relay.
+    pub pulled: u32,
+    /// Colleagues' changes merged into plans here.
+    pub applied: u32,
+    /// Blobs refused (tampered, unknown or revoked device), with why: nothing of them was used.
+    pub refused: Vec<String>,
+}
+
+/// The sync status in words' raw material: when it last worked, what waits, what went wrong.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../ui/src/lib/bindings/")]
+pub struct SyncStatus {
+    /// None when this device is in no team.
+    pub team: Option<TeamInfo>,
+    /// Milliseconds since the epoch of the last sync that went through.
+    #[ts(type = "number | null")]
+    pub last_ok: Option<i64>,
+    #[ts(type = "number | null")]
+    pub last_try: Option<i64>,
+    /// What went wrong at the last try, if it did.
+    pub problem: Option<SyncProblem>,
+    /// Plans with changes not yet on the relay.
+    pub waiting: u32,
+    /// Plans changed here that stay on this device: no consent to share them with the team.
+    pub private: u32,
+}
+
+/// Why the last sync did not go through.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../ui/src/lib/bindings/")]
+pub struct SyncProblem {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+/// Reaches the app in short turns: a sync never holds it while waiting for the network.
+pub trait Access {
+    /// Runs `f` on the open app.
+    ///
+    /// # Errors
+    /// [`Error::StoreLocked`] when the app was locked meanwhile, or `f`'s error.
+    fn with<R>(&self, f: impl FnOnce(&mut Proxi) -> Result<R>) -> Result<R>;
+}
+
+impl Access for std::sync::Mutex<Proxi> {
+    fn with<R>(&self, f: impl FnOnce(&mut Proxi) -> Result<R>) -> Result<R> {
+        let mut app = self
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        f(&mut app)
+    }
+}
+
+/// An invitation code, parsed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvitationCode {
+    pub relay: String,
+    pub device: Uuid,
+    secret: Zeroizing<[u8; 32]>,
+}
+
+impl InvitationCode {
+    /// A new code for a new device, at `relay`.
+    ///
+    /// # Errors
+    /// [`Error::Storage`] when the system has no random source.
+    pub fn generate(relay: &str) -> Result<Self> {
+        let mut secret = Zeroizing::new([0u8; 32]);
+        getrandom::fill(&mut secret[..]).map_err(no_random)?;
+        Ok(InvitationCode {
+            relay: relay.trim_end_matches('/').to_owned(),
+            device: Uuid::new_v4(),
+            secret,
+        })
+    }
+
+    /// Reads a code as typed or pasted (spaces, dashes and case do not matter after the `#`).
+    ///
+    /// # Errors
+    /// [`Error::InvitationInvalid`] saying what is wrong with it.
+    pub fn parse(code: &str) -> Result<Self> {
+        let code = code.trim();
+        let (relay, body) = code.rsplit_once('#').ok_or_else(|| {
+            Error::InvitationInvalid(
+                "an invitation code looks like http://relay…#ABCD-EFGH-…; this one has no '#'"
+                    .to_owned(),
+            )
+        })?;
+        if !(relay.starts_with("http://") || relay.starts_with("https://")) {
+            return Err(Error::InvitationInvalid(
+                "the code must start with the relay's address (http:// or https://)".to_owned(),
+            ));
+        }
+        let letters: String = body
+            .chars()
+            .filter(|c| !c.is_whitespace() && *c != '-')
+            .map(|c| c.to_ascii_uppercase())
+            .collect();
+        let bytes = BASE32_NOPAD.decode(letters.as_bytes()).map_err(|_| {
+            Error::InvitationInvalid(
+                "the code has a character that is not a letter A–Z or a digit 2–7: check it"
+                    .to_owned(),
+            )
+        })?;
+        if bytes.len() != 48 {
+            return Err(Error::InvitationInvalid(format!(
+                "the code is {} characters long where 77 are expected: check that it is whole",
+                letters.len()
+            )));
+        }
+        let mut secret = Zeroizing::new([0u8; 32]);
+        secret.copy_from_slice(&bytes[16..]);
+        Ok(InvitationCode {
+            relay: relay.trim_end_matches('/').to_owned(),
+            device: Uuid::from_slice(&bytes[..16])
+                .map_err(|_| Error::InvitationInvalid("the code is damaged".to_owned()))?,
+            secret,
+        })
+    }
+
+    /// The code to hand over: the relay's address, then groups of four letters.
+    pub fn text(&self) -> String {
+        let mut bytes = Vec::with_capacity(48);
+        bytes.extend_from_slice(self.device.as_bytes());
+        bytes.extend_from_slice(&self.secret[..]);
+        let letters = BASE32_NOPAD.encode(&bytes);
+        let groups: Vec<&str> = letters
+            .as_bytes()
+            .chunks(4)
+            .map(|c| std::str::from_utf8(c).unwrap_or(""))
+            .collect();
+        format!("{}#{}", self.relay, groups.join("-"))
+    }
+
+    fn derive(&self, what: &str) -> Zeroizing<[u8; 32]> {
+        let hk = Hkdf::<Sha256>::new(Some(self.device.as_bytes()), &self.secret[..]);
+        let mut out = Zeroizing::new([0u8; 32]);
+        // 32 bytes is far below HKDF-SHA256's limit: this cannot fail.
+        let _ = hk.expand(
+            format!("proxi/invitation/{what}/v1").as_bytes(),
+            &mut out[..],
+        );
+        out
+    }
+
+    /// The proof of holding the code that the relay checks (it keeps only its SHA-256).
+    pub fn redeem(&self) -> String {
+        hex::encode(&self.derive("redeem")[..])
+    }
+
+    /// SHA-256 of [`Self::redeem`], as the relay keeps it.
+    pub fn redeem_hash(&self) -> String {
+        redeem_hash(&self.redeem())
+    }
+
+    fn seal_package(&self, package: &Package) -> Result<String> {
+        let key = self.derive("package");
+        let cipher = XChaCha20Poly1305::new(chacha20poly1305::Key::from_slice(&key[..]));
+        let mut nonce = [0u8; 24];
+        getrandom::fill(&mut nonce).map_err(no_random)?;
+        let plain =
+            Zeroizing::new(serde_json::to_vec(package).map_err(|e| Error::Storage(e.to_string()))?);
+        let sealed = cipher
+            .encrypt(
+                XNonce::from_slice(&nonce),
+                Payload {
+                    msg: &plain,
+                    aad: self.device.as_bytes(),
+                },
+            )
+            .map_err(|_| Error::Storage("the invitation could not be sealed".to_owned()))?;
+        Ok(hex::encode([&nonce[..], &sealed].concat()))
+    }
+
+    fn open_package(&self, sealed: &str) -> Result<Package> {
+        let refused = || {
+            Error::InvitationInvalid(
+                "the relay handed over an invitation this code does not open: ask for a new code"
+                    .to_owned(),
+            )
+        };
+        let bytes = hex::decode(sealed).map_err(|_| refused())?;
+        if bytes.len() < 24 {
+            return Err(refused());
+        }
+        let key = self.derive("package");
+        let cipher = XChaCha20Poly1305::new(chacha20poly1305::Key::from_slice(&key[..]));
+        let plain = Zeroizing::new(
+            cipher
+                .decrypt(
+                    XNonce::from_slice(&bytes[..24]),
+                    Payload {
+                        msg: &bytes[24..],
+                        aad: self.device.as_bytes(),
+                    },
+                )
+                .map_err(|_| refused())?,
+        );
+        let package: Package = serde_json::from_slice(&plain).map_err(|_| refused())?;
+        if package.format != PACKAGE_FORMAT {
+            return Err(Error::InvitationInvalid(format!(
+                "this invitation was made by another version of Proxi ({}): update both laptops",
+                package.format
+            )));
+        }
+        Ok(package)
+    }
+}
+
+/// SHA-256 of an invitation's redeem proof, hex: what the relay stores and compares.
+pub fn redeem_hash(redeem: &str) -> String {
+    hex::encode(Sha256::digest(redeem.as_bytes()))
+}
+
+/// What an invited device receives, sealed: the team, its keys, its roster, the invitation's key.
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Package {
+    format: String,
+    team: Uuid,
+    epoch: u32,
+    keys: BTreeMap<u32, String>,
+    members: Vec<MemberRow>,
+    invitation_seed: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct MemberRow {
+    device: Uuid,
+    name: String,
+    verifying: Option<String>,
+    box_public: Option<String>,
+    invitation_key: Option<String>,
+    revoked_at: Option<i64>,
+}
+
+/// This device in its team, with its secrets (read from the encrypted store when needed).
+struct Membership {
+    identity: Identity,
+    name: String,
+    relay: String,
+    token: String,
+    box_secret: crypto_box::SecretKey,
+    revoked: bool,
+}
+
+fn no_random(e: getrandom::Error) -> Error {
+    Error::Storage(format!("no random source: {e}"))
+}
+
+fn key32(hex_text: &str) -> Option<[u8; 32]> {
+    hex::decode(hex_text).ok()?.try_into().ok()
+}
+
+fn verifying_key(bytes: &[u8]) -> Option<VerifyingKey> {
+    VerifyingKey::from_bytes(&<[u8; 32]>::try_from(bytes).ok()?).ok()
+}
+
+fn random32() -> Result<Zeroizing<[u8; 32]>> {
+    let mut bytes = Zeroizing::new([0u8; 32]);
+    getrandom::fill(&mut bytes[..]).map_err(no_random)?;
+    Ok(bytes)
+}
+
+fn load(store: &mut Store) -> Result<Option<Membership>> {
+    let conn = store.connection();
+    let row = conn
+        .query_row(
+            "SELECT team, device, name, relay, token, signing, box_secret, epoch, revoked
+             FROM team_self WHERE id = 1",
+            [],
+            |r| {
+                Ok((
+                    r.get::<_, Uuid>(0)?,
+                    r.get::<_, Uuid>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                    Zeroizing::new(r.get::<_, Vec<u8>>(5)?),
+                    Zeroizing::new(r.get::<_, Vec<u8>>(6)?),
+                    r.get::<_, u32>(7)?,
+                    r.get::<_, bool>(8)?,
+                ))
+            },
+        )
+        .optional()?;
+    let Some((team, device, name, relay, token, signing, box_secret, epoch, revoked)) = row else {
+        return Ok(None);
+    };
+    let damaged = || Error::Storage("this device's team record is damaged".to_owned());
+    let signing: [u8; 32] = signing.as_slice().try_into().map_err(|_| damaged())?;
+    let box_secret: [u8; 32] = box_secret.as_slice().try_into().map_err(|_| damaged())?;
+    let mut keys = Keyring::default();
+    {
+        let mut stmt = conn.prepare_cached("SELECT epoch, key FROM team_key")?;
+        let rows = stmt.query_map([], |r| {
+            Ok((r.get::<_, u32>(0)?, Zeroizing::new(r.get::<_, Vec<u8>>(1)?)))
+        })?;
+        for row in rows {
+            let (epoch, key) = row?;
+            let key: [u8; 32] = key.as_slice().try_into().map_err(|_| damaged())?;
+            keys.insert(epoch, TeamKey::from_bytes(key));
+        }
+    }
+    Ok(Some(Membership {
+        identity: Identity {
+            team,
+            device,
+            epoch,
+            keys,
+            signing: SigningKey::from_bytes(&signing),
+        },
+        name,
+        relay,
+        token,
+        box_secret: crypto_box::SecretKey::from_bytes(box_secret),
+        revoked,
+    }))
+}
+
+/// This device's identity in its team (keys included), if it is in one: for tools that seal or open
+/// blobs themselves (tests, benchmarks).
+///
+/// # Errors
+/// [`Error::Storage`].
+pub fn identity(store: &mut Store) -> Result<Option<Identity>> {
+    Ok(load(store)?.map(|m| m.identity))
+}
+
+fn require(store: &mut Store) -> Result<Membership> {
+    let me = load(store)?.ok_or(Error::NoTeam)?;
+    if me.revoked {
+        return Err(Error::DeviceRevoked);
+    }
+    Ok(me)
+}
+
+fn members(store: &mut Store) -> Result<Vec<MemberRow>> {
+    let conn = store.connection();
+    let mut stmt = conn.prepare_cached(
+        "SELECT device, name, verifying, box_public, invitation_key, revoked_at FROM team_member
+         ORDER BY name, device",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok(MemberRow {
+            device: r.get(0)?,
+            name: r.get(1)?,
+            verifying: r.get::<_, Option<Vec<u8>>>(2)?.map(hex::encode),
+            box_public: r.get::<_, Option<Vec<u8>>>(3)?.map(hex::encode),
+            invitation_key: r.get::<_, Option<Vec<u8>>>(4)?.map(hex::encode),
+            revoked_at: r.get(5)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+fn insert_member(tx: &Transaction<'_>, m: &MemberRow) -> Result<()> {
+    let bytes = |h: &Option<String>| h.as_deref().and_then(|h| hex::decode(h).ok());
+    tx.execute(
+        "INSERT INTO team_member (device, name, verifying, box_public, invitation_key, revoked_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT (device) DO NOTHING",
+        params![
+            m.device,
+            m.name,
+            bytes(&m.verifying),
+            bytes(&m.box_public),
+            bytes(&m.invitation_key),
+            m.revoked_at
+        ],
+    )?;
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+fn insert_self(
+    tx: &Transaction<'_>,
+    team: Uuid,
+    device: Uuid,
+    name: &str,
+    relay: &str,
+    token: &str,
+    signing: &SigningKey,
+    box_secret: &crypto_box::SecretKey,
+    epoch: u32,
+) -> Result<()> {
+    tx.execute(
+        "INSERT INTO team_self (id, team, device, name, relay, token, signing, box_secret, epoch)
+         VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![
+            team,
+            device,
+            name,
+            relay,
+            token,
+            &signing.to_bytes()[..],
+            &box_secret.to_bytes()[..],
+            epoch
+        ],
+    )?;
+    Ok(())
+}
+
+/// Seals roster statements into the outbox, as this device's next roster blob.
+fn queue(
+    tx: &Transaction<'_>,
+    me: &Identity,
+    signer: &SigningKey,
+    entries: &[RosterEntry],
+) -> Result<()> {
+    let last: i64 = tx
+        .query_row(
+            "SELECT seq FROM sync_sent WHERE doc_id = ?1",
+            [me.team],
+            |r| r.get(0),
+        )
+        .optional()?
+        .unwrap_or(0);
+    let sequence = u64::try_from(last).unwrap_or(0) + 1;
+    let header = BlobHeader {
+        kind: BlobKind::Changes,
+        team: me.team,
+        document: me.team,
+        device: me.device,
+        sequence,
+        epoch: me.epoch,
+    };
+    let payload = serde_json::to_vec(entries).map_err(|e| Error::Storage(e.to_string()))?;
+    let blob = envelope::seal(me.team_key()?, signer, &header, &payload)
+        .map_err(|e| Error::Storage(format!("sealing the roster: {e}")))?;
+    tx.execute(
+        "INSERT INTO sync_outbox (doc_id, seq, blob) VALUES (?1, ?2, ?3)",
+        params![me.team, last + 1, blob],
+    )?;
+    tx.execute(
+        "INSERT INTO sync_sent (doc_id, seq, heads) VALUES (?1, ?2, x'')
+         ON CONFLICT (doc_id) DO UPDATE SET seq = excluded.seq",
+        params![me.team, last + 1],
+    )?;
+    Ok(())
+}
+
+fn self_entry(
+    device: Uuid,
+    name: &str,
+    signing: &SigningKey,
+    boxed: &crypto_box::SecretKey,
+) -> RosterEntry {
+    RosterEntry::Member {
+        device,
+        name: name.to_owned(),
+        verifying: hex::encode(signing.verifying_key().to_bytes()),
+        box_public: hex::encode(boxed.public_key().as_bytes()),
+    }
+}
+
+fn new_box_secret() -> Result<crypto_box::SecretKey> {
+    Ok(crypto_box::SecretKey::from_bytes(*random32()?))
+}
+
+fn check_name(name: &str) -> Result<String> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 80 {
+        return Err(Error::Invalid(vec![crate::error::Violation::new(
+            if name.is_empty() {
+                ErrorCode::DisplayNameEmpty
+            } else {
+                ErrorCode::TextTooLong
+            },
+            "deviceName",
+        )]));
+    }
+    Ok(name.to_owned())
+}
+
+/// Starts a team on this device with a founding code from the relay's operator
+/// (`proxi-relay add-team`): the team key is made here and never leaves the team's devices.
+///
+/// # Errors
+/// [`Error::AlreadyInTeam`], [`Error::InvitationInvalid`], [`Error::RelayUnreachable`],
+/// [`Error::RelayRefused`], [`Error::Storage`].
+pub fn create(access: &impl Access, code: &str, device_name: &str) -> Result<TeamInfo> {
+    let code = InvitationCode::parse(code)?;
+    let name = check_name(device_name)?;
+    access.with(|app| {
+        if load(app.store_mut())?.is_some() {
+            return Err(Error::AlreadyInTeam);
+        }
+        Ok(())
+    })?;
+    let joined = RelayClient::new(&code.relay).join(code.device, &code.redeem(), true)?;
+    if joined.package.is_some() {
+        return Err(Error::InvitationInvalid(
+            "this code invites into an existing team: use “join” rather than “create”".to_owned(),
+        ));
+    }
+    let signing = envelope::new_device_key().map_err(no_random)?;
+    let boxed = new_box_secret()?;
+    let key = TeamKey::generate().map_err(no_random)?;
+    access.with(|app| {
+        let store = app.store_mut();
+        let tx = store.connection().transaction()?;
+        insert_self(
+            &tx,
+            joined.team,
+            code.device,
+            &name,
+            &code.relay,
+            &joined.token,
+            &signing,
+            &boxed,
+            1,
+        )?;
+        tx.execute(
+            "INSERT INTO team_key (epoch, key) VALUES (1, ?1)",
+            [&key.to_bytes()[..]],
+        )?;
+        insert_member(
+            &tx,
+            &MemberRow {
+                device: code.device,
+                name: name.clone(),
+                verifying: Some(hex::encode(signing.verifying_key().to_bytes())),
+                box_public: Some(hex::encode(boxed.public_key().as_bytes())),
+                invitation_key: None,
+                revoked_at: None,
+            },
+        )?;
+        let me = Identity {
+            team: joined.team,
+            device: code.device,
+            epoch: 1,
+            keys: Keyring::single(1, TeamKey::from_bytes(*key.to_bytes())),
+            signing: signing.clone(),
+        };
+        queue(
+            &tx,
+            &me,
+            &signing,
+            &[self_entry(code.device, &name, &signing, &boxed)],
+        )?;
+        tx.commit()?;
+        info(store)?.ok_or(Error::NoTeam)
+    })
+}
+
+/// Makes an invitation for one more device of this team, valid `minutes`, and returns its code, to
+/// hand over in person. Needs the relay (it keeps the sealed package until the code is used).
+///
+/// # Errors
+/// [`Error::NoTeam`], [`Error::DeviceRevoked`], [`Error::RelayUnreachable`],
+/// [`Error::RelayRefused`], [`Error::Storage`].
+pub fn invite(access: &impl Access, minutes: u32) -> Result<String> {
+    let minutes = minutes.clamp(1, MAX_INVITATION_MINUTES);
+    let (code, package, relay, token) = access.with(|app| {
+        let store = app.store_mut();
+        let me = require(store)?;
+        let code = InvitationCode::generate(&me.relay)?;
+        let invitation = SigningKey::from_bytes(&*random32()?);
+        let mut roster = members(store)?;
+        roster.push(MemberRow {
+            device: code.device,
+            name: String::new(),
+            verifying: None,
+            box_public: None,
+            invitation_key: Some(hex::encode(invitation.verifying_key().to_bytes())),
+            revoked_at: None,
+        });
+        let package = Package {
+            format: PACKAGE_FORMAT.to_owned(),
+            team: me.identity.team,
+            epoch: me.identity.epoch,
+            keys: me
+                .identity
+                .keys
+                .iter()
+                .map(|(e, k)| (e, hex::encode(&k.to_bytes()[..])))
+                .collect(),
+            members: roster,
+            invitation_seed: hex::encode(invitation.to_bytes()),
+        };
+        let sealed = code.seal_package(&package)?;
+        let tx = store.connection().transaction()?;
+        insert_member(&tx, package.members.last().ok_or(Error::NoTeam)?)?;
+        queue(
+            &tx,
+            &me.identity,
+            &me.identity.signing,
+            &[RosterEntry::Invitation {
+                device: code.device,
+                key: hex::encode(invitation.verifying_key().to_bytes()),
+            }],
+        )?;
+        tx.commit()?;
+        Ok((code, sealed, me.relay, me.token))
+    })?;
+    // The invitation's statement must be on the relay before the new device's first one.
+    push_outbox(access)?;
+    RelayClient::new(&relay).invite(&token, code.device, &code.redeem_hash(), minutes, &package)?;
+    Ok(code.text())
+}
+
+/// Joins a team with an invitation code made on one of its devices.
+///
+/// # Errors
+/// [`Error::AlreadyInTeam`], [`Error::InvitationInvalid`], [`Error::RelayUnreachable`],
+/// [`Error::RelayRefused`], [`Error::Storage`].
+pub fn join(access: &impl Access, code: &str, device_name: &str) -> Result<TeamInfo> {
+    let code = InvitationCode::parse(code)?;
+    let name = check_name(device_name)?;
+    access.with(|app| {
+        if load(app.store_mut())?.is_some() {
+            return Err(Error::AlreadyInTeam);
+        }
+        Ok(())
+    })?;
+    let joined = RelayClient::new(&code.relay).join(code.device, &code.redeem(), false)?;
+    let sealed = joined.package.as_deref().ok_or_else(|| {
+        Error::InvitationInvalid(
+            "this is a founding code: it starts a new team (“create”), it joins none".to_owned(),
+        )
+    })?;
+    let package = code.open_package(sealed)?;
+    let damaged =
+        || Error::InvitationInvalid("the invitation is damaged: ask for a new code".to_owned());
+    if package.team != joined.team {
+        return Err(damaged());
+    }
+    let invitation = SigningKey::from_bytes(&key32(&package.invitation_seed).ok_or_else(damaged)?);
+    let mut keys = Keyring::default();
+    for (epoch, key) in &package.keys {
+        keys.insert(*epoch, TeamKey::from_bytes(key32(key).ok_or_else(damaged)?));
+    }
+    let signing = envelope::new_device_key().map_err(no_random)?;
+    let boxed = new_box_secret()?;
+    access.with(|app| {
+        let store = app.store_mut();
+        let tx = store.connection().transaction()?;
+        insert_self(
+            &tx,
+            package.team,
+            code.device,
+            &name,
+            &code.relay,
+            &joined.token,
+            &signing,
+            &boxed,
+            package.epoch,
+        )?;
+        for (epoch, key) in keys.iter() {
+            tx.execute(
+                "INSERT INTO team_key (epoch, key) VALUES (?1, ?2)",
+                params![epoch, &key.to_bytes()[..]],
+            )?;
+        }
+        for member in &package.members {
+            insert_member(&tx, member)?;
+        }
+        tx.execute(
+            "UPDATE team_member SET name = ?2, verifying = ?3, box_public = ?4 WHERE device = ?1",
+            params![
+                code.device,
+                name,
+                &signing.verifying_key().to_bytes()[..],
+                &boxed.public_key().as_bytes()[..]
+            ],
+        )?;
+        let me = Identity {
+            team: package.team,
+            device: code.device,
+            epoch: package.epoch,
+            keys,
+            signing: signing.clone(),
+        };
+        // The first statement is signed with the invitation's key, which the team already trusts.
+        queue(
+            &tx,
+            &me,
+            &invitation,
+            &[self_entry(code.device, &name, &signing, &boxed)],
+        )?;
+        tx.commit()?;
+        info(store)?.ok_or(Error::NoTeam)
+    })
+}
+
+/// Revokes a device of this team: the relay refuses its token at once, the team key rotates (the
+/// new one sealed for every remaining device), and peers refuse its later blobs. Needs the relay.
+///
+/// # Errors
+/// [`Error::NoTeam`], [`Error::DeviceRevoked`], [`Error::ItemNotFound`] for a device not in the
+/// team, [`Error::RelayUnreachable`], [`Error::RelayRefused`], [`Error::Storage`].
+pub fn revoke(access: &impl Access, device: Uuid) -> Result<()> {
+    let (relay, token) = access.with(|app| {
+        let store = app.store_mut();
+        let me = require(store)?;
+        let known = members(store)?
+            .iter()
+            .any(|m| m.device == device && m.revoked_at.is_none());
+        if !known {
+            return Err(Error::ItemNotFound {
+                kind: "device",
+                id: device,
+            });
+        }
+        Ok((me.relay, me.token))
+    })?;
+    RelayClient::new(&relay).revoke(&token, device)?;
+    access.with(|app| {
+        let store = app.store_mut();
+        let me = require(store)?;
+        let epoch = me.identity.keys.iter().map(|(e, _)| e).max().unwrap_or(0) + 1;
+        let key = TeamKey::generate().map_err(no_random)?;
+        let mut sealed = BTreeMap::new();
+        for m in members(store)? {
+            if m.device == device || m.revoked_at.is_some() {
+                continue;
+            }
+            let Some(public) = m.box_public.as_deref().and_then(key32) else {
+                continue;
+            };
+            let boxed = crypto_box::PublicKey::from_bytes(public)
+                .seal(&mut crypto_box::aead::OsRng, &key.to_bytes()[..])
+                .map_err(|_| Error::Storage("sealing the new team key".to_owned()))?;
+            sealed.insert(m.device, hex::encode(boxed));
+        }
+        let cursor = engine::pull_cursor(store, &me.identity)?;
+        let tx = store.connection().transaction()?;
+        // Until this statement's own position is known, refuse what the device pushes after what
+        // this device has read (the relay refuses its pushes from now on anyway).
+        tx.execute(
+            "UPDATE team_member SET revoked_at = ?2 WHERE device = ?1",
+            params![device, i64::try_from(cursor).unwrap_or(i64::MAX)],
+        )?;
+        queue(
+            &tx,
+            &me.identity,
+            &me.identity.signing,
+            &[RosterEntry::Revoke {
+                device,
+                epoch,
+                keys: sealed,
+            }],
+        )?;
+        tx.execute(
+            "INSERT INTO team_key (epoch, key) VALUES (?1, ?2)",
+            params![epoch, &key.to_bytes()[..]],
+        )?;
+        tx.execute("UPDATE team_self SET epoch = ?1", [epoch])?;
+        tx.commit()?;
+        Ok(())
+    })?;
+    sync(access).map(|_| ())
+}
+
+/// Erases a person on this device now, and on every device of the team and the relay at the next
+/// syncs; late changes to the plan from a device that had not heard yet never bring it back.
+///
+/// # Errors
+/// [`Error::PersonNotFound`], [`Error::Storage`].
+pub fn erase(app: &mut Proxi, person: Uuid) -> Result<()> {
+    app.erase_person(person)?;
+    let store = app.store_mut();
+    let me = load(store)?;
+    let tx = store.connection().transaction()?;
+    tx.execute(
+        "INSERT OR IGNORE INTO sync_erased (doc_id) VALUES (?1)",
+        [person],
+    )?;
+    if let Some(me) = me.filter(|m| !m.revoked) {
+        tx.execute(
+            "INSERT OR IGNORE INTO sync_erase_pending (doc_id) VALUES (?1)",
+            [person],
+        )?;
+        queue(
+            &tx,
+            &me.identity,
+            &me.identity.signing,
+            &[RosterEntry::Erase { document: person }],
+        )?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+/// This device's team, if it is in one.
+///
+/// # Errors
+/// [`Error::Storage`].
+pub fn info(store: &mut Store) -> Result<Option<TeamInfo>> {
+    let Some(me) = load(store)? else {
+        return Ok(None);
+    };
+    let members = members(store)?
+        .into_iter()
+        .map(|m| TeamMember {
+            me: m.device == me.identity.device,
+            invited: m.verifying.is_none(),
+            revoked: m.revoked_at.is_some(),
+            name: m.name,
+            device: m.device,
+        })
+        .collect();
+    Ok(Some(TeamInfo {
+        team: me.identity.team,
+        device: me.identity.device,
+        name: me.name,
+        relay: me.relay,
+        epoch: me.identity.epoch,
+        revoked: me.revoked,
+        members,
+    }))
+}
+
+/// Where sync stands, in numbers the UI words.
+///
+/// # Errors
+/// [`Error::Storage`].
+pub fn status(store: &mut Store) -> Result<SyncStatus> {
+    let team = info(store)?;
+    let (last_try, last_ok, problem): (Option<i64>, Option<i64>, Option<String>) = store
+        .connection()
+        .query_row(
+            "SELECT last_try, last_ok, problem FROM sync_status WHERE id = 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()?
+        .unwrap_or((None, None, None));
+    let outbox: Vec<Uuid> = {
+        let conn = store.connection();
+        let mut stmt = conn.prepare_cached("SELECT DISTINCT doc_id FROM sync_outbox")?;
+        stmt.query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?
+    };
+    let dirty: Vec<Uuid> = {
+        let conn = store.connection();
+        let mut stmt = conn.prepare_cached("SELECT doc_id FROM sync_dirty")?;
+        stmt.query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?
+    };
+    let roster = team.as_ref().map(|t| t.team);
+    let mut waiting = outbox.iter().filter(|d| Some(**d) != roster).count();
+    let mut private = 0;
+    for id in dirty {
+        if outbox.contains(&id) {
+            continue;
+        }
+        let shared = store
+            .document(id)
+            .ok()
+            .and_then(|doc| crate::document::read(doc).ok())
+            .and_then(|plan| plan.consent)
+            .is_some_and(|c| c.keep_plan && c.share_with_team);
+        if shared {
+            waiting += 1;
+        } else {
+            private += 1;
+        }
+    }
+    Ok(SyncStatus {
+        team,
+        last_ok,
+        last_try,
+        problem: problem.and_then(|p| serde_json::from_str(&p).ok()),
+        waiting: u32::try_from(waiting).unwrap_or(u32::MAX),
+        private,
+    })
+}
+
+fn record(store: &mut Store, at: Timestamp, outcome: &Result<SyncReport>) -> Result<()> {
+    let problem = match outcome {
+        Ok(_) => None,
+        Err(e) => Some(
+            serde_json::to_string(&SyncProblem {
+                code: e.code(),
+                message: e.to_string(),
+            })
+            .map_err(|e| Error::Storage(e.to_string()))?,
+        ),
+    };
+    store.connection().execute(
+        "INSERT INTO sync_status (id, last_try, last_ok, problem) VALUES (1, ?1, ?2, ?3)
+         ON CONFLICT (id) DO UPDATE SET last_try = excluded.last_try,
+             last_ok = coalesce(excluded.last_ok, last_ok), problem = excluded.problem",
+        params![
+            at.as_millisecond(),
+            outcome.is_ok().then(|| at.as_millisecond()),
+            problem
+        ],
+    )?;
+    Ok(())
+}
+
+/// Pushes the outbox only (the blobs the relay has not acknowledged), oldest first.
+fn push_outbox(access: &impl Access) -> Result<u32> {
+    let (relay, token, out) = access.with(|app| {
+        let store = app.store_mut();
+        let me = require(store)?;
+        let out = engine::outgoing(store, &me.identity)?;
+        Ok((me.relay, me.token, out))
+    })?;
+    let client = RelayClient::new(&relay);
+    let mut pushed = 0;
+    for blob in out {
+        client.push(&token, &blob.blob)?;
+        access.with(|app| engine::acknowledge(app.store_mut(), blob.document, blob.sequence))?;
+        pushed += 1;
+    }
+    Ok(pushed)
+}
+
+/// One sync with the relay: erasures asked of it, this device's blobs pushed, the team's new blobs
+/// pulled and merged. The app is reached in short turns, never across a network call; the outcome is
+/// recorded for the status.
+///
+/// # Errors
+/// [`Error::NoTeam`], [`Error::DeviceRevoked`], [`Error::RelayUnreachable`],
+/// [`Error::RelayRefused`], [`Error::Storage`]; what was done before the error stays done.
+pub fn sync(access: &impl Access) -> Result<SyncReport> {
+    let outcome = sync_steps(access);
+    let at = Timestamp::now();
+    access.with(|app| record(app.store_mut(), at, &outcome))?;
+    outcome
+}
+
+fn sync_steps(access: &impl Access) -> Result<SyncReport> {
+    let mut report = SyncReport::default();
+    let (relay, token, erasures) = access.with(|app| {
+        let store = app.store_mut();
+        let me = require(store)?;
+        let erasures: Vec<Uuid> = {
+            let conn = store.connection();
+            let mut stmt = conn.prepare_cached("SELECT doc_id FROM sync_erase_pending")?;
+            stmt.query_map([], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?
+        };
+        Ok((me.relay, me.token, erasures))
+    })?;
+    let client = RelayClient::new(&relay);
+    for document in erasures {
+        client.erase(&token, document)?;
+        access.with(|app| {
+            app.store_mut().connection().execute(
+                "DELETE FROM sync_erase_pending WHERE doc_id = ?1",
+                [document],
+            )?;
+            Ok(())
+        })?;
+    }
+    report.pushed = push_outbox(access)?;
+    loop {
+        let since = access.with(|app| {
+            let store = app.store_mut();
+            let me = require(store)?;
+            engine::pull_cursor(store, &me.identity)
+        })?;
+        let (blobs, more) = client.pull(&token, since)?;
+        report.pulled += u32::try_from(blobs.len()).unwrap_or(u32::MAX);
+        let applied = access.with(|app| absorb(app, &blobs))?;
+        report.applied += applied.applied;
+        report.refused.extend(applied.refused);
+        if !more || blobs.is_empty() {
+            break;
+        }
+    }
+    Ok(report)
+}
+
+/// A roster member as the checks need it.
+struct Known {
+    verifying: Option<VerifyingKey>,
+    invitation: Option<VerifyingKey>,
+    revoked_at: Option<u64>,
+}
+
+fn known(store: &mut Store) -> Result<BTreeMap<Uuid, Known>> {
+    let conn = store.connection();
+    let mut stmt = conn
+        .prepare_cached("SELECT device, verifying, invitation_key, revoked_at FROM team_member")?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, Uuid>(0)?,
+            r.get::<_, Option<Vec<u8>>>(1)?,
+            r.get::<_, Option<Vec<u8>>>(2)?,
+            r.get::<_, Option<i64>>(3)?,
+        ))
+    })?;
+    let mut out = BTreeMap::new();
+    for row in rows {
+        let (device, verifying, invitation, revoked_at) = row?;
+        out.insert(
+            device,
+            Known {
+                verifying: verifying.as_deref().and_then(verifying_key),
+                invitation: invitation.as_deref().and_then(verifying_key),
+                revoked_at: revoked_at.map(|r| u64::try_from(r).unwrap_or(0)),
+            },
+        );
+    }
+    Ok(out)
+}
+
+/// Applies pulled blobs: the roster's statements first, in log order, then the plans' changes with
+/// the keys the roster gives.
+///
+/// # Errors
+/// [`Error::NoTeam`], [`Error::DeviceRevoked`], [`Error::Storage`], [`Error::DocumentInvalid`].
+pub fn absorb(app: &mut Proxi, pulled: &[(u64, Vec<u8>)]) -> Result<engine::Applied> {
+    let at = Timestamp::now();
+    let store = app.store_mut();
+    let me = require(store)?;
+    let from = engine::pull_cursor(store, &me.identity)?;
+    let mut refused = Vec::new();
+    let mut ordered: Vec<&(u64, Vec<u8>)> = pulled.iter().filter(|(p, _)| *p > from).collect();
+    ordered.sort_by_key(|(p, _)| *p);
+    for (position, blob) in ordered {
+        let Ok(header) = envelope::peek(blob) else {
+            continue;
+        };
+        if header.team != me.identity.team || header.document != me.identity.team {
+            continue;
+        }
+        if let Err(why) = roster_blob(store, &me, *position, &header, blob, at)? {
+            refused.push(why);
+        }
+    }
+    // Plans the team erased and still here (the erasure was cut short): erased now.
+    let leftovers: Vec<Uuid> = {
+        let conn = store.connection();
+        let mut stmt = conn.prepare_cached(
+            "SELECT doc_id FROM sync_erased WHERE doc_id IN (SELECT doc_id FROM doc_chunk)",
+        )?;
+        stmt.query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?
+    };
+    for document in leftovers {
+        store.erase(document, at)?;
+    }
+    // The roster may have rotated the key or revoked this device.
+    let me = require(store)?;
+    let members = known(store)?;
+    let mut applied = engine::apply(
+        store,
+        &me.identity,
+        &|device, position| {
+            let m = members.get(&device)?;
+            if m.revoked_at.is_some_and(|r| position > r) {
+                return None;
+            }
+            m.verifying
+        },
+        pulled,
+        at,
+    )?;
+    refused.append(&mut applied.refused);
+    applied.refused = refused;
+    Ok(applied)
+}
+
+/// Reads one roster blob; `Ok(Err(why))` when it is refused (nothing of it is used).
+fn roster_blob(
+    store: &mut Store,
+    me: &Membership,
+    position: u64,
+    header: &BlobHeader,
+    blob: &[u8],
+    at: Timestamp,
+) -> Result<std::result::Result<(), String>> {
+    let applied: u64 = store
+        .connection()
+        .query_row(
+            "SELECT seq FROM sync_cursor WHERE doc_id = ?1 AND device = ?2",
+            params![header.document, header.device],
+            |r| r.get::<_, i64>(0),
+        )
+        .optional()?
+        .map_or(0, |s| u64::try_from(s).unwrap_or(0));
+    if header.sequence != applied + 1 {
+        // Read before (a duplicate), or ahead of a hole: read when its turn comes.
+        return Ok(Ok(()));
+    }
+    let members = known(store)?;
+    let Some(member) = members.get(&header.device) else {
+        return Ok(Err(format!(
+            "a roster statement of device {}, which the team does not know",
+            header.device
+        )));
+    };
+    if member.revoked_at.is_some_and(|r| position > r) {
+        return Ok(Err(format!(
+            "a roster statement of device {}, revoked before it",
+            header.device
+        )));
+    }
+    // An invited device's first statement is signed with its invitation's key.
+    let key = if header.sequence == 1 && member.invitation.is_some() {
+        member.invitation
+    } else {
+        member.verifying
+    };
+    let Some(team_key) = me.identity.keys.get(header.epoch) else {
+        return Ok(Err(format!(
+            "a roster statement sealed with epoch {}, which this device does not hold",
+            header.epoch
+        )));
+    };
+    let payload = match envelope::open(blob, me.identity.team, team_key, |_| key) {
+        Ok((_, payload)) => payload,
+        Err(e) => return Ok(Err(format!("a roster statement of {}: {e}", header.device))),
+    };
+    let Ok(entries) = serde_json::from_slice::<Vec<RosterEntry>>(&payload) else {
+        return Ok(Err(format!(
+            "a roster statement of {} that this version cannot read",
+            header.device
+        )));
+    };
+    let mut erase = Vec::new();
+    let tx = store.connection().transaction()?;
+    for entry in entries {
+        match entry {
+            RosterEntry::Member {
+                device,
+                name,
+                verifying,
+                box_public,
+            } => {
+                // A device speaks only for itself.
+                if device != header.device {
+                    continue;
+                }
+                let (Some(v), Some(b)) = (key32(&verifying), key32(&box_public)) else {
+                    continue;
+                };
+                let first = header.sequence == 1;
+                tx.execute(
+                    "UPDATE team_member SET name = ?2,
+                         verifying = CASE WHEN ?5 OR verifying IS NULL THEN ?3 ELSE verifying END,
+                         box_public = CASE WHEN ?5 OR box_public IS NULL THEN ?4 ELSE box_public END
+                     WHERE device = ?1",
+                    params![device, name, &v[..], &b[..], first],
+                )?;
+            }
+            RosterEntry::Invitation { device, key } => {
+                if let Some(k) = key32(&key) {
+                    tx.execute(
+                        "INSERT INTO team_member (device, name, invitation_key) VALUES (?1, '', ?2)
+                         ON CONFLICT (device) DO NOTHING",
+                        params![device, &k[..]],
+                    )?;
+                }
+            }
+            RosterEntry::Revoke {
+                device,
+                epoch,
+                keys,
+            } => {
+                tx.execute(
+                    "UPDATE team_member SET revoked_at = ?2 WHERE device = ?1",
+                    params![device, i64::try_from(position).unwrap_or(i64::MAX)],
+                )?;
+                if device == me.identity.device {
+                    tx.execute("UPDATE team_self SET revoked = 1", [])?;
+                } else if let Some(sealed) = keys
+                    .get(&me.identity.device)
+                    .and_then(|k| hex::decode(k).ok())
+                    && let Ok(key) = me.box_secret.unseal(&sealed)
+                    && let Ok(key) = <[u8; 32]>::try_from(key.as_slice())
+                {
+                    tx.execute(
+                        "INSERT INTO team_key (epoch, key) VALUES (?1, ?2)
+                         ON CONFLICT (epoch) DO NOTHING",
+                        params![epoch, &key[..]],
+                    )?;
+                    tx.execute("UPDATE team_self SET epoch = max(epoch, ?1)", [epoch])?;
+                }
+            }
+            RosterEntry::Erase { document } => {
+                tx.execute(
+                    "INSERT OR IGNORE INTO sync_erased (doc_id) VALUES (?1)",
+                    [document],
+                )?;
+                erase.push(document);
+            }
+        }
+    }
+    tx.execute(
+        "INSERT INTO sync_cursor (doc_id, device, seq) VALUES (?1, ?2, ?3)
+         ON CONFLICT (doc_id, device) DO UPDATE SET seq = excluded.seq",
+        params![
+            header.document,
+            header.device,
+            i64::try_from(header.sequence).unwrap_or(i64::MAX)
+        ],
+    )?;
+    tx.commit()?;
+    for document in erase {
+        match store.erase(document, at) {
+            Ok(()) | Err(Error::PersonNotFound(_)) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(Ok(()))
+}

@@ -1,0 +1,66 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/svelte';
+import App from '../../App.svelte';
+import { mockPlatform } from '../platform/mock';
+import { demoPeople } from '../platform/demo';
+
+async function openApp(network = { online: true }) {
+  const platform = mockPlatform(demoPeople, 'x', true, 300, [], '2026-11-23', network);
+  render(App, { platform });
+  await waitFor(() => expect(screen.getAllByTestId('person-name').length).toBeGreaterThan(0));
+  return platform;
+}
+
+describe('the team and its sync', () => {
+  afterEach(cleanup);
+
+  it('joins a team with a code, then says in words when it synced and what waits', async () => {
+    await openApp();
+    expect(screen.queryByTestId('sync-badge')).toBeNull();
+    await fireEvent.click(screen.getByTestId('nav-team'));
+    await screen.findByText('Cet ordinateur n’est dans aucune équipe : tous les plans restent ici.');
+
+    await fireEvent.input(screen.getByTestId('team-code'), { target: { value: 'ABCD' } });
+    await fireEvent.input(screen.getByTestId('team-name'), { target: { value: 'Bert (Exemple)' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Rejoindre l’équipe' }));
+    await screen.findByText(/Ce code d’invitation n’est pas valable/);
+
+    await fireEvent.input(screen.getByTestId('team-code'), { target: { value: 'http://relais.exemple#ABCD-EFGH' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Rejoindre l’équipe' }));
+    await screen.findByText('Cet ordinateur a rejoint l’équipe.');
+    const members = await screen.findByTestId('team-members');
+    expect(members.textContent).toContain('Anna (Exemple)');
+    expect(members.textContent).toContain('Bert (Exemple)');
+    expect(screen.getByTestId('sync-state').textContent).toContain('Pas encore synchronisé.');
+
+    await fireEvent.click(screen.getByTestId('sync-now'));
+    await waitFor(() => expect(screen.getByTestId('sync-notice').textContent).toBe('Synchronisé : 2 reçu(s), 0 envoyé(s).'));
+    await waitFor(() => expect(screen.getByTestId('sync-state').textContent).toMatch(/Dernière synchronisation : 23 novembre 2026 à 11:42/));
+    expect(screen.getByTestId('sync-state').textContent).toContain('Tout ce qui a changé ici est envoyé.');
+    expect(screen.getByTestId('sync-badge').textContent).toBe('Synchronisé');
+
+    await fireEvent.click(screen.getByTestId('team-invite'));
+    expect((await screen.findByTestId('team-invitation')).textContent).toMatch(/^http:\/\/relais\.exemple#ABCD-/);
+  });
+
+  it('offline, says that the changes wait safely and what to do, and syncs when the network returns', async () => {
+    const network = { online: false };
+    await openApp(network);
+    await fireEvent.click(screen.getByTestId('nav-team'));
+    await fireEvent.input(screen.getByTestId('team-code'), { target: { value: 'http://relais.exemple#ABCD' } });
+    await fireEvent.input(screen.getByTestId('team-name'), { target: { value: 'Bert' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Rejoindre l’équipe' }));
+    await screen.findByTestId('sync-now');
+
+    await fireEvent.click(screen.getByTestId('sync-now'));
+    const problem = await screen.findByTestId('sync-problem');
+    expect(problem.textContent).toContain('Les changements restent ici, en sécurité');
+    expect(screen.getByTestId('sync-notice').textContent).toContain('Pas de connexion au serveur de l’équipe.');
+    expect(screen.getByTestId('sync-badge').textContent).toBe('Pas synchronisé');
+
+    network.online = true;
+    window.dispatchEvent(new Event('online'));
+    await waitFor(() => expect(screen.queryByTestId('sync-problem')).toBeNull());
+    expect(screen.getByTestId('sync-badge').textContent).toBe('Synchronisé');
+  });
+});
