@@ -9,16 +9,17 @@ CARGO_BIN := $(HOME)/.cargo/bin
 
 APT_PACKAGES := libwebkit2gtk-4.1-dev libgtk-3-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev \
   librsvg2-dev libayatana-appindicator3-dev build-essential pkg-config libssl-dev \
-  xvfb xauth webkit2gtk-driver imagemagick poppler-utils qpdf fonts-dejavu-core chromium
+  xvfb xauth webkit2gtk-driver imagemagick poppler-utils qpdf fonts-dejavu-core chromium \
+  postgresql
 
-.PHONY: run test deps system-deps ui-deps tauri-driver ui shell demo-store rust-checks rust-tests ui-tests a11y e2e bench measure-ui bindings-fresh
+.PHONY: run test deps system-deps ui-deps tauri-driver ui shell demo-store rust-checks rust-tests relay-postgres ui-tests a11y e2e bench measure-ui bindings-fresh
 
 ## Start the desktop app on a demo store of fictional people (passphrase: demo).
 run: deps shell demo-store
 	PROXI_STORE=$(DEMO_STORE) PROXI_PASSPHRASE=$(DEMO_PASSPHRASE) ./target/debug/proxi-desktop
 
 ## Every test: formatting, lints, core tests, generated types, UI tests, the real window.
-test: deps ui rust-checks rust-tests bindings-fresh ui-tests a11y shell e2e
+test: deps ui rust-checks rust-tests relay-postgres bindings-fresh ui-tests a11y shell e2e
 
 deps: system-deps ui-deps tauri-driver
 
@@ -51,6 +52,10 @@ rust-checks:
 
 rust-tests:
 	cargo test --workspace
+
+## The relay's acceptance suite again, on PostgreSQL: a throwaway server on loopback (.ci/postgres.sh).
+relay-postgres:
+	PROXI_TEST_POSTGRES=$$(bash .ci/postgres.sh) cargo test -p proxi-relay --tests
 
 ## The TypeScript types generated from Rust (ts-rs, written by `cargo test`) must be committed as generated.
 bindings-fresh:

@@ -15,6 +15,7 @@
 //! - `POST /v1/devices/{id}/revoke`: a device of the team revokes another (or itself).
 //! - `POST /v1/documents/{id}/erase`: a device of the team erases a plan: its blobs are dropped.
 
+mod pg;
 mod store;
 
 use std::net::SocketAddr;
@@ -30,7 +31,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use clap::{Parser, Subcommand};
 use serde::Deserialize;
-use store::{Device, Pushed, Redeemed, RelayStore};
+use store::{Backend, Device, Pushed, Redeemed, RelayStore};
 use uuid::Uuid;
 
 #[derive(Debug, Parser)]
@@ -43,16 +44,26 @@ struct Cli {
     /// The relay's database file
     #[arg(long, env = "PROXI_RELAY_DB", default_value = "proxi-relay.db")]
     db: PathBuf,
+    /// A PostgreSQL database instead of the SQLite file (`postgres://user:password@host/db`), for
+    /// several relay processes sharing one database
+    #[arg(long, env = "PROXI_RELAY_DATABASE")]
+    database: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Serve the relay (plain HTTP is allowed on loopback only)
+    /// Serve the relay: HTTPS with a certificate, or plain HTTP on loopback only
     Serve {
         #[arg(long, default_value = "127.0.0.1:7878")]
         listen: SocketAddr,
+        /// The certificate chain (PEM): the relay then speaks HTTPS only (TLS 1.2 and 1.3, rustls)
+        #[arg(long, requires = "tls_key")]
+        tls_cert: Option<PathBuf>,
+        /// The certificate's private key (PEM)
+        #[arg(long, requires = "tls_cert")]
+        tls_key: Option<PathBuf>,
     },
     /// Register a device of a team; prints its token (shown once, kept only as a hash)
     AddDevice {
@@ -77,7 +88,19 @@ enum Command {
     },
 }
 
-type Shared = Arc<Mutex<RelayStore>>;
+type Shared = Arc<Mutex<Box<dyn Backend>>>;
+
+/// The SQLite file, or the PostgreSQL database when one is given.
+fn open_backend(cli: &Cli) -> anyhow::Result<Box<dyn Backend>> {
+    Ok(match &cli.database {
+        Some(url) => {
+            Box::new(pg::PgStore::connect(url).context("connecting to the PostgreSQL database")?)
+        }
+        None => Box::new(
+            RelayStore::open(&cli.db).with_context(|| format!("opening {}", cli.db.display()))?,
+        ),
+    })
+}
 
 /// The largest body a push accepts: the largest blob the envelope allows, and its framing.
 const MAX_BODY: usize = proxi::sync::envelope::MAX_PLAINTEXT + 1024;
@@ -85,26 +108,31 @@ const MAX_BODY: usize = proxi::sync::envelope::MAX_PLAINTEXT + 1024;
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     match cli.command {
-        Command::Serve { listen } => {
-            if !listen.ip().is_loopback() {
-                bail!(
-                    "{listen} is not a loopback address: plain HTTP would expose the tokens; TLS is not \
-                     built yet, so serve on 127.0.0.1 behind a TLS proxy"
-                );
-            }
-            let store = RelayStore::open(&cli.db)
-                .with_context(|| format!("opening {}", cli.db.display()))?;
+        Command::Serve {
+            listen,
+            ref tls_cert,
+            ref tls_key,
+        } => {
+            let tls = match (tls_cert, tls_key) {
+                (Some(cert), Some(key)) => Some(tls_config(cert, key)?),
+                _ if !listen.ip().is_loopback() => bail!(
+                    "{listen} is not a loopback address: plain HTTP would expose the tokens; give \
+                     --tls-cert and --tls-key to serve HTTPS, or serve on 127.0.0.1"
+                ),
+                _ => None,
+            };
+            let store = open_backend(&cli)?;
             let runtime = tokio::runtime::Runtime::new()?;
-            runtime.block_on(serve(listen, Arc::new(Mutex::new(store))))
+            runtime.block_on(serve(listen, tls, Arc::new(Mutex::new(store))))
         }
         Command::AddDevice { team, device } => {
-            let mut store = RelayStore::open(&cli.db)?;
+            let mut store = open_backend(&cli)?;
             println!("{}", store.add_device(team, device)?);
             Ok(())
         }
-        Command::AddTeam { url, hours } => {
-            let mut store = RelayStore::open(&cli.db)?;
-            let code = proxi::sync::team::InvitationCode::generate(&url)?;
+        Command::AddTeam { ref url, hours } => {
+            let mut store = open_backend(&cli)?;
+            let code = proxi::sync::team::InvitationCode::generate(url)?;
             let team = Uuid::new_v4();
             store.invite(
                 team,
@@ -117,7 +145,7 @@ fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Revoke { device } => {
-            let mut store = RelayStore::open(&cli.db)?;
+            let mut store = open_backend(&cli)?;
             if !store.revoke(device)? {
                 bail!("no device {device} is registered on this relay");
             }
@@ -127,7 +155,37 @@ fn main() -> anyhow::Result<()> {
     }
 }
 
-async fn serve(listen: SocketAddr, store: Shared) -> anyhow::Result<()> {
+/// A rustls server configuration from PEM files (ring as the cryptography provider).
+fn tls_config(
+    cert: &std::path::Path,
+    key: &std::path::Path,
+) -> anyhow::Result<Arc<rustls::ServerConfig>> {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let chain = CertificateDer::pem_file_iter(cert)
+        .with_context(|| format!("reading the certificate {}", cert.display()))?
+        .collect::<Result<Vec<_>, _>>()
+        .with_context(|| format!("reading the certificate {}", cert.display()))?;
+    if chain.is_empty() {
+        bail!("{} holds no certificate", cert.display());
+    }
+    let key = PrivateKeyDer::from_pem_file(key)
+        .with_context(|| format!("reading the private key {}", key.display()))?;
+    let config = rustls::ServerConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()?
+    .with_no_client_auth()
+    .with_single_cert(chain, key)
+    .context("the certificate and the key do not go together")?;
+    Ok(Arc::new(config))
+}
+
+async fn serve(
+    listen: SocketAddr,
+    tls: Option<Arc<rustls::ServerConfig>>,
+    store: Shared,
+) -> anyhow::Result<()> {
     let app = Router::new()
         .route("/v1/blobs", post(push).get(pull))
         .route("/v1/invitations", post(invite))
@@ -136,10 +194,22 @@ async fn serve(listen: SocketAddr, store: Shared) -> anyhow::Result<()> {
         .route("/v1/documents/{id}/erase", post(erase))
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .with_state(store);
-    let listener = tokio::net::TcpListener::bind(listen).await?;
-    // The port actually bound (0 asks the system for a free one), for whoever started the relay.
-    println!("listening on {}", listener.local_addr()?);
-    axum::serve(listener, app).await?;
+    let listener = std::net::TcpListener::bind(listen)?;
+    listener.set_nonblocking(true)?;
+    // The address actually bound (port 0 asks the system for a free one), for whoever started it.
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    println!("listening on {scheme}://{}", listener.local_addr()?);
+    match tls {
+        Some(config) => {
+            let config = axum_server::tls_rustls::RustlsConfig::from_config(config);
+            axum_server::from_tcp_rustls(listener, config)
+                .serve(app.into_make_service())
+                .await?;
+        }
+        None => {
+            axum::serve(tokio::net::TcpListener::from_std(listener)?, app).await?;
+        }
+    }
     Ok(())
 }
 
@@ -148,7 +218,7 @@ fn refuse(status: StatusCode, message: &str) -> Response {
 }
 
 /// The device behind the request's bearer token, or the status and reason refusing it.
-fn caller(store: &RelayStore, headers: &HeaderMap) -> Result<Device, (StatusCode, String)> {
+fn caller(store: &mut dyn Backend, headers: &HeaderMap) -> Result<Device, (StatusCode, String)> {
     let token = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -173,11 +243,11 @@ fn caller(store: &RelayStore, headers: &HeaderMap) -> Result<Device, (StatusCode
 async fn push(State(store): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
     let work = tokio::task::spawn_blocking(move || {
         let mut store = store.lock().unwrap_or_else(|p| p.into_inner());
-        let device = match caller(&store, &headers) {
+        let device = match caller(store.as_mut(), &headers) {
             Ok(d) => d,
             Err((status, why)) => return refuse(status, &why),
         };
-        let header = match RelayStore::check(&body, &device) {
+        let header = match store::check(&body, &device) {
             Ok(h) => h,
             Err(store::Refusal::NotABlob(why)) => return refuse(StatusCode::BAD_REQUEST, &why),
             Err(store::Refusal::OtherTeam) => {
@@ -223,8 +293,8 @@ async fn pull(
     Query(q): Query<PullQuery>,
 ) -> Response {
     let work = tokio::task::spawn_blocking(move || {
-        let store = store.lock().unwrap_or_else(|p| p.into_inner());
-        let device = match caller(&store, &headers) {
+        let mut store = store.lock().unwrap_or_else(|p| p.into_inner());
+        let device = match caller(store.as_mut(), &headers) {
             Ok(d) => d,
             Err((status, why)) => return refuse(status, &why),
         };
@@ -367,11 +437,11 @@ fn no(status: StatusCode, why: &str) -> Refusal {
 /// Runs `work` on the store off the async threads; its `Err` is the refusal to send.
 async fn blocking(
     store: Shared,
-    work: impl FnOnce(&mut RelayStore) -> Result<Response, Refusal> + Send + 'static,
+    work: impl FnOnce(&mut dyn Backend) -> Result<Response, Refusal> + Send + 'static,
 ) -> Response {
     tokio::task::spawn_blocking(move || {
         let mut store = store.lock().unwrap_or_else(|p| p.into_inner());
-        work(&mut store).unwrap_or_else(|(status, why)| refuse(status, &why))
+        work(store.as_mut()).unwrap_or_else(|(status, why)| refuse(status, &why))
     })
     .await
     .unwrap_or_else(|e| refuse(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()))

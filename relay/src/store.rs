@@ -57,13 +57,13 @@ pub enum Redeemed {
     WrongKind { founding: bool },
 }
 
-fn now_ms() -> i64 {
+pub(crate) fn now_ms() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }
 
-fn new_token() -> anyhow::Result<String> {
+pub(crate) fn new_token() -> anyhow::Result<String> {
     let mut secret = [0u8; 32];
     getrandom::fill(&mut secret).map_err(|e| anyhow::anyhow!("no random source: {e}"))?;
     Ok(hex::encode(secret))
@@ -98,6 +98,65 @@ pub enum Refusal {
     OtherDevice,
 }
 
+/// Where the relay keeps its devices, invitations and team logs: SQLite ([`RelayStore`], one process)
+/// or PostgreSQL ([`crate::pg::PgStore`], several relay processes on one database). Both pass the
+/// same acceptance suite (`relay/tests`).
+pub trait Backend: Send {
+    /// Registers a device of a team and returns its bearer token (kept only as a hash).
+    ///
+    /// # Errors
+    /// When the device is already registered, or on a storage error.
+    fn add_device(&mut self, team: Uuid, device: Uuid) -> anyhow::Result<String>;
+    /// Keeps an invitation for `device` into `team`, redeemable once with the proof whose SHA-256 is
+    /// `redeem_hash`, until `minutes` from now; returns when it expires (ms since the epoch).
+    ///
+    /// # Errors
+    /// When the device id is already registered or invited, or on a storage error.
+    fn invite(
+        &mut self,
+        team: Uuid,
+        device: Uuid,
+        redeem_hash: &str,
+        minutes: u32,
+        package: Option<&str>,
+    ) -> anyhow::Result<i64>;
+    /// Redeems an invitation, once.
+    ///
+    /// # Errors
+    /// On a storage error.
+    fn redeem(&mut self, device: Uuid, redeem: &str, founding: bool) -> anyhow::Result<Redeemed>;
+    /// Empties every blob of a document of the team, and its later pushes.
+    ///
+    /// # Errors
+    /// On a storage error.
+    fn erase(&mut self, team: Uuid, document: Uuid) -> anyhow::Result<usize>;
+    /// The team of a registered device.
+    ///
+    /// # Errors
+    /// On a storage error.
+    fn team_of(&mut self, device: Uuid) -> anyhow::Result<Option<Uuid>>;
+    /// Revokes a device; whether it was known.
+    ///
+    /// # Errors
+    /// On a storage error.
+    fn revoke(&mut self, device: Uuid) -> anyhow::Result<bool>;
+    /// The device a token belongs to.
+    ///
+    /// # Errors
+    /// On a storage error.
+    fn device(&mut self, token: &str) -> anyhow::Result<Option<Device>>;
+    /// Appends a blob to its team's log, once.
+    ///
+    /// # Errors
+    /// On a storage error (nothing is kept then).
+    fn push(&mut self, header: &BlobHeader, blob: &[u8]) -> anyhow::Result<Pushed>;
+    /// The team's blobs after `since`, oldest first, at most `limit`.
+    ///
+    /// # Errors
+    /// On a storage error.
+    fn pull(&mut self, team: Uuid, since: u64, limit: u32) -> anyhow::Result<Vec<(u64, Vec<u8>)>>;
+}
+
 pub struct RelayStore {
     conn: Connection,
 }
@@ -108,7 +167,7 @@ impl std::fmt::Debug for RelayStore {
     }
 }
 
-fn hash_token(token: &str) -> Vec<u8> {
+pub(crate) fn hash_token(token: &str) -> Vec<u8> {
     Sha256::digest(token.as_bytes()).to_vec()
 }
 
@@ -127,12 +186,14 @@ impl RelayStore {
         conn.execute_batch(SCHEMA)?;
         Ok(RelayStore { conn })
     }
+}
 
+impl Backend for RelayStore {
     /// Registers a device of a team and returns its bearer token (kept only as a hash).
     ///
     /// # Errors
     /// When the device is already registered, or on a storage error.
-    pub fn add_device(&mut self, team: Uuid, device: Uuid) -> anyhow::Result<String> {
+    fn add_device(&mut self, team: Uuid, device: Uuid) -> anyhow::Result<String> {
         let token = new_token()?;
         self.conn.execute(
             "INSERT INTO device (token_hash, team, device) VALUES (?1, ?2, ?3)",
@@ -146,7 +207,7 @@ impl RelayStore {
     ///
     /// # Errors
     /// When the device id is already registered or invited, or on a storage error.
-    pub fn invite(
+    fn invite(
         &mut self,
         team: Uuid,
         device: Uuid,
@@ -177,12 +238,7 @@ impl RelayStore {
     ///
     /// # Errors
     /// On a storage error.
-    pub fn redeem(
-        &mut self,
-        device: Uuid,
-        redeem: &str,
-        founding: bool,
-    ) -> anyhow::Result<Redeemed> {
+    fn redeem(&mut self, device: Uuid, redeem: &str, founding: bool) -> anyhow::Result<Redeemed> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -229,7 +285,7 @@ impl RelayStore {
     ///
     /// # Errors
     /// On a storage error.
-    pub fn erase(&mut self, team: Uuid, document: Uuid) -> rusqlite::Result<usize> {
+    fn erase(&mut self, team: Uuid, document: Uuid) -> anyhow::Result<usize> {
         let tx = self.conn.transaction()?;
         tx.execute(
             "INSERT OR IGNORE INTO erased (team, document) VALUES (?1, ?2)",
@@ -247,19 +303,20 @@ impl RelayStore {
     ///
     /// # Errors
     /// On a storage error.
-    pub fn team_of(&self, device: Uuid) -> rusqlite::Result<Option<Uuid>> {
-        self.conn
+    fn team_of(&mut self, device: Uuid) -> anyhow::Result<Option<Uuid>> {
+        Ok(self
+            .conn
             .query_row("SELECT team FROM device WHERE device = ?1", [device], |r| {
                 r.get(0)
             })
-            .optional()
+            .optional()?)
     }
 
     /// Revokes a device: its token opens nothing any more. Returns whether it was known.
     ///
     /// # Errors
     /// On a storage error.
-    pub fn revoke(&mut self, device: Uuid) -> rusqlite::Result<bool> {
+    fn revoke(&mut self, device: Uuid) -> anyhow::Result<bool> {
         Ok(self
             .conn
             .execute("UPDATE device SET revoked = 1 WHERE device = ?1", [device])?
@@ -270,8 +327,9 @@ impl RelayStore {
     ///
     /// # Errors
     /// On a storage error.
-    pub fn device(&self, token: &str) -> rusqlite::Result<Option<Device>> {
-        self.conn
+    fn device(&mut self, token: &str) -> anyhow::Result<Option<Device>> {
+        Ok(self
+            .conn
             .query_row(
                 "SELECT team, device, revoked FROM device WHERE token_hash = ?1",
                 [hash_token(token)],
@@ -283,19 +341,7 @@ impl RelayStore {
                     })
                 },
             )
-            .optional()
-    }
-
-    /// Checks a blob's header against the device pushing it.
-    pub fn check(blob: &[u8], by: &Device) -> Result<BlobHeader, Refusal> {
-        let header = envelope::peek(blob).map_err(|e| Refusal::NotABlob(e.to_string()))?;
-        if header.team != by.team {
-            return Err(Refusal::OtherTeam);
-        }
-        if header.device != by.device {
-            return Err(Refusal::OtherDevice);
-        }
-        Ok(header)
+            .optional()?)
     }
 
     /// Appends a blob to its team's log, once: the next sequence of (document, device) is kept at the
@@ -303,7 +349,7 @@ impl RelayStore {
     ///
     /// # Errors
     /// On a storage error (nothing is kept then).
-    pub fn push(&mut self, header: &BlobHeader, blob: &[u8]) -> rusqlite::Result<Pushed> {
+    fn push(&mut self, header: &BlobHeader, blob: &[u8]) -> anyhow::Result<Pushed> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -364,12 +410,7 @@ impl RelayStore {
     ///
     /// # Errors
     /// On a storage error.
-    pub fn pull(
-        &self,
-        team: Uuid,
-        since: u64,
-        limit: u32,
-    ) -> rusqlite::Result<Vec<(u64, Vec<u8>)>> {
+    fn pull(&mut self, team: Uuid, since: u64, limit: u32) -> anyhow::Result<Vec<(u64, Vec<u8>)>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT position, bytes FROM blob WHERE team = ?1 AND position > ?2
              ORDER BY position LIMIT ?3",
@@ -378,6 +419,18 @@ impl RelayStore {
             params![team, i64::try_from(since).unwrap_or(i64::MAX), limit],
             |r| Ok((u64::try_from(r.get::<_, i64>(0)?).unwrap_or(0), r.get(1)?)),
         )?;
-        rows.collect()
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
+}
+
+/// Checks a blob's header against the device pushing it.
+pub fn check(blob: &[u8], by: &Device) -> Result<BlobHeader, Refusal> {
+    let header = envelope::peek(blob).map_err(|e| Refusal::NotABlob(e.to_string()))?;
+    if header.team != by.team {
+        return Err(Refusal::OtherTeam);
+    }
+    if header.device != by.device {
+        return Err(Refusal::OtherDevice);
+    }
+    Ok(header)
 }

@@ -33,15 +33,57 @@ pub type Pulled = Vec<(u64, Vec<u8>)>;
 /// The most blobs one pull asks for.
 pub const PAGE: u32 = 500;
 
+/// The certificate authorities a relay's HTTPS certificate is checked against: the usual public ones
+/// (webpki-roots), and the one in the PEM file `PROXI_RELAY_CA` names, for a relay with a certificate
+/// of the organisation's own authority.
+fn tls_config() -> Result<std::sync::Arc<rustls::ClientConfig>> {
+    use rustls::pki_types::CertificateDer;
+    use rustls::pki_types::pem::PemObject;
+    let mut roots = rustls::RootCertStore::empty();
+    roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+    if let Some(path) = std::env::var_os("PROXI_RELAY_CA") {
+        let unreadable = |e: &dyn std::fmt::Display| {
+            Error::RelayUnreachable(format!(
+                "the certificate authority {} (PROXI_RELAY_CA) could not be read: {e}",
+                std::path::Path::new(&path).display()
+            ))
+        };
+        let mut added = 0;
+        for cert in CertificateDer::pem_file_iter(&path).map_err(|e| unreadable(&e))? {
+            roots
+                .add(cert.map_err(|e| unreadable(&e))?)
+                .map_err(|e| unreadable(&e))?;
+            added += 1;
+        }
+        if added == 0 {
+            return Err(unreadable(&"it holds no certificate"));
+        }
+    }
+    let config = rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .map_err(|e| Error::RelayUnreachable(e.to_string()))?
+    .with_root_certificates(roots)
+    .with_no_client_auth();
+    Ok(std::sync::Arc::new(config))
+}
+
 impl RelayClient {
-    pub fn new(base: &str) -> Self {
-        RelayClient {
+    /// A client of the relay at `base`: `https://…`, or `http://…` on loopback (a relay serves plain
+    /// HTTP nowhere else).
+    ///
+    /// # Errors
+    /// [`Error::RelayUnreachable`] when `PROXI_RELAY_CA` names a file that is not a certificate.
+    pub fn new(base: &str) -> Result<Self> {
+        Ok(RelayClient {
             base: base.trim_end_matches('/').to_owned(),
             agent: ureq::AgentBuilder::new()
                 .timeout_connect(Duration::from_secs(5))
                 .timeout(Duration::from_secs(60))
+                .tls_config(tls_config()?)
                 .build(),
-        }
+        })
     }
 
     fn url(&self, path: &str) -> String {

@@ -336,6 +336,16 @@ struct Package {
     invitation_seed: String,
 }
 
+impl std::fmt::Debug for Package {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Package")
+            .field("team", &self.team)
+            .field("epoch", &self.epoch)
+            .field("members", &self.members.len())
+            .finish_non_exhaustive()
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct MemberRow {
@@ -601,7 +611,7 @@ pub fn create(access: &impl Access, code: &str, device_name: &str) -> Result<Tea
         }
         Ok(())
     })?;
-    let joined = RelayClient::new(&code.relay).join(code.device, &code.redeem(), true)?;
+    let joined = RelayClient::new(&code.relay)?.join(code.device, &code.redeem(), true)?;
     if joined.package.is_some() {
         return Err(Error::InvitationInvalid(
             "this code invites into an existing team: use “join” rather than “create”".to_owned(),
@@ -709,7 +719,13 @@ pub fn invite(access: &impl Access, minutes: u32) -> Result<String> {
     })?;
     // The invitation's statement must be on the relay before the new device's first one.
     push_outbox(access)?;
-    RelayClient::new(&relay).invite(&token, code.device, &code.redeem_hash(), minutes, &package)?;
+    RelayClient::new(&relay)?.invite(
+        &token,
+        code.device,
+        &code.redeem_hash(),
+        minutes,
+        &package,
+    )?;
     Ok(code.text())
 }
 
@@ -727,7 +743,7 @@ pub fn join(access: &impl Access, code: &str, device_name: &str) -> Result<TeamI
         }
         Ok(())
     })?;
-    let joined = RelayClient::new(&code.relay).join(code.device, &code.redeem(), false)?;
+    let joined = RelayClient::new(&code.relay)?.join(code.device, &code.redeem(), false)?;
     let sealed = joined.package.as_deref().ok_or_else(|| {
         Error::InvitationInvalid(
             "this is a founding code: it starts a new team (“create”), it joins none".to_owned(),
@@ -818,7 +834,7 @@ pub fn revoke(access: &impl Access, device: Uuid) -> Result<()> {
         }
         Ok((me.relay, me.token))
     })?;
-    RelayClient::new(&relay).revoke(&token, device)?;
+    RelayClient::new(&relay)?.revoke(&token, device)?;
     access.with(|app| {
         let store = app.store_mut();
         let me = require(store)?;
@@ -1013,7 +1029,7 @@ fn push_outbox(access: &impl Access) -> Result<u32> {
         let out = engine::outgoing(store, &me.identity)?;
         Ok((me.relay, me.token, out))
     })?;
-    let client = RelayClient::new(&relay);
+    let client = RelayClient::new(&relay)?;
     let mut pushed = 0;
     for blob in out {
         client.push(&token, &blob.blob)?;
@@ -1050,7 +1066,7 @@ fn sync_steps(access: &impl Access) -> Result<SyncReport> {
         };
         Ok((me.relay, me.token, erasures))
     })?;
-    let client = RelayClient::new(&relay);
+    let client = RelayClient::new(&relay)?;
     for document in erasures {
         client.erase(&token, document)?;
         access.with(|app| {
@@ -1314,4 +1330,83 @@ fn roster_blob(
         }
     }
     Ok(Ok(()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn a_code_reads_back_as_typed_by_hand() {
+        let code = InvitationCode::generate("https://relais.exemple/").expect("a code");
+        let text = code.text();
+        assert!(text.starts_with("https://relais.exemple#"), "{text}");
+        let (_, letters) = text.split_once('#').expect("#");
+        assert_eq!(letters.replace('-', "").len(), 77);
+        for typed in [
+            text.clone(),
+            text.to_lowercase(),
+            text.replace('-', " "),
+            format!("  {}  ", text.replace('-', "")),
+        ] {
+            let read = InvitationCode::parse(&typed).expect("reads");
+            assert_eq!(read, code, "{typed}");
+            assert_eq!(read.redeem(), code.redeem());
+        }
+    }
+
+    #[test]
+    fn a_package_opens_only_with_its_own_code() {
+        let code = InvitationCode::generate("http://127.0.0.1:7878").expect("a code");
+        let package = Package {
+            format: PACKAGE_FORMAT.to_owned(),
+            team: Uuid::new_v4(),
+            epoch: 1,
+            keys: BTreeMap::from([(1, hex::encode([7u8; 32]))]),
+            members: Vec::new(),
+            invitation_seed: hex::encode([9u8; 32]),
+        };
+        let sealed = code.seal_package(&package).expect("sealed");
+        assert!(
+            !sealed.contains(&hex::encode([7u8; 32])),
+            "the team key is not readable"
+        );
+        assert_eq!(
+            code.open_package(&sealed).expect("opens").team,
+            package.team
+        );
+        let other = InvitationCode::generate("http://127.0.0.1:7878").expect("a code");
+        assert_eq!(
+            other
+                .open_package(&sealed)
+                .expect_err("not with another code")
+                .code(),
+            ErrorCode::InvitationInvalid
+        );
+        let mut altered = sealed.into_bytes();
+        let last = altered.len() - 1;
+        altered[last] = if altered[last] == b'0' { b'1' } else { b'0' };
+        let altered = String::from_utf8(altered).expect("hex");
+        assert!(code.open_package(&altered).is_err());
+    }
+
+    proptest! {
+        #[test]
+        fn any_text_as_a_code_never_panics(text in "\\PC{0,120}", prefix in prop::sample::select(vec!["", "http://x#", "https://r.example#"])) {
+            let _ = InvitationCode::parse(&format!("{prefix}{text}"));
+        }
+
+        #[test]
+        fn any_bytes_as_a_package_never_panic_and_never_open(bytes in proptest::collection::vec(any::<u8>(), 0..300)) {
+            let code = InvitationCode::generate("http://127.0.0.1:1").expect("a code");
+            prop_assert!(code.open_package(&hex::encode(&bytes)).is_err());
+            prop_assert!(code.open_package(&String::from_utf8_lossy(&bytes)).is_err());
+        }
+
+        #[test]
+        fn any_bytes_as_roster_statements_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..300)) {
+            let _ = serde_json::from_slice::<Vec<RosterEntry>>(&bytes);
+        }
+    }
 }

@@ -19,6 +19,126 @@ use uuid::Uuid;
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_proxi-relay");
 
+/// With `PROXI_TEST_POSTGRES` set to a PostgreSQL server's address
+/// (`postgres://user:password@127.0.0.1:5432/postgres`), every relay of these tests keeps its data in
+/// a database of its own on that server instead of the SQLite file `db`: the same acceptance suite
+/// runs on both backends (`make test` runs it twice).
+pub fn postgres_url(db: &Path) -> Option<String> {
+    use std::hash::{Hash, Hasher};
+    let admin = std::env::var("PROXI_TEST_POSTGRES").ok()?;
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    db.hash(&mut hasher);
+    let name = format!("proxi_test_{:016x}", hasher.finish());
+    let mut client =
+        postgres::Client::connect(&admin, postgres::NoTls).expect("the PostgreSQL server answers");
+    let exists = client
+        .query_opt("SELECT 1 FROM pg_database WHERE datname = $1", &[&name])
+        .expect("a query")
+        .is_some();
+    if !exists {
+        client
+            .batch_execute(&format!("CREATE DATABASE {name}"))
+            .expect("a test database");
+    }
+    let (server, _) = admin.rsplit_once('/').expect("postgres://…/database");
+    Some(format!("{server}/{name}"))
+}
+
+/// The arguments that point the relay at its storage for `db`.
+pub fn storage_args(db: &Path) -> Vec<String> {
+    match postgres_url(db) {
+        Some(url) => vec!["--database".to_owned(), url],
+        None => vec!["--db".to_owned(), db.display().to_string()],
+    }
+}
+
+/// The relay's database, opened by the test to look inside it.
+pub enum RelayDb {
+    Sqlite(rusqlite::Connection),
+    Postgres(postgres::Client),
+}
+
+impl RelayDb {
+    pub fn open(db: &Path) -> RelayDb {
+        match postgres_url(db) {
+            Some(url) => RelayDb::Postgres(
+                postgres::Client::connect(&url, postgres::NoTls).expect("the relay's database"),
+            ),
+            None => RelayDb::Sqlite(rusqlite::Connection::open(db).expect("the relay's database")),
+        }
+    }
+
+    /// Blobs of `document` that still hold bytes.
+    pub fn non_empty_blobs_of(&mut self, document: Uuid) -> i64 {
+        match self {
+            RelayDb::Sqlite(c) => c
+                .query_row(
+                    "SELECT count(*) FROM blob WHERE document = ?1 AND length(bytes) > 0",
+                    [document],
+                    |r| r.get(0),
+                )
+                .expect("count"),
+            RelayDb::Postgres(c) => c
+                .query_one(
+                    "SELECT count(*) FROM blob WHERE document = $1 AND length(bytes) > 0",
+                    &[&document],
+                )
+                .expect("count")
+                .get(0),
+        }
+    }
+
+    /// Makes every pending invitation out of date.
+    pub fn expire_invitations(&mut self) {
+        match self {
+            RelayDb::Sqlite(c) => {
+                c.execute("UPDATE invitation SET expires = 0", [])
+                    .expect("expired");
+            }
+            RelayDb::Postgres(c) => {
+                c.execute("UPDATE invitation SET expires = 0", &[])
+                    .expect("expired");
+            }
+        }
+    }
+
+    /// Invitation packages the relay still keeps.
+    pub fn packages_kept(&mut self) -> i64 {
+        let sql = "SELECT count(*) FROM invitation WHERE package IS NOT NULL";
+        match self {
+            RelayDb::Sqlite(c) => c.query_row(sql, [], |r| r.get(0)).expect("count"),
+            RelayDb::Postgres(c) => c.query_one(sql, &[]).expect("count").get(0),
+        }
+    }
+}
+
+/// Whether the relay's storage holds `needle` anywhere: every file of the SQLite database (with its
+/// WAL and shared memory) byte for byte, or every row of every table of the PostgreSQL one.
+pub fn relay_holds(dir: &Path, db: &Path, needle: &str) -> bool {
+    match RelayDb::open(db) {
+        RelayDb::Sqlite(_) => !files_containing(dir, "relay.db", needle).is_empty(),
+        RelayDb::Postgres(mut c) => {
+            let tables = ["device", "team_log", "blob", "invitation", "erased"];
+            tables.iter().any(|t| {
+                let rows = c
+                    .query(&format!("SELECT t::text FROM {t} t"), &[])
+                    .expect("rows");
+                let blobs = if *t == "blob" {
+                    c.query_one(
+                        "SELECT count(*) FROM blob WHERE position($1::bytea in bytes) > 0",
+                        &[&needle.as_bytes()],
+                    )
+                    .expect("count")
+                    .get::<_, i64>(0)
+                } else {
+                    0
+                };
+                blobs > 0 || rows.iter().any(|r| r.get::<_, String>(0).contains(needle))
+            })
+        }
+    }
+}
+
 pub struct Relay {
     db: PathBuf,
     child: Child,
@@ -27,14 +147,15 @@ pub struct Relay {
 
 impl Relay {
     pub fn start(db: &Path) -> Relay {
+        Relay::start_with(db, &[])
+    }
+
+    /// A relay started with more options of `serve` (a certificate…).
+    pub fn start_with(db: &Path, options: &[&str]) -> Relay {
         let mut child = Command::new(BIN)
-            .args([
-                "--db",
-                db.to_str().expect("path"),
-                "serve",
-                "--listen",
-                "127.0.0.1:0",
-            ])
+            .args(storage_args(db))
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .args(options)
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
@@ -43,7 +164,7 @@ impl Relay {
         BufReader::new(child.stdout.as_mut().expect("stdout"))
             .read_line(&mut line)
             .expect("the relay says where it listens");
-        let addr = line
+        let url = line
             .trim()
             .strip_prefix("listening on ")
             .expect("an address")
@@ -51,7 +172,7 @@ impl Relay {
         Relay {
             db: db.to_owned(),
             child,
-            url: format!("http://{addr}"),
+            url,
         }
     }
 
@@ -74,7 +195,7 @@ impl Drop for Relay {
 
 pub fn cli(db: &Path, args: &[&str]) -> (bool, String) {
     let out = Command::new(BIN)
-        .args(["--db", db.to_str().expect("path")])
+        .args(storage_args(db))
         .args(args)
         .output()
         .expect("runs");
