@@ -28,7 +28,8 @@ CREATE TABLE team_member (
     verifying      BLOB,        -- its Ed25519 public key; NULL while invited and not yet joined
     box_public     BLOB,        -- its X25519 public key
     invitation_key BLOB,        -- the key of its invitation: signs its first roster blob only
-    revoked_at     INTEGER      -- the team log position of its revocation: later blobs are refused
+    revoked_at     INTEGER,     -- the team log position of its revocation: later blobs are refused
+    actor          TEXT         -- its automerge actor (hex): names the device in a plan's history
 );
 
 -- Documents erased by the team: late blobs about them are passed over, never re-create them.

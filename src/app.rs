@@ -430,7 +430,12 @@ impl Proxi {
     /// # Errors
     /// [`Error::PersonNotFound`].
     pub fn history(&mut self, id: Uuid) -> Result<Vec<HistoryEntry>> {
-        Ok(document::history(self.store.document(id)?))
+        let mut entries = document::history(self.store.document(id)?);
+        let names = crate::sync::team::device_names(&mut self.store)?;
+        for e in &mut entries {
+            e.device_name = names.get(&e.device).cloned();
+        }
+        Ok(entries)
     }
 
     /// Everything about one person, as JSON: `{ format: "proxi.person/1", plan, history }`.

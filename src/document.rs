@@ -37,6 +37,8 @@ pub struct HistoryEntry {
     pub author: String,
     /// The device that made the change (its automerge actor, as hex).
     pub device: String,
+    /// The device's name in the team (as it announced itself), when this device knows it.
+    pub device_name: Option<String>,
     pub action: String,
 }
 
@@ -191,6 +193,7 @@ pub fn history(doc: &mut AutoCommit) -> Vec<HistoryEntry> {
                 at: Timestamp::from_second(change.timestamp()).unwrap_or(Timestamp::UNIX_EPOCH),
                 author: note.author,
                 device: change.actor_id().to_hex_string(),
+                device_name: None,
                 action: note.action,
             }
         })

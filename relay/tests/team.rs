@@ -120,6 +120,16 @@ fn laptops_join_by_invitation_share_only_consented_plans_and_a_revoked_one_gets_
     );
     assert_eq!(with(&b, |app| plan_json(app, zenobie)), merged);
     assert_eq!(with(&c, |app| plan_json(app, zenobie)), merged);
+    // The plan's history names the laptop each change came from.
+    let devices: std::collections::BTreeSet<String> = with(&a, |app| app.history(zenobie))
+        .expect("history")
+        .into_iter()
+        .filter_map(|e| e.device_name)
+        .collect();
+    assert_eq!(
+        devices.into_iter().collect::<Vec<_>>(),
+        vec!["Anna", "Bert", "Chloé"]
+    );
     let status = with(&b, |app| team::status(app.store_mut()).expect("status"));
     let team_info = status.team.expect("in a team");
     assert_eq!(team_info.members.len(), 3, "{:?}", team_info.members);

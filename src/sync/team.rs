@@ -57,6 +57,9 @@ pub enum RosterEntry {
         name: String,
         verifying: String,
         box_public: String,
+        /// Its automerge actor (hex), so that plans' histories name the device.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        actor: Option<String>,
     },
     /// A device invites another: the key that signs the invited device's first statement.
     #[serde(rename_all = "camelCase")]
@@ -355,6 +358,8 @@ struct MemberRow {
     box_public: Option<String>,
     invitation_key: Option<String>,
     revoked_at: Option<i64>,
+    #[serde(default)]
+    actor: Option<String>,
 }
 
 /// This device in its team, with its secrets (read from the encrypted store when needed).
@@ -461,8 +466,8 @@ fn require(store: &mut Store) -> Result<Membership> {
 fn members(store: &mut Store) -> Result<Vec<MemberRow>> {
     let conn = store.connection();
     let mut stmt = conn.prepare_cached(
-        "SELECT device, name, verifying, box_public, invitation_key, revoked_at FROM team_member
-         ORDER BY name, device",
+        "SELECT device, name, verifying, box_public, invitation_key, revoked_at, actor
+         FROM team_member ORDER BY name, device",
     )?;
     let rows = stmt.query_map([], |r| {
         Ok(MemberRow {
@@ -472,6 +477,7 @@ fn members(store: &mut Store) -> Result<Vec<MemberRow>> {
             box_public: r.get::<_, Option<Vec<u8>>>(3)?.map(hex::encode),
             invitation_key: r.get::<_, Option<Vec<u8>>>(4)?.map(hex::encode),
             revoked_at: r.get(5)?,
+            actor: r.get(6)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -480,8 +486,9 @@ fn members(store: &mut Store) -> Result<Vec<MemberRow>> {
 fn insert_member(tx: &Transaction<'_>, m: &MemberRow) -> Result<()> {
     let bytes = |h: &Option<String>| h.as_deref().and_then(|h| hex::decode(h).ok());
     tx.execute(
-        "INSERT INTO team_member (device, name, verifying, box_public, invitation_key, revoked_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+        "INSERT INTO team_member
+             (device, name, verifying, box_public, invitation_key, revoked_at, actor)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
          ON CONFLICT (device) DO NOTHING",
         params![
             m.device,
@@ -489,7 +496,8 @@ fn insert_member(tx: &Transaction<'_>, m: &MemberRow) -> Result<()> {
             bytes(&m.verifying),
             bytes(&m.box_public),
             bytes(&m.invitation_key),
-            m.revoked_at
+            m.revoked_at,
+            m.actor
         ],
     )?;
     Ok(())
@@ -564,6 +572,7 @@ fn queue(
 }
 
 fn self_entry(
+    store: &Store,
     device: Uuid,
     name: &str,
     signing: &SigningKey,
@@ -574,7 +583,21 @@ fn self_entry(
         name: name.to_owned(),
         verifying: hex::encode(signing.verifying_key().to_bytes()),
         box_public: hex::encode(boxed.public_key().as_bytes()),
+        actor: Some(store.actor().to_hex_string()),
     }
+}
+
+/// The names of the team's devices by automerge actor (hex), for plans' histories.
+///
+/// # Errors
+/// [`Error::Storage`].
+pub fn device_names(store: &mut Store) -> Result<BTreeMap<String, String>> {
+    let conn = store.connection();
+    let mut stmt = conn.prepare_cached(
+        "SELECT actor, name FROM team_member WHERE actor IS NOT NULL AND name <> ''",
+    )?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 fn new_box_secret() -> Result<crypto_box::SecretKey> {
@@ -622,6 +645,8 @@ pub fn create(access: &impl Access, code: &str, device_name: &str) -> Result<Tea
     let key = TeamKey::generate().map_err(no_random)?;
     access.with(|app| {
         let store = app.store_mut();
+        let entry = self_entry(store, code.device, &name, &signing, &boxed);
+        let actor = store.actor().to_hex_string();
         let tx = store.connection().transaction()?;
         insert_self(
             &tx,
@@ -647,6 +672,7 @@ pub fn create(access: &impl Access, code: &str, device_name: &str) -> Result<Tea
                 box_public: Some(hex::encode(boxed.public_key().as_bytes())),
                 invitation_key: None,
                 revoked_at: None,
+                actor: None,
             },
         )?;
         let me = Identity {
@@ -656,11 +682,10 @@ pub fn create(access: &impl Access, code: &str, device_name: &str) -> Result<Tea
             keys: Keyring::single(1, TeamKey::from_bytes(*key.to_bytes())),
             signing: signing.clone(),
         };
-        queue(
-            &tx,
-            &me,
-            &signing,
-            &[self_entry(code.device, &name, &signing, &boxed)],
+        queue(&tx, &me, &signing, &[entry])?;
+        tx.execute(
+            "UPDATE team_member SET actor = ?2 WHERE device = ?1",
+            params![code.device, actor],
         )?;
         tx.commit()?;
         info(store)?.ok_or(Error::NoTeam)
@@ -688,6 +713,7 @@ pub fn invite(access: &impl Access, minutes: u32) -> Result<String> {
             box_public: None,
             invitation_key: Some(hex::encode(invitation.verifying_key().to_bytes())),
             revoked_at: None,
+            actor: None,
         });
         let package = Package {
             format: PACKAGE_FORMAT.to_owned(),
@@ -764,6 +790,8 @@ pub fn join(access: &impl Access, code: &str, device_name: &str) -> Result<TeamI
     let boxed = new_box_secret()?;
     access.with(|app| {
         let store = app.store_mut();
+        let entry = self_entry(store, code.device, &name, &signing, &boxed);
+        let actor = store.actor().to_hex_string();
         let tx = store.connection().transaction()?;
         insert_self(
             &tx,
@@ -802,11 +830,10 @@ pub fn join(access: &impl Access, code: &str, device_name: &str) -> Result<TeamI
             signing: signing.clone(),
         };
         // The first statement is signed with the invitation's key, which the team already trusts.
-        queue(
-            &tx,
-            &me,
-            &invitation,
-            &[self_entry(code.device, &name, &signing, &boxed)],
+        queue(&tx, &me, &invitation, &[entry])?;
+        tx.execute(
+            "UPDATE team_member SET actor = ?2 WHERE device = ?1",
+            params![code.device, actor],
         )?;
         tx.commit()?;
         info(store)?.ok_or(Error::NoTeam)
@@ -1253,6 +1280,7 @@ fn roster_blob(
                 name,
                 verifying,
                 box_public,
+                actor,
             } => {
                 // A device speaks only for itself.
                 if device != header.device {
@@ -1269,6 +1297,12 @@ fn roster_blob(
                      WHERE device = ?1",
                     params![device, name, &v[..], &b[..], first],
                 )?;
+                if let Some(actor) = actor.filter(|a| a.len() <= 64 && hex::decode(a).is_ok()) {
+                    tx.execute(
+                        "UPDATE team_member SET actor = ?2 WHERE device = ?1",
+                        params![device, actor],
+                    )?;
+                }
             }
             RosterEntry::Invitation { device, key } => {
                 if let Some(k) = key32(&key) {

@@ -11,4 +11,8 @@ change: string, at: string, author: string,
 /**
  * The device that made the change (its automerge actor, as hex).
  */
-device: string, action: string, };
+device: string, 
+/**
+ * The device's name in the team (as it announced itself), when this device knows it.
+ */
+deviceName: string | null, action: string, };

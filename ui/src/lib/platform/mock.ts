@@ -317,7 +317,7 @@ export function mockPlatform(
       must();
       plan(person);
       return (states.get(person) ?? [])
-        .map((s, i): HistoryEntry => ({ change: `c${i}`, at: s.at, author: 'Test Referent', device: 'a1b2c3d4e5f60718', action: s.action }))
+        .map((s, i): HistoryEntry => ({ change: `c${i}`, at: s.at, author: 'Test Referent', device: 'a1b2c3d4e5f60718', deviceName: null, action: s.action }))
         .reverse();
     },
     async auditLog(person) {
