@@ -14,6 +14,13 @@
 //!   expires → `{"team", "token", "package"}`; 404 unknown or used, 410 expired.
 //! - `POST /v1/devices/{id}/revoke`: a device of the team revokes another (or itself).
 //! - `POST /v1/documents/{id}/erase`: a device of the team erases a plan: its blobs are dropped.
+//! - `POST /v1/snapshots`, body = a sealed snapshot of one plan covering the team's log up to the
+//!   position in its header's sequence → `{"kept": bool}` (kept when it covers more than the last one).
+//! - `GET /v1/snapshots` → the latest snapshot of every plan, framed like a pull (position = what it
+//!   covers), with `X-Proxi-Snapshots: <serial>`; a new device starts from them and pulls with
+//!   `&snapshots=<serial>`, which empties the blobs they cover.
+//! - `GET /v1/snapshots/stale?min=n` → `{"documents": [...]}`: plans with n blobs or more since their
+//!   last snapshot, for a device to snapshot.
 
 mod pg;
 mod store;
@@ -28,7 +35,7 @@ use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
+use axum::routing::{get, post};
 use clap::{Parser, Subcommand};
 use serde::Deserialize;
 use store::{Backend, Device, Pushed, Redeemed, RelayStore};
@@ -192,6 +199,8 @@ async fn serve(
         .route("/v1/join", post(join))
         .route("/v1/devices/{id}/revoke", post(revoke))
         .route("/v1/documents/{id}/erase", post(erase))
+        .route("/v1/snapshots", post(put_snapshot).get(snapshots))
+        .route("/v1/snapshots/stale", get(stale))
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .with_state(store);
     let listener = std::net::TcpListener::bind(listen)?;
@@ -248,7 +257,13 @@ async fn push(State(store): State<Shared>, headers: HeaderMap, body: Bytes) -> R
             Err((status, why)) => return refuse(status, &why),
         };
         let header = match store::check(&body, &device) {
-            Ok(h) => h,
+            Ok(h) if h.kind == proxi::sync::envelope::BlobKind::Changes => h,
+            Ok(_) => {
+                return refuse(
+                    StatusCode::BAD_REQUEST,
+                    "a snapshot goes to /v1/snapshots, not into the log",
+                );
+            }
             Err(store::Refusal::NotABlob(why)) => return refuse(StatusCode::BAD_REQUEST, &why),
             Err(store::Refusal::OtherTeam) => {
                 return refuse(StatusCode::FORBIDDEN, "this blob belongs to another team");
@@ -285,6 +300,8 @@ struct PullQuery {
     #[serde(default)]
     since: u64,
     limit: Option<u32>,
+    /// The serial of the snapshots the device started from: the blobs they cover come empty.
+    snapshots: Option<u64>,
 }
 
 async fn pull(
@@ -299,7 +316,7 @@ async fn pull(
             Err((status, why)) => return refuse(status, &why),
         };
         let limit = q.limit.unwrap_or(500).clamp(1, 5_000);
-        let blobs = match store.pull(device.team, q.since, limit + 1) {
+        let blobs = match store.pull(device.team, q.since, limit + 1, q.snapshots) {
             Ok(b) => b,
             Err(e) => return refuse(StatusCode::SERVICE_UNAVAILABLE, &e.to_string()),
         };
@@ -445,4 +462,70 @@ async fn blocking(
     })
     .await
     .unwrap_or_else(|e| refuse(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()))
+}
+
+async fn put_snapshot(State(store): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
+    blocking(store, move |store| {
+        let device = caller(store, &headers)?;
+        let header = match store::check(&body, &device) {
+            Ok(h) if h.kind == proxi::sync::envelope::BlobKind::Snapshot => h,
+            Ok(_) => return Err(no(StatusCode::BAD_REQUEST, "this blob is not a snapshot")),
+            Err(store::Refusal::NotABlob(why)) => return Err(no(StatusCode::BAD_REQUEST, &why)),
+            Err(_) => {
+                return Err(no(
+                    StatusCode::FORBIDDEN,
+                    "a device sends only its own team's snapshots",
+                ));
+            }
+        };
+        let kept = store
+            .put_snapshot(&header, &body)
+            .map_err(|e| no(StatusCode::SERVICE_UNAVAILABLE, &e.to_string()))?;
+        Ok(axum::Json(serde_json::json!({"kept": kept})).into_response())
+    })
+    .await
+}
+
+async fn snapshots(State(store): State<Shared>, headers: HeaderMap) -> Response {
+    blocking(store, move |store| {
+        let device = caller(store, &headers)?;
+        let (serial, all) = store
+            .snapshots(device.team)
+            .map_err(|e| no(StatusCode::SERVICE_UNAVAILABLE, &e.to_string()))?;
+        let serial = serial.to_string();
+        Ok((
+            [
+                (header::CONTENT_TYPE, "application/octet-stream".to_owned()),
+                (header::HeaderName::from_static("x-proxi-snapshots"), serial),
+            ],
+            // Framed like a pull, numbered 1, 2, 3…: the position each covers is in its header.
+            proxi::sync::wire::encode(
+                &(1u64..)
+                    .zip(all.into_iter().map(|(_, b)| b))
+                    .collect::<Vec<_>>(),
+            ),
+        )
+            .into_response())
+    })
+    .await
+}
+
+#[derive(Debug, Deserialize)]
+struct StaleQuery {
+    min: Option<u32>,
+}
+
+async fn stale(
+    State(store): State<Shared>,
+    headers: HeaderMap,
+    Query(q): Query<StaleQuery>,
+) -> Response {
+    blocking(store, move |store| {
+        let device = caller(store, &headers)?;
+        let documents = store
+            .stale(device.team, q.min.unwrap_or(20).max(1))
+            .map_err(|e| no(StatusCode::SERVICE_UNAVAILABLE, &e.to_string()))?;
+        Ok(axum::Json(serde_json::json!({"documents": documents})).into_response())
+    })
+    .await
 }

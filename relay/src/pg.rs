@@ -7,7 +7,7 @@ use postgres::{Client, NoTls};
 use proxi::sync::envelope::BlobHeader;
 use uuid::Uuid;
 
-use crate::store::{Backend, Device, Pushed, Redeemed, hash_token, new_token, now_ms};
+use crate::store::{Backend, Device, Positioned, Pushed, Redeemed, hash_token, new_token, now_ms};
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS device (
@@ -40,6 +40,14 @@ CREATE TABLE IF NOT EXISTS invitation (
 CREATE TABLE IF NOT EXISTS erased (
     team     UUID NOT NULL,
     document UUID NOT NULL,
+    PRIMARY KEY (team, document)
+);
+CREATE TABLE IF NOT EXISTS snapshot (
+    team     UUID NOT NULL,
+    document UUID NOT NULL,
+    position BIGINT NOT NULL,
+    serial   BIGINT NOT NULL,
+    bytes    BYTEA NOT NULL,
     PRIMARY KEY (team, document)
 );
 ";
@@ -170,6 +178,10 @@ impl Backend for PgStore {
             "UPDATE blob SET bytes = ''::bytea WHERE team = $1 AND document = $2",
             &[&team, &document],
         )?;
+        tx.execute(
+            "DELETE FROM snapshot WHERE team = $1 AND document = $2",
+            &[&team, &document],
+        )?;
         tx.commit()?;
         Ok(usize::try_from(n).unwrap_or(usize::MAX))
     }
@@ -264,15 +276,82 @@ impl Backend for PgStore {
         Ok(Pushed::Kept(unsigned(position)))
     }
 
-    fn pull(&mut self, team: Uuid, since: u64, limit: u32) -> anyhow::Result<Vec<(u64, Vec<u8>)>> {
+    fn pull(
+        &mut self,
+        team: Uuid,
+        since: u64,
+        limit: u32,
+        snapshots: Option<u64>,
+    ) -> anyhow::Result<Vec<(u64, Vec<u8>)>> {
+        let serial = snapshots.map_or(-1, seq);
         let rows = self.client.query(
-            "SELECT position, bytes FROM blob WHERE team = $1 AND position > $2
-             ORDER BY position LIMIT $3",
-            &[&team, &seq(since), &i64::from(limit)],
+            "SELECT b.position,
+                    CASE WHEN s.serial <= $4 AND s.position >= b.position THEN ''::bytea ELSE b.bytes END
+             FROM blob b LEFT JOIN snapshot s ON s.team = b.team AND s.document = b.document
+             WHERE b.team = $1 AND b.position > $2
+             ORDER BY b.position LIMIT $3",
+            &[&team, &seq(since), &i64::from(limit), &serial],
         )?;
         Ok(rows
             .into_iter()
             .map(|r| (unsigned(r.get(0)), r.get(1)))
             .collect())
+    }
+
+    fn put_snapshot(&mut self, header: &BlobHeader, blob: &[u8]) -> anyhow::Result<bool> {
+        let mut tx = self.client.transaction()?;
+        // The team's row, locked: serials are handed out in order across processes.
+        tx.execute(
+            "INSERT INTO team_log (team, last) VALUES ($1, 0)
+             ON CONFLICT (team) DO UPDATE SET last = team_log.last",
+            &[&header.team],
+        )?;
+        let position = seq(header.sequence);
+        let row = tx.query_one(
+            "SELECT EXISTS (SELECT 1 FROM erased WHERE team = $1 AND document = $2),
+                    (SELECT coalesce(max(position), 0) FROM blob WHERE team = $1),
+                    (SELECT coalesce(max(position), -1) FROM snapshot WHERE team = $1 AND document = $2),
+                    (SELECT coalesce(max(serial), 0) + 1 FROM snapshot WHERE team = $1)",
+            &[&header.team, &header.document],
+        )?;
+        let (erased, end, kept, serial): (bool, i64, i64, i64) =
+            (row.get(0), row.get(1), row.get(2), row.get(3));
+        if erased || header.document == header.team || position > end || position <= kept {
+            return Ok(false);
+        }
+        tx.execute(
+            "INSERT INTO snapshot (team, document, position, serial, bytes) VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (team, document) DO UPDATE SET position = excluded.position,
+                 serial = excluded.serial, bytes = excluded.bytes",
+            &[&header.team, &header.document, &position, &serial, &blob],
+        )?;
+        tx.commit()?;
+        Ok(true)
+    }
+
+    fn snapshots(&mut self, team: Uuid) -> anyhow::Result<(u64, Positioned)> {
+        let rows = self.client.query(
+            "SELECT position, serial, bytes FROM snapshot WHERE team = $1 ORDER BY document",
+            &[&team],
+        )?;
+        let serial = rows.iter().map(|r| unsigned(r.get(1))).max().unwrap_or(0);
+        Ok((
+            serial,
+            rows.into_iter()
+                .map(|r| (unsigned(r.get(0)), r.get(2)))
+                .collect(),
+        ))
+    }
+
+    fn stale(&mut self, team: Uuid, min: u32) -> anyhow::Result<Vec<Uuid>> {
+        let rows = self.client.query(
+            "SELECT b.document FROM blob b
+             LEFT JOIN snapshot s ON s.team = b.team AND s.document = b.document
+             WHERE b.team = $1 AND b.document <> $1 AND b.position > coalesce(s.position, 0)
+                 AND length(b.bytes) > 0
+             GROUP BY b.document HAVING count(*) >= $2",
+            &[&team, &i64::from(min)],
+        )?;
+        Ok(rows.into_iter().map(|r| r.get(0)).collect())
     }
 }

@@ -38,6 +38,14 @@ CREATE TABLE IF NOT EXISTS erased (
     document BLOB NOT NULL,
     PRIMARY KEY (team, document)
 );
+CREATE TABLE IF NOT EXISTS snapshot (
+    team     BLOB NOT NULL,
+    document BLOB NOT NULL,
+    position INTEGER NOT NULL,
+    serial   INTEGER NOT NULL,
+    bytes    BLOB NOT NULL,
+    PRIMARY KEY (team, document)
+);
 ";
 
 /// What became of an invitation redeemed.
@@ -98,6 +106,9 @@ pub enum Refusal {
     OtherDevice,
 }
 
+/// Blobs with their positions (or, for snapshots, the position each covers).
+pub type Positioned = Vec<(u64, Vec<u8>)>;
+
 /// Where the relay keeps its devices, invitations and team logs: SQLite ([`RelayStore`], one process)
 /// or PostgreSQL ([`crate::pg::PgStore`], several relay processes on one database). Both pass the
 /// same acceptance suite (`relay/tests`).
@@ -150,11 +161,35 @@ pub trait Backend: Send {
     /// # Errors
     /// On a storage error (nothing is kept then).
     fn push(&mut self, header: &BlobHeader, blob: &[u8]) -> anyhow::Result<Pushed>;
-    /// The team's blobs after `since`, oldest first, at most `limit`.
+    /// The team's blobs after `since`, oldest first, at most `limit`. With `snapshots` (the serial
+    /// of the snapshots a new device started from), a blob that a snapshot of serial ≤ `snapshots`
+    /// covers comes empty: the device already holds it.
     ///
     /// # Errors
     /// On a storage error.
-    fn pull(&mut self, team: Uuid, since: u64, limit: u32) -> anyhow::Result<Vec<(u64, Vec<u8>)>>;
+    fn pull(
+        &mut self,
+        team: Uuid,
+        since: u64,
+        limit: u32,
+        snapshots: Option<u64>,
+    ) -> anyhow::Result<Vec<(u64, Vec<u8>)>>;
+    /// Keeps a sealed snapshot of a document covering the team's log up to `header.sequence`, if it
+    /// covers more than the one kept; whether it was kept.
+    ///
+    /// # Errors
+    /// On a storage error.
+    fn put_snapshot(&mut self, header: &BlobHeader, blob: &[u8]) -> anyhow::Result<bool>;
+    /// The latest snapshot of every document (position covered, blob), and the highest serial.
+    ///
+    /// # Errors
+    /// On a storage error.
+    fn snapshots(&mut self, team: Uuid) -> anyhow::Result<(u64, Positioned)>;
+    /// Documents with at least `min` blobs after their snapshot (or without one).
+    ///
+    /// # Errors
+    /// On a storage error.
+    fn stale(&mut self, team: Uuid, min: u32) -> anyhow::Result<Vec<Uuid>>;
 }
 
 pub struct RelayStore {
@@ -295,6 +330,10 @@ impl Backend for RelayStore {
             "UPDATE blob SET bytes = x'' WHERE team = ?1 AND document = ?2",
             params![team, document],
         )?;
+        tx.execute(
+            "DELETE FROM snapshot WHERE team = ?1 AND document = ?2",
+            params![team, document],
+        )?;
         tx.commit()?;
         Ok(n)
     }
@@ -410,15 +449,85 @@ impl Backend for RelayStore {
     ///
     /// # Errors
     /// On a storage error.
-    fn pull(&mut self, team: Uuid, since: u64, limit: u32) -> anyhow::Result<Vec<(u64, Vec<u8>)>> {
+    fn pull(
+        &mut self,
+        team: Uuid,
+        since: u64,
+        limit: u32,
+        snapshots: Option<u64>,
+    ) -> anyhow::Result<Vec<(u64, Vec<u8>)>> {
+        let serial = snapshots.map_or(-1, |s| i64::try_from(s).unwrap_or(i64::MAX));
         let mut stmt = self.conn.prepare_cached(
-            "SELECT position, bytes FROM blob WHERE team = ?1 AND position > ?2
-             ORDER BY position LIMIT ?3",
+            "SELECT b.position,
+                    CASE WHEN s.serial <= ?4 AND s.position >= b.position THEN x'' ELSE b.bytes END
+             FROM blob b LEFT JOIN snapshot s ON s.team = b.team AND s.document = b.document
+             WHERE b.team = ?1 AND b.position > ?2
+             ORDER BY b.position LIMIT ?3",
         )?;
         let rows = stmt.query_map(
-            params![team, i64::try_from(since).unwrap_or(i64::MAX), limit],
+            params![
+                team,
+                i64::try_from(since).unwrap_or(i64::MAX),
+                limit,
+                serial
+            ],
             |r| Ok((u64::try_from(r.get::<_, i64>(0)?).unwrap_or(0), r.get(1)?)),
         )?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn put_snapshot(&mut self, header: &BlobHeader, blob: &[u8]) -> anyhow::Result<bool> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let position = i64::try_from(header.sequence).unwrap_or(i64::MAX);
+        let (erased, end, kept, serial): (bool, i64, i64, i64) = tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM erased WHERE team = ?1 AND document = ?2),
+                    (SELECT coalesce(max(position), 0) FROM blob WHERE team = ?1),
+                    (SELECT coalesce(max(position), -1) FROM snapshot WHERE team = ?1 AND document = ?2),
+                    (SELECT coalesce(max(serial), 0) + 1 FROM snapshot WHERE team = ?1)",
+            params![header.team, header.document],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )?;
+        if erased || header.document == header.team || position > end || position <= kept {
+            return Ok(false);
+        }
+        tx.execute(
+            "INSERT INTO snapshot (team, document, position, serial, bytes) VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (team, document) DO UPDATE SET position = excluded.position,
+                 serial = excluded.serial, bytes = excluded.bytes",
+            params![header.team, header.document, position, serial, blob],
+        )?;
+        tx.commit()?;
+        Ok(true)
+    }
+
+    fn snapshots(&mut self, team: Uuid) -> anyhow::Result<(u64, Positioned)> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT position, serial, bytes FROM snapshot WHERE team = ?1 ORDER BY document",
+        )?;
+        let rows = stmt
+            .query_map([team], |r| {
+                Ok((
+                    u64::try_from(r.get::<_, i64>(0)?).unwrap_or(0),
+                    u64::try_from(r.get::<_, i64>(1)?).unwrap_or(0),
+                    r.get::<_, Vec<u8>>(2)?,
+                ))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let serial = rows.iter().map(|(_, s, _)| *s).max().unwrap_or(0);
+        Ok((serial, rows.into_iter().map(|(p, _, b)| (p, b)).collect()))
+    }
+
+    fn stale(&mut self, team: Uuid, min: u32) -> anyhow::Result<Vec<Uuid>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT b.document FROM blob b
+             LEFT JOIN snapshot s ON s.team = b.team AND s.document = b.document
+             WHERE b.team = ?1 AND b.document <> ?1 AND b.position > coalesce(s.position, 0)
+                 AND length(b.bytes) > 0
+             GROUP BY b.document HAVING count(*) >= ?2",
+        )?;
+        let rows = stmt.query_map(params![team, min], |r| r.get(0))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 }

@@ -429,3 +429,62 @@ fn the_relay_speaks_https_with_a_certificate_and_plain_http_only_on_loopback() {
     let (ok, out) = proxi_env(&store, &["sync"], &[("PROXI_RELAY_CA", key.as_path())]);
     assert!(!ok && out.contains("PROXI_RELAY_CA"), "{out}");
 }
+
+#[test]
+fn a_new_laptop_starts_from_snapshots_and_pulls_only_what_they_do_not_cover() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = dir.path().join("relay.db");
+    let relay = Relay::start(&db);
+    let (a, b) = (laptop(dir.path(), "anna"), laptop(dir.path(), "bert"));
+    team::create(&a, &founding_code(&db, &relay.url), "Anna").expect("a team");
+    let people: Vec<Uuid> = (0..4)
+        .map(|n| with(&a, |app| person(app, &format!("Personne {n}"))))
+        .collect();
+    // Many small syncs: each plan's log grows past the snapshot threshold.
+    for round in 0..=team::SNAPSHOT_AFTER {
+        for p in &people {
+            with(&a, |app| priority(app, *p, &format!("étape {round}")));
+        }
+        team::sync(&a).expect("Anna syncs");
+    }
+    let mut relay_db = RelayDb::open(&db);
+    assert_eq!(relay_db.snapshots_of(None), 4, "one snapshot per plan");
+    // One more change after the snapshots: it must reach the new laptop too.
+    with(&a, |app| priority(app, people[0], "après l'instantané"));
+    team::sync(&a).expect("Anna syncs");
+
+    team::join(&b, &team::invite(&a, 5).expect("a code"), "Bert").expect("joins");
+    let first = team::sync(&b).expect("Bert's first sync");
+    assert!(first.refused.is_empty(), "{:?}", first.refused);
+    for p in &people {
+        assert_eq!(
+            with(&b, |app| plan_json(app, *p)),
+            with(&a, |app| plan_json(app, *p))
+        );
+    }
+    let whole = u64::try_from(relay_db.log_bytes()).expect("bytes");
+    assert!(
+        first.pulled_bytes * 2 < whole,
+        "started from snapshots: {} bytes read, the whole log is {whole}",
+        first.pulled_bytes
+    );
+
+    // Both go on editing: the cursors the snapshots set let every later change through.
+    with(&b, |app| priority(app, people[1], "de Bert"));
+    with(&a, |app| priority(app, people[1], "d'Anna"));
+    for l in [&b, &a, &b] {
+        team::sync(l).expect("syncs");
+    }
+    let merged = with(&a, |app| plan_json(app, people[1]));
+    assert!(
+        merged.contains("de Bert") && merged.contains("d'Anna"),
+        "{merged}"
+    );
+    assert_eq!(with(&b, |app| plan_json(app, people[1])), merged);
+
+    // Erasing a plan drops its snapshot from the relay.
+    with(&a, |app| team::erase(app, people[2])).expect("erased");
+    team::sync(&a).expect("syncs");
+    assert_eq!(relay_db.snapshots_of(Some(people[2])), 0);
+    assert_eq!(relay_db.snapshots_of(None), 3);
+}

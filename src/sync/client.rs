@@ -142,10 +142,11 @@ impl RelayClient {
     /// # Errors
     /// [`Error::RelayUnreachable`] (also for an answer that does not read whole),
     /// [`Error::RelayRefused`].
-    pub fn pull(&self, token: &str, since: u64) -> Result<(Pulled, bool)> {
+    pub fn pull(&self, token: &str, since: u64, snapshots: Option<u64>) -> Result<(Pulled, bool)> {
+        let started = snapshots.map_or_else(String::new, |s| format!("&snapshots={s}"));
         let response = Self::answer(
             self.agent
-                .get(&self.url(&format!("/v1/blobs?since={since}&limit={PAGE}")))
+                .get(&self.url(&format!("/v1/blobs?since={since}&limit={PAGE}{started}")))
                 .set("Authorization", &format!("Bearer {token}"))
                 .call(),
         )?;
@@ -230,5 +231,76 @@ impl RelayClient {
             &json!({}),
         )?;
         Ok(())
+    }
+
+    /// Leaves a sealed snapshot of one plan; whether the relay kept it (it keeps the one covering
+    /// the most).
+    ///
+    /// # Errors
+    /// [`Error::RelayUnreachable`], [`Error::RelayRefused`].
+    pub fn put_snapshot(&self, token: &str, blob: &[u8]) -> Result<bool> {
+        let response = Self::answer(
+            self.agent
+                .post(&self.url("/v1/snapshots"))
+                .set("Authorization", &format!("Bearer {token}"))
+                .set("Content-Type", "application/octet-stream")
+                .send_bytes(blob),
+        )?;
+        let answer: Value = response
+            .into_json()
+            .map_err(|e| Error::RelayUnreachable(format!("an unreadable answer: {e}")))?;
+        Ok(answer.get("kept").and_then(Value::as_bool).unwrap_or(false))
+    }
+
+    /// The latest snapshot of every plan of the team, and their serial.
+    ///
+    /// # Errors
+    /// [`Error::RelayUnreachable`] (also for an answer that does not read whole),
+    /// [`Error::RelayRefused`].
+    pub fn snapshots(&self, token: &str) -> Result<(u64, Vec<Vec<u8>>)> {
+        let response = Self::answer(
+            self.agent
+                .get(&self.url("/v1/snapshots"))
+                .set("Authorization", &format!("Bearer {token}"))
+                .call(),
+        )?;
+        let serial = response
+            .header("x-proxi-snapshots")
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
+        let mut bytes = Vec::new();
+        response
+            .into_reader()
+            .take(1024 * 1024 * 1024)
+            .read_to_end(&mut bytes)
+            .map_err(|e| Error::RelayUnreachable(format!("the answer was cut: {e}")))?;
+        let blobs = wire::decode(&bytes)
+            .map_err(|e| Error::RelayUnreachable(format!("an unreadable answer: {e}")))?;
+        Ok((serial, blobs.into_iter().map(|(_, b)| b).collect()))
+    }
+
+    /// Plans with `min` blobs or more since their last snapshot.
+    ///
+    /// # Errors
+    /// [`Error::RelayUnreachable`], [`Error::RelayRefused`].
+    pub fn stale(&self, token: &str, min: u32) -> Result<Vec<Uuid>> {
+        let response = Self::answer(
+            self.agent
+                .get(&self.url(&format!("/v1/snapshots/stale?min={min}")))
+                .set("Authorization", &format!("Bearer {token}"))
+                .call(),
+        )?;
+        let answer: Value = response
+            .into_json()
+            .map_err(|e| Error::RelayUnreachable(format!("an unreadable answer: {e}")))?;
+        Ok(answer
+            .get("documents")
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(|d| d.as_str().and_then(|d| Uuid::parse_str(d).ok()))
+                    .collect()
+            })
+            .unwrap_or_default())
     }
 }

@@ -264,6 +264,13 @@ pub fn apply(
         }
         let epoch = match envelope::peek(blob) {
             Ok(h) if h.team == me.team && h.document == me.team => continue,
+            Ok(h) if h.kind != BlobKind::Changes => {
+                report.refused.push(format!(
+                    "a {:?} blob in the log of changes: passed over",
+                    h.kind
+                ));
+                continue;
+            }
             Ok(h) if erased.contains(&h.document) => {
                 report.erased += 1;
                 continue;

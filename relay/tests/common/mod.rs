@@ -102,6 +102,35 @@ impl RelayDb {
         }
     }
 
+    /// Snapshots the relay keeps (of `document`, or of every plan).
+    pub fn snapshots_of(&mut self, document: Option<Uuid>) -> i64 {
+        match self {
+            RelayDb::Sqlite(c) => c
+                .query_row(
+                    "SELECT count(*) FROM snapshot WHERE ?1 IS NULL OR document = ?1",
+                    [document],
+                    |r| r.get(0),
+                )
+                .expect("count"),
+            RelayDb::Postgres(c) => c
+                .query_one(
+                    "SELECT count(*) FROM snapshot WHERE $1::uuid IS NULL OR document = $1",
+                    &[&document],
+                )
+                .expect("count")
+                .get(0),
+        }
+    }
+
+    /// Bytes of every blob of the team logs, with their framing: what a pull of everything reads.
+    pub fn log_bytes(&mut self) -> i64 {
+        let sql = "SELECT coalesce(sum(12 + length(bytes)), 0) FROM blob";
+        match self {
+            RelayDb::Sqlite(c) => c.query_row(sql, [], |r| r.get(0)).expect("sum"),
+            RelayDb::Postgres(c) => c.query_one(sql, &[]).expect("sum").get(0),
+        }
+    }
+
     /// Invitation packages the relay still keeps.
     pub fn packages_kept(&mut self) -> i64 {
         let sql = "SELECT count(*) FROM invitation WHERE package IS NOT NULL";

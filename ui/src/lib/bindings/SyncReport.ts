@@ -13,9 +13,13 @@ pushed: number,
  */
 pulled: number, 
 /**
- * Colleagues' changes merged into plans here.
+ * Colleagues' changes merged into plans here (and snapshots a new device started from).
  */
 applied: number, 
+/**
+ * Bytes of blobs and snapshots received.
+ */
+pulledBytes: number, 
 /**
  * Blobs refused (tampered, unknown or revoked device), with why: nothing of them was used.
  */

@@ -373,7 +373,7 @@ export function mockPlatform(
       sync.waiting = 0;
       sync.problem = null;
       sync.lastOk = sync.lastTry;
-      return { pushed: sent, pulled: 2, applied: 2, refused: [] };
+      return { pushed: sent, pulled: 2, applied: 2, pulledBytes: 4_096, refused: [] };
     },
     async joinTeam(code, name) {
       must();
