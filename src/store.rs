@@ -212,6 +212,44 @@ pub fn key_file_path(store: &Path) -> PathBuf {
     PathBuf::from(name)
 }
 
+/// The file next to the store counting wrong passphrases in a row (a number, nothing secret).
+pub fn tries_file_path(store: &Path) -> PathBuf {
+    let mut name = store.as_os_str().to_owned();
+    name.push(".tries");
+    PathBuf::from(name)
+}
+
+/// Wrong passphrases given in a row for this store, across restarts of the app.
+pub fn wrong_tries(store: &Path) -> u32 {
+    std::fs::read_to_string(tries_file_path(store))
+        .ok()
+        .and_then(|s| s.trim().parse().ok())
+        .unwrap_or(0)
+}
+
+/// How long the next try waits after `tries` wrong passphrases in a row: not at all for the first
+/// three, then 1, 2, 4, 8, 16 and at most 30 seconds. Nothing is ever deleted because of them.
+pub fn delay_after(tries: u32) -> std::time::Duration {
+    match tries {
+        0..=2 => std::time::Duration::ZERO,
+        n => std::time::Duration::from_secs((1u64 << (n - 3).min(5)).min(30)),
+    }
+}
+
+fn set_wrong_tries(store: &Path, tries: u32) {
+    let path = tries_file_path(store);
+    if tries == 0 {
+        let _ = std::fs::remove_file(path);
+        return;
+    }
+    // Written whole, then renamed: a crash leaves the old count or the new one. A failure to write
+    // (read-only folder) only loses the slow-down, never the store.
+    let temporary = path.with_extension("tries.new");
+    if std::fs::write(&temporary, tries.to_string()).is_ok() {
+        let _ = std::fs::rename(&temporary, &path);
+    }
+}
+
 fn derive(passphrase: &str, params: KdfParams, salt: &[u8]) -> Result<StoreKey> {
     let invalid = |e: argon2::Error| Error::KeyFileInvalid {
         path: String::new(),
@@ -542,6 +580,28 @@ impl Store {
     pub fn open(path: &Path, passphrase: &str) -> Result<Store> {
         let key = derive_key(path, passphrase)?;
         Self::open_with_key(path, &key)
+    }
+
+    /// Opens the store as a person at the keyboard does: after three wrong passphrases in a row the
+    /// next try first waits ([`delay_after`]); the count is kept next to the store, so that closing
+    /// and reopening the app does not reset it, and is cleared by the right passphrase.
+    ///
+    /// # Errors
+    /// As [`Store::open`].
+    pub fn open_guarded(path: &Path, passphrase: &str) -> Result<Store> {
+        let tries = wrong_tries(path);
+        std::thread::sleep(delay_after(tries));
+        match Self::open(path, passphrase) {
+            Ok(store) => {
+                set_wrong_tries(path, 0);
+                Ok(store)
+            }
+            Err(Error::WrongPassphrase) => {
+                set_wrong_tries(path, tries.saturating_add(1));
+                Err(Error::WrongPassphrase)
+            }
+            Err(e) => Err(e),
+        }
     }
 
     /// Opens the store at `path` with a key already derived (see [`derive_key`]).

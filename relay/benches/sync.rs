@@ -7,12 +7,16 @@
 #[path = "../tests/common/mod.rs"]
 mod common;
 
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use automerge::AutoCommit;
 use common::{Laptop, Relay, laptops, person, priority, sync_paged};
-use proxi::sync::engine;
+use proxi::Proxi;
+use proxi::clock::SystemClock;
+use proxi::store::{KdfParams, Store};
 use proxi::sync::envelope::OVERHEAD;
+use proxi::sync::{engine, team};
 
 /// The bytes of this laptop's changes not yet sent (the blobs' contents, without their envelopes).
 fn changes(l: &mut Laptop) -> usize {
@@ -103,5 +107,75 @@ fn main() {
         "first sync of a new laptop, 2,000 people: {:.1} s, {} bytes pulled (target <= 30 s)",
         elapsed.as_secs_f64(),
         first.pulled
+    );
+
+    snapshots(dir.path(), &db, &relay.url);
+}
+
+fn team_laptop(dir: &std::path::Path, name: &str) -> Mutex<Proxi> {
+    let store = Store::create(
+        &dir.join(format!("{name}.db")),
+        "pw",
+        KdfParams::MINIMAL_FOR_TESTS,
+        name,
+    )
+    .expect("a store");
+    Mutex::new(Proxi::new(store, Arc::new(SystemClock)))
+}
+
+/// A team that has followed 300 people for a while (21 syncs, each changing every plan): a new laptop
+/// starts from the snapshots, against replaying the whole log, in the same run.
+fn snapshots(dir: &std::path::Path, db: &std::path::Path, url: &str) {
+    let (ok, code) = common::cli(db, &["add-team", "--url", url]);
+    assert!(ok, "{code}");
+    let a = team_laptop(dir, "snap-a");
+    team::create(&a, &code, "Anna").expect("a team");
+    let with = |f: &mut dyn FnMut(&mut Proxi)| f(&mut a.lock().expect("lock"));
+    let mut people = Vec::new();
+    with(&mut |app| {
+        people = (0..300)
+            .map(|n| person(app, &format!("Suivi {n}")))
+            .collect();
+    });
+    for round in 0..=team::SNAPSHOT_AFTER {
+        with(&mut |app| {
+            for p in &people {
+                priority(app, *p, &format!("Étape {round}"));
+            }
+        });
+        team::sync(&a).expect("syncs");
+    }
+    let measure = |name: &str, start_from_snapshots: bool| {
+        let l = team_laptop(dir, name);
+        team::join(&l, &team::invite(&a, 5).expect("a code"), name).expect("joins");
+        let start = Instant::now();
+        let report = team::sync_with(
+            &l,
+            team::SyncOptions {
+                start_from_snapshots,
+            },
+        )
+        .expect("first sync");
+        let elapsed = start.elapsed();
+        let held = l
+            .lock()
+            .expect("lock")
+            .store()
+            .document_ids()
+            .expect("ids")
+            .len();
+        assert_eq!(held, 300);
+        (elapsed, report.pulled_bytes)
+    };
+    let (snap_time, snap_bytes) = measure("snap-b", true);
+    let (log_time, log_bytes) = measure("snap-c", false);
+    println!(
+        "first sync, 300 people with 21 changes each: from snapshots {:.0} ms, {} bytes; replaying the whole log {:.0} ms, {} bytes ({:.1}x the time, {:.1}x the bytes)",
+        snap_time.as_secs_f64() * 1000.0,
+        snap_bytes,
+        log_time.as_secs_f64() * 1000.0,
+        log_bytes,
+        log_time.as_secs_f64() / snap_time.as_secs_f64(),
+        log_bytes as f64 / snap_bytes as f64,
     );
 }

@@ -302,7 +302,7 @@ fn secret(var: &str, prompt: &str, confirm: bool) -> anyhow::Result<String> {
 }
 
 fn open(path: &Path) -> anyhow::Result<Proxi> {
-    let store = Store::open(path, &passphrase(false)?)?;
+    let store = Store::open_guarded(path, &passphrase(false)?)?;
     Ok(Proxi::new(store, Arc::new(SystemClock)))
 }
 

@@ -1077,13 +1077,37 @@ fn push_outbox(access: &impl Access) -> Result<u32> {
 /// [`Error::NoTeam`], [`Error::DeviceRevoked`], [`Error::RelayUnreachable`],
 /// [`Error::RelayRefused`], [`Error::Storage`]; what was done before the error stays done.
 pub fn sync(access: &impl Access) -> Result<SyncReport> {
-    let outcome = sync_steps(access);
+    sync_with(access, SyncOptions::default())
+}
+
+/// How a sync goes about it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SyncOptions {
+    /// A device that holds nothing of the team yet starts from the relay's snapshots (the default);
+    /// without, it replays the whole log (the benchmark's baseline).
+    pub start_from_snapshots: bool,
+}
+
+impl Default for SyncOptions {
+    fn default() -> Self {
+        SyncOptions {
+            start_from_snapshots: true,
+        }
+    }
+}
+
+/// [`sync`], with options.
+///
+/// # Errors
+/// As [`sync`].
+pub fn sync_with(access: &impl Access, options: SyncOptions) -> Result<SyncReport> {
+    let outcome = sync_steps(access, options);
     let at = Timestamp::now();
     access.with(|app| record(app.store_mut(), at, &outcome))?;
     outcome
 }
 
-fn sync_steps(access: &impl Access) -> Result<SyncReport> {
+fn sync_steps(access: &impl Access, options: SyncOptions) -> Result<SyncReport> {
     let mut report = SyncReport::default();
     let (relay, token, erasures) = access.with(|app| {
         let store = app.store_mut();
@@ -1108,7 +1132,11 @@ fn sync_steps(access: &impl Access) -> Result<SyncReport> {
         })?;
     }
     report.pushed = push_outbox(access)?;
-    let started = bootstrap(access, &client, &token, &mut report)?;
+    let started = if options.start_from_snapshots {
+        bootstrap(access, &client, &token, &mut report)?
+    } else {
+        None
+    };
     loop {
         let since = access.with(|app| {
             let store = app.store_mut();

@@ -273,3 +273,39 @@ fn every_export_follows_its_documented_schema_and_the_schema_is_strict() {
     assert!(!broken(&|v| v["plan"]["plan"]["reviewDate"] = "23/11/2026".into()).is_empty());
     assert!(!broken(&|v| v["history"][0]["change"] = "not-a-hash".into()).is_empty());
 }
+
+#[test]
+fn wrong_passphrases_slow_the_next_tries_across_restarts_and_delete_nothing() {
+    use proxi::store::{Store, delay_after, tries_file_path, wrong_tries};
+    use std::time::Duration;
+
+    let waits: Vec<u64> = (0..12).map(|n| delay_after(n).as_secs()).collect();
+    assert_eq!(waits, vec![0, 0, 0, 1, 2, 4, 8, 16, 30, 30, 30, 30]);
+    assert_eq!(delay_after(u32::MAX), Duration::from_secs(30));
+
+    let (_dir, path, mut app) = new_store();
+    let id = app.create_person(someone("Odile")).expect("a person");
+    drop(app);
+    let size = std::fs::metadata(&path).expect("the store").len();
+    for n in 1..=3 {
+        let e = Store::open_guarded(&path, "not it").expect_err("wrong");
+        assert_eq!(e.code(), ErrorCode::WrongPassphrase);
+        // Each try is counted next to the store: closing the app does not start the count again.
+        assert_eq!(wrong_tries(&path), n);
+    }
+    assert_eq!(delay_after(wrong_tries(&path)), Duration::from_secs(1));
+    let counted = std::fs::read_to_string(tries_file_path(&path)).expect("the count");
+    assert_eq!(counted, "3", "a number, nothing else");
+    // The right passphrase (after its wait) opens the store, whole, and clears the count.
+    let mut app = proxi::Proxi::new(
+        Store::open_guarded(&path, PASSPHRASE).expect("opens"),
+        crate::support::clock(),
+    );
+    assert_eq!(
+        app.plan(id).expect("still there").person.display_name,
+        "Odile"
+    );
+    assert_eq!(wrong_tries(&path), 0);
+    assert!(!tries_file_path(&path).exists());
+    assert!(std::fs::metadata(&path).expect("the store").len() >= size);
+}

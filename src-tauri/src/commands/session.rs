@@ -1,9 +1,7 @@
 //! The open store of this window: where it is, and unlocking it with the passphrase.
 
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Duration;
 
 use proxi::Proxi;
 use proxi::clock::SystemClock;
@@ -18,18 +16,6 @@ pub struct Session {
     app: Mutex<Option<Proxi>>,
     /// Seconds without a touch of the keyboard or mouse before the window locks itself.
     idle_seconds: u32,
-    /// Wrong passphrases in a row since the last unlock (in memory: it slows guessing at the window,
-    /// the key derivation's cost protects a copied store).
-    failures: AtomicU32,
-}
-
-/// How long the next try waits after `failures` wrong passphrases in a row: not at all for the first
-/// three, then 1, 2, 4, 8, 16 and at most 30 seconds. Nothing is ever deleted because of them.
-pub fn delay_after(failures: u32) -> Duration {
-    match failures {
-        0..=2 => Duration::ZERO,
-        n => Duration::from_secs((1u64 << (n - 3).min(5)).min(30)),
-    }
 }
 
 impl Session {
@@ -52,7 +38,6 @@ impl Session {
             path,
             app: Mutex::new(None),
             idle_seconds,
-            failures: AtomicU32::new(0),
         };
         if let Ok(passphrase) = std::env::var("PROXI_PASSPHRASE") {
             // A failure leaves the store locked: the window then asks for the passphrase.
@@ -130,30 +115,18 @@ pub async fn unlock(
     passphrase: String,
 ) -> Result<(), ErrorReport> {
     let path = session.path.clone();
-    let wait = delay_after(session.failures.load(Ordering::SeqCst));
-    let opened = tauri::async_runtime::spawn_blocking(move || {
-        std::thread::sleep(wait);
-        Store::open(&path, &passphrase)
-    })
-    .await
-    .map_err(|e| ErrorReport {
-        code: proxi::error::ErrorCode::Storage,
-        message: format!("the store could not be opened ({e}): try again"),
-        violations: Vec::new(),
-    })?;
-    match opened {
-        Ok(store) => {
-            session.failures.store(0, Ordering::SeqCst);
-            *session.guard() = Some(Proxi::new(store, Arc::new(SystemClock)));
-            Ok(())
-        }
-        Err(e) => {
-            if e.code() == proxi::error::ErrorCode::WrongPassphrase {
-                session.failures.fetch_add(1, Ordering::SeqCst);
-            }
-            Err(e.into())
-        }
-    }
+    // The wait after repeated wrong tries, and the key derivation, happen off the window's thread.
+    let opened =
+        tauri::async_runtime::spawn_blocking(move || Store::open_guarded(&path, &passphrase))
+            .await
+            .map_err(|e| ErrorReport {
+                code: proxi::error::ErrorCode::Storage,
+                message: format!("the store could not be opened ({e}): try again"),
+                violations: Vec::new(),
+            })?;
+    let store = opened?;
+    *session.guard() = Some(Proxi::new(store, Arc::new(SystemClock)));
+    Ok(())
 }
 
 /// Locks the store: the open store and every plan held in memory are dropped; the passphrase is needed
@@ -161,17 +134,4 @@ pub async fn unlock(
 #[tauri::command]
 pub fn lock(session: tauri::State<'_, Session>) {
     *session.guard() = None;
-}
-
-#[cfg(test)]
-mod tests {
-    use super::delay_after;
-    use std::time::Duration;
-
-    #[test]
-    fn wrong_tries_slow_down_up_to_half_a_minute() {
-        let waits: Vec<u64> = (0..12).map(|n| delay_after(n).as_secs()).collect();
-        assert_eq!(waits, vec![0, 0, 0, 1, 2, 4, 8, 16, 30, 30, 30, 30]);
-        assert_eq!(delay_after(u32::MAX), Duration::from_secs(30));
-    }
 }
