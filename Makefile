@@ -54,8 +54,9 @@ rust-tests:
 	cargo test --workspace
 
 ## The relay's acceptance suite again, on PostgreSQL: a throwaway server on loopback (.ci/postgres.sh).
+## (--workspace keeps the features, and so the build, of rust-tests.)
 relay-postgres:
-	PROXI_TEST_POSTGRES=$$(bash .ci/postgres.sh) cargo test -p proxi-relay --tests
+	PROXI_TEST_POSTGRES=$$(bash .ci/postgres.sh) cargo test --workspace --test relay --test team
 
 ## The TypeScript types generated from Rust (ts-rs, written by `cargo test`) must be committed as generated.
 bindings-fresh:
