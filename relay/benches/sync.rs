@@ -7,14 +7,11 @@
 #[path = "../tests/common/mod.rs"]
 mod common;
 
-use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use automerge::AutoCommit;
-use common::{Laptop, Relay, laptops, person, priority, sync_paged};
+use common::{Laptop, Relay, laptops, person, priority, sync_paged, team_laptop};
 use proxi::Proxi;
-use proxi::clock::SystemClock;
-use proxi::store::{KdfParams, Store};
 use proxi::sync::envelope::OVERHEAD;
 use proxi::sync::{engine, team};
 
@@ -110,17 +107,6 @@ fn main() {
     );
 
     snapshots(dir.path(), &db, &relay.url);
-}
-
-fn team_laptop(dir: &std::path::Path, name: &str) -> Mutex<Proxi> {
-    let store = Store::create(
-        &dir.join(format!("{name}.db")),
-        "pw",
-        KdfParams::MINIMAL_FOR_TESTS,
-        name,
-    )
-    .expect("a store");
-    Mutex::new(Proxi::new(store, Arc::new(SystemClock)))
 }
 
 /// A team that has followed 300 people for a while (21 syncs, each changing every plan): a new laptop

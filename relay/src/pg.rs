@@ -80,6 +80,17 @@ impl PgStore {
     }
 }
 
+/// Locks the team's row until the transaction ends: one push or snapshot of this team at a time, on
+/// every relay process, so positions and serials are handed out in commit order.
+fn lock_team(tx: &mut postgres::Transaction<'_>, team: Uuid) -> Result<(), postgres::Error> {
+    tx.execute(
+        "INSERT INTO team_log (team, last) VALUES ($1, 0)
+         ON CONFLICT (team) DO UPDATE SET last = team_log.last",
+        &[&team],
+    )?;
+    Ok(())
+}
+
 fn seq(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
@@ -216,12 +227,7 @@ impl Backend for PgStore {
 
     fn push(&mut self, header: &BlobHeader, blob: &[u8]) -> anyhow::Result<Pushed> {
         let mut tx = self.client.transaction()?;
-        // The team's row, locked until commit: one push of this team at a time, on every process.
-        tx.execute(
-            "INSERT INTO team_log (team, last) VALUES ($1, 0)
-             ON CONFLICT (team) DO UPDATE SET last = team_log.last",
-            &[&header.team],
-        )?;
+        lock_team(&mut tx, header.team)?;
         let sequence = seq(header.sequence);
         let erased: bool = tx
             .query_one(
@@ -300,12 +306,7 @@ impl Backend for PgStore {
 
     fn put_snapshot(&mut self, header: &BlobHeader, blob: &[u8]) -> anyhow::Result<bool> {
         let mut tx = self.client.transaction()?;
-        // The team's row, locked: serials are handed out in order across processes.
-        tx.execute(
-            "INSERT INTO team_log (team, last) VALUES ($1, 0)
-             ON CONFLICT (team) DO UPDATE SET last = team_log.last",
-            &[&header.team],
-        )?;
+        lock_team(&mut tx, header.team)?;
         let position = seq(header.sequence);
         let row = tx.query_one(
             "SELECT EXISTS (SELECT 1 FROM erased WHERE team = $1 AND document = $2),

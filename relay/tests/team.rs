@@ -12,20 +12,11 @@ use proxi::Proxi;
 use proxi::clock::SystemClock;
 use proxi::domain::PersonInput;
 use proxi::error::{Error, ErrorCode};
-use proxi::store::{KdfParams, PeopleQuery, Store};
+use proxi::store::{PeopleQuery, Store};
 use proxi::sync::{engine, team};
 use uuid::Uuid;
 
-fn laptop(dir: &Path, name: &str) -> Mutex<Proxi> {
-    let store = Store::create(
-        &dir.join(format!("{name}.db")),
-        "pw",
-        KdfParams::MINIMAL_FOR_TESTS,
-        name,
-    )
-    .expect("a store");
-    Mutex::new(Proxi::new(store, Arc::new(SystemClock)))
-}
+use common::team_laptop as laptop;
 
 fn with<R>(l: &Mutex<Proxi>, f: impl FnOnce(&mut Proxi) -> R) -> R {
     f(&mut l.lock().expect("not poisoned"))

@@ -30,6 +30,17 @@ pub struct Joined {
 /// Blobs read from the relay, with their positions in the team's log.
 pub type Pulled = Vec<(u64, Vec<u8>)>;
 
+/// Reads an answer of framed blobs whole (at most 1 GiB).
+fn frames(response: ureq::Response) -> Result<Pulled> {
+    let mut bytes = Vec::new();
+    response
+        .into_reader()
+        .take(1024 * 1024 * 1024)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::RelayUnreachable(format!("the answer was cut: {e}")))?;
+    wire::decode(&bytes).map_err(|e| Error::RelayUnreachable(format!("an unreadable answer: {e}")))
+}
+
 /// The most blobs one pull asks for.
 pub const PAGE: u32 = 500;
 
@@ -105,6 +116,18 @@ impl RelayClient {
         }
     }
 
+    fn post_bytes(&self, path: &str, token: &str, blob: &[u8]) -> Result<Value> {
+        Self::answer(
+            self.agent
+                .post(&self.url(path))
+                .set("Authorization", &format!("Bearer {token}"))
+                .set("Content-Type", "application/octet-stream")
+                .send_bytes(blob),
+        )?
+        .into_json()
+        .map_err(|e| Error::RelayUnreachable(format!("an unreadable answer: {e}")))
+    }
+
     fn post_json(&self, path: &str, token: Option<&str>, body: &Value) -> Result<Value> {
         let mut request = self.agent.post(&self.url(path));
         if let Some(token) = token {
@@ -121,17 +144,7 @@ impl RelayClient {
     /// # Errors
     /// [`Error::RelayUnreachable`], [`Error::RelayRefused`].
     pub fn push(&self, token: &str, blob: &[u8]) -> Result<u64> {
-        let response = Self::answer(
-            self.agent
-                .post(&self.url("/v1/blobs"))
-                .set("Authorization", &format!("Bearer {token}"))
-                .set("Content-Type", "application/octet-stream")
-                .send_bytes(blob),
-        )?;
-        let answer: Value = response
-            .into_json()
-            .map_err(|e| Error::RelayUnreachable(format!("an unreadable answer: {e}")))?;
-        answer
+        self.post_bytes("/v1/blobs", token, blob)?
             .get("position")
             .and_then(Value::as_u64)
             .ok_or_else(|| Error::RelayUnreachable("an answer without a position".to_owned()))
@@ -151,15 +164,7 @@ impl RelayClient {
                 .call(),
         )?;
         let more = response.header("x-proxi-more") == Some("true");
-        let mut bytes = Vec::new();
-        response
-            .into_reader()
-            .take(512 * 1024 * 1024)
-            .read_to_end(&mut bytes)
-            .map_err(|e| Error::RelayUnreachable(format!("the answer was cut: {e}")))?;
-        let blobs = wire::decode(&bytes)
-            .map_err(|e| Error::RelayUnreachable(format!("an unreadable answer: {e}")))?;
-        Ok((blobs, more))
+        Ok((frames(response)?, more))
     }
 
     /// Leaves a sealed invitation package for `device`, redeemable once with the secret whose
@@ -239,16 +244,7 @@ impl RelayClient {
     /// # Errors
     /// [`Error::RelayUnreachable`], [`Error::RelayRefused`].
     pub fn put_snapshot(&self, token: &str, blob: &[u8]) -> Result<bool> {
-        let response = Self::answer(
-            self.agent
-                .post(&self.url("/v1/snapshots"))
-                .set("Authorization", &format!("Bearer {token}"))
-                .set("Content-Type", "application/octet-stream")
-                .send_bytes(blob),
-        )?;
-        let answer: Value = response
-            .into_json()
-            .map_err(|e| Error::RelayUnreachable(format!("an unreadable answer: {e}")))?;
+        let answer = self.post_bytes("/v1/snapshots", token, blob)?;
         Ok(answer.get("kept").and_then(Value::as_bool).unwrap_or(false))
     }
 
@@ -268,14 +264,7 @@ impl RelayClient {
             .header("x-proxi-snapshots")
             .and_then(|s| s.parse().ok())
             .unwrap_or(0);
-        let mut bytes = Vec::new();
-        response
-            .into_reader()
-            .take(1024 * 1024 * 1024)
-            .read_to_end(&mut bytes)
-            .map_err(|e| Error::RelayUnreachable(format!("the answer was cut: {e}")))?;
-        let blobs = wire::decode(&bytes)
-            .map_err(|e| Error::RelayUnreachable(format!("an unreadable answer: {e}")))?;
+        let blobs = frames(response)?;
         Ok((serial, blobs.into_iter().map(|(_, b)| b).collect()))
     }
 

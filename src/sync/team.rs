@@ -622,13 +622,14 @@ fn check_name(name: &str) -> Result<String> {
     Ok(name.to_owned())
 }
 
-/// Starts a team on this device with a founding code from the relay's operator
-/// (`proxi-relay add-team`): the team key is made here and never leaves the team's devices.
-///
-/// # Errors
-/// [`Error::AlreadyInTeam`], [`Error::InvitationInvalid`], [`Error::RelayUnreachable`],
-/// [`Error::RelayRefused`], [`Error::Storage`].
-pub fn create(access: &impl Access, code: &str, device_name: &str) -> Result<TeamInfo> {
+/// Reads a code and a device name, checks this store is in no team yet, and redeems the code at its
+/// relay (a founding code, or an invitation into a team).
+fn redeem(
+    access: &impl Access,
+    code: &str,
+    device_name: &str,
+    founding: bool,
+) -> Result<(InvitationCode, String, super::client::Joined)> {
     let code = InvitationCode::parse(code)?;
     let name = check_name(device_name)?;
     access.with(|app| {
@@ -637,7 +638,18 @@ pub fn create(access: &impl Access, code: &str, device_name: &str) -> Result<Tea
         }
         Ok(())
     })?;
-    let joined = RelayClient::new(&code.relay)?.join(code.device, &code.redeem(), true)?;
+    let joined = RelayClient::new(&code.relay)?.join(code.device, &code.redeem(), founding)?;
+    Ok((code, name, joined))
+}
+
+/// Starts a team on this device with a founding code from the relay's operator
+/// (`proxi-relay add-team`): the team key is made here and never leaves the team's devices.
+///
+/// # Errors
+/// [`Error::AlreadyInTeam`], [`Error::InvitationInvalid`], [`Error::RelayUnreachable`],
+/// [`Error::RelayRefused`], [`Error::Storage`].
+pub fn create(access: &impl Access, code: &str, device_name: &str) -> Result<TeamInfo> {
+    let (code, name, joined) = redeem(access, code, device_name, true)?;
     if joined.package.is_some() {
         return Err(Error::InvitationInvalid(
             "this code invites into an existing team: use “join” rather than “create”".to_owned(),
@@ -764,15 +776,7 @@ pub fn invite(access: &impl Access, minutes: u32) -> Result<String> {
 /// [`Error::AlreadyInTeam`], [`Error::InvitationInvalid`], [`Error::RelayUnreachable`],
 /// [`Error::RelayRefused`], [`Error::Storage`].
 pub fn join(access: &impl Access, code: &str, device_name: &str) -> Result<TeamInfo> {
-    let code = InvitationCode::parse(code)?;
-    let name = check_name(device_name)?;
-    access.with(|app| {
-        if load(app.store_mut())?.is_some() {
-            return Err(Error::AlreadyInTeam);
-        }
-        Ok(())
-    })?;
-    let joined = RelayClient::new(&code.relay)?.join(code.device, &code.redeem(), false)?;
+    let (code, name, joined) = redeem(access, code, device_name, false)?;
     let sealed = joined.package.as_deref().ok_or_else(|| {
         Error::InvitationInvalid(
             "this is a founding code: it starts a new team (“create”), it joins none".to_owned(),

@@ -240,6 +240,18 @@ pub fn cli(db: &Path, args: &[&str]) -> (bool, String) {
     )
 }
 
+/// A laptop with a real store, reached as the sync reaches it (for the team API).
+pub fn team_laptop(dir: &Path, name: &str) -> std::sync::Mutex<Proxi> {
+    let store = Store::create(
+        &dir.join(format!("{name}.db")),
+        "pw",
+        KdfParams::MINIMAL_FOR_TESTS,
+        name,
+    )
+    .expect("a store");
+    std::sync::Mutex::new(Proxi::new(store, Arc::new(SystemClock)))
+}
+
 pub struct Laptop {
     pub app: Proxi,
     pub me: Identity,
