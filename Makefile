@@ -39,9 +39,9 @@ tauri-driver:
 ui:
 	cd ui && npm run build
 
-## The desktop binary, serving the built UI.
+## The desktop binary, serving the built UI; the CLI and the relay (the WebDriver suite uses both).
 shell: ui
-	cargo build -p proxi-desktop -p proxi --bins
+	cargo build -p proxi-desktop -p proxi -p proxi-relay --bins
 
 demo-store:
 	@[ -f $(DEMO_STORE) ] || PROXI_PASSPHRASE=$(DEMO_PASSPHRASE) ./target/debug/proxi --store $(DEMO_STORE) demo

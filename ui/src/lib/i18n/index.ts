@@ -47,7 +47,13 @@ export function formatDate(lang: Lang, isoDate: string): string {
 
 /** Today's date in Brussels, as YYYY-MM-DD. */
 export function todayInBrussels(now: Date = new Date()): string {
-  return cached('day', () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Brussels' })).format(now);
+  // From the date's parts, not a locale's format: the desktop window's WebKit lacks some locales'
+  // data and formatted 'en-CA' as 11/24/2026, which the core then refused as a date.
+  const parts = cached('day', () =>
+    new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Brussels', year: 'numeric', month: '2-digit', day: '2-digit' }),
+  ).formatToParts(now);
+  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${part('year')}-${part('month')}-${part('day')}`;
 }
 
 /** An instant written as people read it in Belgium, in Brussels time: "23 novembre 2026, 09:05". */
