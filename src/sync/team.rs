@@ -655,56 +655,16 @@ pub fn create(access: &impl Access, code: &str, device_name: &str) -> Result<Tea
             "this code invites into an existing team: use “join” rather than “create”".to_owned(),
         ));
     }
-    let signing = envelope::new_device_key().map_err(no_random)?;
-    let boxed = new_box_secret()?;
     let key = TeamKey::generate().map_err(no_random)?;
-    access.with(|app| {
-        let store = app.store_mut();
-        let entry = self_entry(store, code.device, &name, &signing, &boxed);
-        let actor = store.actor().to_hex_string();
-        let tx = store.connection().transaction()?;
-        insert_self(
-            &tx,
-            joined.team,
-            code.device,
-            &name,
-            &code.relay,
-            &joined.token,
-            &signing,
-            &boxed,
-            1,
-        )?;
-        tx.execute(
-            "INSERT INTO team_key (epoch, key) VALUES (1, ?1)",
-            [&key.to_bytes()[..]],
-        )?;
-        insert_member(
-            &tx,
-            &MemberRow {
-                device: code.device,
-                name: name.clone(),
-                verifying: Some(hex::encode(signing.verifying_key().to_bytes())),
-                box_public: Some(hex::encode(boxed.public_key().as_bytes())),
-                invitation_key: None,
-                revoked_at: None,
-                actor: None,
-            },
-        )?;
-        let me = Identity {
-            team: joined.team,
-            device: code.device,
-            epoch: 1,
-            keys: Keyring::single(1, TeamKey::from_bytes(*key.to_bytes())),
-            signing: signing.clone(),
-        };
-        queue(&tx, &me, &signing, &[entry])?;
-        tx.execute(
-            "UPDATE team_member SET actor = ?2 WHERE device = ?1",
-            params![code.device, actor],
-        )?;
-        tx.commit()?;
-        info(store)?.ok_or(Error::NoTeam)
-    })
+    let first = Enrolment {
+        team: joined.team,
+        token: &joined.token,
+        epoch: 1,
+        keys: Keyring::single(1, key),
+        members: &[],
+        first_signer: None,
+    };
+    enrol(access, &code, &name, first)
 }
 
 /// Makes an invitation for one more device of this team, valid `minutes`, and returns its code, to
@@ -793,55 +753,88 @@ pub fn join(access: &impl Access, code: &str, device_name: &str) -> Result<TeamI
     for (epoch, key) in &package.keys {
         keys.insert(*epoch, TeamKey::from_bytes(key32(key).ok_or_else(damaged)?));
     }
+    let joining = Enrolment {
+        team: package.team,
+        token: &joined.token,
+        epoch: package.epoch,
+        keys,
+        members: &package.members,
+        // The first statement is signed with the invitation's key, which the team already trusts.
+        first_signer: Some(&invitation),
+    };
+    enrol(access, &code, &name, joining)
+}
+
+/// What a device needs to write itself into a team.
+struct Enrolment<'a> {
+    team: Uuid,
+    token: &'a str,
+    epoch: u32,
+    keys: Keyring,
+    /// The roster as the inviter knew it (none when founding).
+    members: &'a [MemberRow],
+    /// Signs the first roster statement; the device's own new key when none.
+    first_signer: Option<&'a SigningKey>,
+}
+
+/// Writes this device into its team in one transaction: itself with new keys, the team keys, the
+/// roster, and its first roster statement (announcing its name, keys and automerge actor).
+fn enrol(
+    access: &impl Access,
+    code: &InvitationCode,
+    name: &str,
+    enrolment: Enrolment<'_>,
+) -> Result<TeamInfo> {
     let signing = envelope::new_device_key().map_err(no_random)?;
     let boxed = new_box_secret()?;
     access.with(|app| {
         let store = app.store_mut();
-        let entry = self_entry(store, code.device, &name, &signing, &boxed);
+        let entry = self_entry(store, code.device, name, &signing, &boxed);
         let actor = store.actor().to_hex_string();
         let tx = store.connection().transaction()?;
         insert_self(
             &tx,
-            package.team,
+            enrolment.team,
             code.device,
-            &name,
+            name,
             &code.relay,
-            &joined.token,
+            enrolment.token,
             &signing,
             &boxed,
-            package.epoch,
+            enrolment.epoch,
         )?;
-        for (epoch, key) in keys.iter() {
+        for (epoch, key) in enrolment.keys.iter() {
             tx.execute(
                 "INSERT INTO team_key (epoch, key) VALUES (?1, ?2)",
                 params![epoch, &key.to_bytes()[..]],
             )?;
         }
-        for member in &package.members {
+        for member in enrolment.members {
             insert_member(&tx, member)?;
         }
         tx.execute(
-            "UPDATE team_member SET name = ?2, verifying = ?3, box_public = ?4 WHERE device = ?1",
+            "INSERT INTO team_member (device, name) VALUES (?1, ?2) ON CONFLICT (device) DO NOTHING",
+            params![code.device, name],
+        )?;
+        tx.execute(
+            "UPDATE team_member SET name = ?2, verifying = ?3, box_public = ?4, actor = ?5
+             WHERE device = ?1",
             params![
                 code.device,
                 name,
                 &signing.verifying_key().to_bytes()[..],
-                &boxed.public_key().as_bytes()[..]
+                &boxed.public_key().as_bytes()[..],
+                actor
             ],
         )?;
         let me = Identity {
-            team: package.team,
+            team: enrolment.team,
             device: code.device,
-            epoch: package.epoch,
-            keys,
+            epoch: enrolment.epoch,
+            keys: enrolment.keys,
             signing: signing.clone(),
         };
-        // The first statement is signed with the invitation's key, which the team already trusts.
-        queue(&tx, &me, &invitation, &[entry])?;
-        tx.execute(
-            "UPDATE team_member SET actor = ?2 WHERE device = ?1",
-            params![code.device, actor],
-        )?;
+        queue(&tx, &me, enrolment.first_signer.unwrap_or(&signing), &[entry])?;
         tx.commit()?;
         info(store)?.ok_or(Error::NoTeam)
     })
