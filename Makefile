@@ -10,7 +10,7 @@ CARGO_BIN := $(HOME)/.cargo/bin
 APT_PACKAGES := libwebkit2gtk-4.1-dev libgtk-3-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev \
   librsvg2-dev libayatana-appindicator3-dev build-essential pkg-config libssl-dev \
   xvfb xauth webkit2gtk-driver imagemagick poppler-utils qpdf fonts-dejavu-core chromium \
-  postgresql
+  postgresql libdbus-1-dev dbus gnome-keyring
 
 .PHONY: run test deps system-deps ui-deps tauri-driver ui shell demo-store rust-checks rust-tests relay-postgres ui-tests a11y e2e bench measure-ui bindings-fresh
 
@@ -50,8 +50,10 @@ rust-checks:
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets -- -D warnings
 
+## Inside a D-Bus session with GNOME Keyring (.ci/keyring-session.sh): "remember on this computer" is
+## tested against a real Secret Service.
 rust-tests:
-	cargo test --workspace
+	bash .ci/keyring-session.sh cargo test --workspace
 
 ## The relay's acceptance suite again, on PostgreSQL: a throwaway server on loopback (.ci/postgres.sh).
 ## (--workspace keeps the features, and so the build, of rust-tests.)
@@ -73,7 +75,7 @@ a11y:
 
 ## The real window under Xvfb through WebDriver; screenshots go to target/shots.
 e2e:
-	PATH=$(CARGO_BIN):$$PATH xvfb-run -a -s "-screen 0 1280x800x24" bash -c 'cd ui && npm run e2e'
+	PATH=$(CARGO_BIN):$$PATH xvfb-run -a -s "-screen 0 1280x800x24" bash .ci/keyring-session.sh bash -c 'cd ui && npm run e2e'
 
 ## Launch time with 2,000 people and memory after 50 plans, on the release build under Xvfb.
 measure-ui: deps ui

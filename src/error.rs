@@ -44,6 +44,8 @@ pub enum ErrorCode {
     WrongRecoveryKey,
     /// The store is not unlocked yet (the shell's state, never an error of the core itself).
     StoreLocked,
+    /// The operating system's keyring could not be reached or refused (remembering is optional).
+    KeyringUnavailable,
     StoreNotFound,
     StoreExists,
     StoreTooNew,
@@ -140,6 +142,11 @@ pub enum Error {
     DirectoryIndex(String),
     #[error("the store is locked: enter the passphrase first")]
     StoreLocked,
+    #[error(
+        "this computer's keyring could not be used ({0}): type the passphrase; Proxi works the same \
+         without it"
+    )]
+    KeyringUnavailable(String),
     #[error("this laptop is not in a team yet: create a team, or join one with an invitation code")]
     NoTeam,
     #[error("this laptop is already in a team: one store belongs to one team")]
@@ -191,6 +198,7 @@ impl Error {
             Error::ServiceNotFound(_) => ErrorCode::ServiceNotFound,
             Error::DirectoryIndex(_) => ErrorCode::DirectoryIndexFailed,
             Error::StoreLocked => ErrorCode::StoreLocked,
+            Error::KeyringUnavailable(_) => ErrorCode::KeyringUnavailable,
             Error::NoTeam => ErrorCode::NoTeam,
             Error::AlreadyInTeam => ErrorCode::AlreadyInTeam,
             Error::DeviceRevoked => ErrorCode::DeviceRevoked,

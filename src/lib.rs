@@ -12,6 +12,7 @@ pub mod document;
 pub mod domain;
 pub mod edit;
 pub mod error;
+pub mod os_keyring;
 pub mod sheet;
 pub mod store;
 pub mod sync;

@@ -199,6 +199,19 @@ fn normalize_recovery(text: &str) -> String {
 #[derive(Clone)]
 pub struct StoreKey(Zeroizing<[u8; 32]>);
 
+impl StoreKey {
+    /// A key from its 32 bytes (as kept in the OS keyring); `None` for any other length.
+    pub fn from_bytes(bytes: &[u8]) -> Option<StoreKey> {
+        let array: [u8; 32] = bytes.try_into().ok()?;
+        Some(StoreKey(Zeroizing::new(array)))
+    }
+
+    /// The key's 32 bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0[..]
+    }
+}
+
 impl std::fmt::Debug for StoreKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("StoreKey(..)")
@@ -704,6 +717,11 @@ impl Store {
             plans: HashMap::new(),
             key: key.clone(),
         })
+    }
+
+    /// The store key (to keep it in the OS keyring when the referent asks, see [`crate::os_keyring`]).
+    pub fn key(&self) -> &StoreKey {
+        &self.key
     }
 
     /// Where the store lives.

@@ -244,7 +244,10 @@ fn caller(store: &mut dyn Backend, headers: &HeaderMap) -> Result<Device, (Statu
             "this token is not known here".to_owned(),
         ))?;
     if device.revoked {
-        return Err((StatusCode::FORBIDDEN, "this device was revoked".to_owned()));
+        return Err((
+            StatusCode::FORBIDDEN,
+            proxi::sync::wire::REVOKED_DEVICE.to_owned(),
+        ));
     }
     Ok(device)
 }

@@ -146,16 +146,18 @@ fn laptops_join_by_invitation_share_only_consented_plans_and_a_revoked_one_gets_
         team::identity(app.store_mut()).expect("id").expect("team")
     });
     assert_eq!((before.epoch, b_identity.epoch), (1, 2), "the key rotated");
+    // The relay refuses Chloé, and her laptop learns from it that it was removed: it says so in
+    // words and stops trying.
     let refused = team::sync(&c).expect_err("the relay refuses Chloé");
-    assert!(
-        matches!(refused, Error::RelayRefused { status: 403, .. }),
-        "{refused}"
-    );
+    assert!(matches!(refused, Error::DeviceRevoked), "{refused}");
     assert!(!with(&c, |app| plan_json(app, zenobie)).contains("Après la révocation"));
-    let problem = with(&c, |app| team::status(app.store_mut()).expect("status"))
-        .problem
-        .expect("the failure is recorded");
-    assert_eq!(problem.code, ErrorCode::RelayRefused);
+    let status = with(&c, |app| team::status(app.store_mut()).expect("status"));
+    assert_eq!(
+        status.problem.expect("the failure is recorded").code,
+        ErrorCode::DeviceRevoked
+    );
+    assert!(status.team.expect("still shows its team").revoked);
+    assert!(matches!(team::sync(&c), Err(Error::DeviceRevoked)));
 
     // A blob Chloé seals after her revocation, however it reaches Bert, is refused.
     with(&c, |app| {

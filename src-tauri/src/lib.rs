@@ -15,6 +15,9 @@ pub fn run() {
         .invoke_handler(tauri::generate_handler![
             commands::session::session_state,
             commands::session::unlock,
+            commands::session::open_remembered,
+            commands::session::keyring_status,
+            commands::session::forget_remembered,
             commands::session::lock,
             commands::people::list_people,
             commands::people::follow_up,
@@ -32,6 +35,7 @@ pub fn run() {
             commands::sync::sync_now,
             commands::sync::join_team,
             commands::sync::invite_to_team,
+            commands::sync::revoke_device,
         ])
         .run(tauri::generate_context!())
         .expect("the desktop app could not start");

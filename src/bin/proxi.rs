@@ -11,6 +11,7 @@ use clap::{Parser, Subcommand};
 use proxi::clock::{Clock, SystemClock};
 use proxi::directory::index::ServiceQuery;
 use proxi::domain::{PersonInput, PlanDocument, PriorityInput, PriorityStatus, Who};
+use proxi::os_keyring;
 use proxi::store::{KdfParams, PeopleQuery, Store};
 use proxi::territory::{self, Bassin};
 use proxi::{Proxi, demo, directory};
@@ -221,6 +222,11 @@ enum PassphraseCommand {
     Change,
     /// Forgotten passphrase: open with the recovery key (PROXI_RECOVERY_KEY or a prompt) and set a new one
     Recover,
+    /// Keep the store's key in this computer's keyring: proxi and the app then open the store without
+    /// asking (the app's idle lock still asks). Anyone using this computer's session can then open it.
+    Remember,
+    /// Take the store's key out of this computer's keyring: the passphrase is asked again
+    Forget,
 }
 
 #[derive(Debug, Subcommand)]
@@ -301,7 +307,14 @@ fn secret(var: &str, prompt: &str, confirm: bool) -> anyhow::Result<String> {
     Ok(first)
 }
 
+/// Opens the store: with PROXI_PASSPHRASE when set, else with the key this computer's keyring keeps
+/// for it (`proxi passphrase remember`), else with the passphrase asked at the terminal.
 fn open(path: &Path) -> anyhow::Result<Proxi> {
+    if std::env::var_os("PROXI_PASSPHRASE").is_none()
+        && let Ok(Some(store)) = os_keyring::open(path)
+    {
+        return Ok(Proxi::new(store, Arc::new(SystemClock)));
+    }
     let store = Store::open_guarded(path, &passphrase(false)?)?;
     Ok(Proxi::new(store, Arc::new(SystemClock)))
 }
@@ -325,21 +338,43 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             )?;
             writeln!(out, "    {recovery}")?;
         }
-        Command::Passphrase { command } => {
-            let mut store = match command {
-                PassphraseCommand::Change => Store::open(&path, &passphrase(false)?)?,
-                PassphraseCommand::Recover => Store::open_with_recovery(
-                    &path,
-                    &secret("PROXI_RECOVERY_KEY", "Recovery key", false)?,
-                )?,
-            };
-            let new = secret("PROXI_NEW_PASSPHRASE", "New passphrase", true)?;
-            if new.trim().is_empty() {
-                bail!("the new passphrase is empty: nothing was changed");
+        Command::Passphrase { command } => match command {
+            PassphraseCommand::Remember => {
+                let store = Store::open_guarded(&path, &passphrase(false)?)?;
+                os_keyring::remember(&store)?;
+                writeln!(
+                    out,
+                    "This computer's keyring now opens {} without the passphrase \
+                     (`proxi passphrase forget` undoes it)",
+                    path.display()
+                )?;
             }
-            store.change_passphrase(&new, KdfParams::RECOMMENDED)?;
-            writeln!(out, "The passphrase of {} is changed", path.display())?;
-        }
+            PassphraseCommand::Forget => {
+                os_keyring::forget(&path)?;
+                writeln!(
+                    out,
+                    "This computer's keyring no longer keeps the key of {}: the passphrase is \
+                     asked again",
+                    path.display()
+                )?;
+            }
+            PassphraseCommand::Change | PassphraseCommand::Recover => {
+                let mut store = if matches!(command, PassphraseCommand::Change) {
+                    Store::open(&path, &passphrase(false)?)?
+                } else {
+                    Store::open_with_recovery(
+                        &path,
+                        &secret("PROXI_RECOVERY_KEY", "Recovery key", false)?,
+                    )?
+                };
+                let new = secret("PROXI_NEW_PASSPHRASE", "New passphrase", true)?;
+                if new.trim().is_empty() {
+                    bail!("the new passphrase is empty: nothing was changed");
+                }
+                store.change_passphrase(&new, KdfParams::RECOMMENDED)?;
+                writeln!(out, "The passphrase of {} is changed", path.display())?;
+            }
+        },
         Command::Demo {
             author,
             count,

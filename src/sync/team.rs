@@ -1098,7 +1098,22 @@ impl Default for SyncOptions {
 /// # Errors
 /// As [`sync`].
 pub fn sync_with(access: &impl Access, options: SyncOptions) -> Result<SyncReport> {
-    let outcome = sync_steps(access, options);
+    let outcome = match sync_steps(access, options) {
+        // Removed from the team by a colleague: the relay says so, and this device stops trying.
+        Err(Error::RelayRefused {
+            status: 403,
+            message,
+        }) if message == crate::sync::wire::REVOKED_DEVICE => {
+            access.with(|app| {
+                app.store_mut()
+                    .connection()
+                    .execute("UPDATE team_self SET revoked = 1", [])?;
+                Ok(())
+            })?;
+            Err(Error::DeviceRevoked)
+        }
+        other => other,
+    };
     let at = Timestamp::now();
     access.with(|app| record(app.store_mut(), at, &outcome))?;
     outcome

@@ -3,6 +3,10 @@
 
 use super::envelope;
 
+/// What the relay answers, with 403, to a device whose token was revoked; the device then knows it
+/// was removed from its team (it cannot read the roster statement that says so any more).
+pub const REVOKED_DEVICE: &str = "this device was revoked";
+
 /// Frames blobs with their positions.
 pub fn encode(blobs: &[(u64, Vec<u8>)]) -> Vec<u8> {
     let mut out = Vec::with_capacity(blobs.iter().map(|(_, b)| 12 + b.len()).sum());

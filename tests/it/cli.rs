@@ -4,7 +4,7 @@ use std::process::{Command, Output, Stdio};
 
 use proxi::domain::PlanDocument;
 
-fn proxi(store: &std::path::Path, passphrase: Option<&str>, args: &[&str]) -> Output {
+pub fn proxi(store: &std::path::Path, passphrase: Option<&str>, args: &[&str]) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_proxi"));
     cmd.arg("--store")
         .arg(store)
@@ -18,7 +18,7 @@ fn proxi(store: &std::path::Path, passphrase: Option<&str>, args: &[&str]) -> Ou
     cmd.output().expect("run proxi")
 }
 
-fn text(bytes: &[u8]) -> String {
+pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 

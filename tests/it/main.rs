@@ -3,6 +3,7 @@
 mod cli;
 mod crash;
 mod directory;
+mod keyring;
 mod merge;
 mod privacy;
 mod roundtrip;

@@ -112,4 +112,7 @@ test('every screen has no serious or critical accessibility violation', async ()
   await page.click('[data-testid=team-invite]');
   await page.waitForSelector('[data-testid=team-invitation]');
   await check('team, synced');
+  await page.click('[data-testid=team-remove]');
+  await page.waitForSelector('[data-testid=remove-dialog]');
+  await check('team, removing a computer');
 });

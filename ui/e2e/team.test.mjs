@@ -93,3 +93,38 @@ test('the window joins a team with a code, says where sync stands, and sends a p
   assert.match(people, /Hervé Exemple/);
   assert.equal(people.trim().split('\n').length, 1, people);
 });
+
+test('a colleague invited from the window, then removed from it: the relay refuses that laptop from then on', async () => {
+  await browser.$('[data-testid=nav-team]').click();
+  await browser.$('[data-testid=team-invite]').click();
+  const output = browser.$('[data-testid=team-invitation]');
+  await output.waitForDisplayed({ timeout: 20_000 });
+  const invitation = (await output.getText()).trim();
+  const bruno = join(dir, 'bruno.db');
+  proxi(bruno, 'init');
+  proxi(bruno, 'team', 'join', invitation, '--name', 'Bruno (Exemple)');
+
+  await browser.$('[data-testid=sync-now]').click();
+  const members = browser.$('[data-testid=team-members]');
+  await browser.waitUntil(async () => /Bruno \(Exemple\)/.test(await members.getText()), { timeout: 20_000 });
+
+  await browser.$('button=Retirer Bruno (Exemple)').click();
+  const dialog = browser.$('[data-testid=remove-dialog]');
+  await dialog.waitForDisplayed({ timeout: 10_000 });
+  assert.match(await dialog.getText(), /Retirer « Bruno \(Exemple\) » de l’équipe/);
+  await browser.saveScreenshot(join(shots, 'team-remove.png'));
+  await browser.$('[data-testid=remove-confirm]').click();
+  const notice = browser.$('[data-testid=sync-notice]');
+  await browser.waitUntil(async () => /ne fait plus partie/.test(await notice.getText()), { timeout: 20_000 });
+  assert.match(await members.getText(), /Bruno \(Exemple\)\s*retiré de l’équipe/);
+
+  // Bruno's laptop: refused by the relay, told in words.
+  assert.throws(
+    () => execFileSync(cli, ['--store', bruno, 'sync'], { env: { ...process.env, PROXI_PASSPHRASE: 'anna' }, stdio: 'pipe' }),
+    (e) => /removed from its team/.test(e.stderr.toString()),
+  );
+  // Anna hears of it at her next sync.
+  proxi(anna, 'sync');
+  assert.match(proxi(anna, 'team', 'status'), /revoked\s+Bruno \(Exemple\)/);
+});
+

@@ -94,4 +94,57 @@ describe('App', () => {
     await screen.findByRole('heading', { name: 'People you accompany' });
     expect(document.documentElement.lang).toBe('en');
   });
+
+  it('remembers on this computer only when asked, opens at launch with it, and still asks after a lock', async () => {
+    const platform = mockPlatform(people, 'secret', false, 300, [], '2026-11-23', { online: true, keyring: 'notRemembered' });
+    const first = render(App, { platform });
+    const remember = (await screen.findByLabelText('Se souvenir de moi sur cet ordinateur')) as HTMLInputElement;
+    expect(remember.checked).toBe(false);
+    await fireEvent.input(screen.getByLabelText('Phrase de passe'), { target: { value: 'secret' } });
+    await fireEvent.click(remember);
+    await fireEvent.click(screen.getByRole('button', { name: 'Ouvrir' }));
+    await waitFor(() => expect(screen.getAllByTestId('person-name')).toHaveLength(3));
+    expect(await platform.keyringStatus()).toBe('remembered');
+    first.unmount();
+
+    // The next launch opens without the passphrase …
+    await platform.lock();
+    render(App, { platform });
+    await waitFor(() => expect(screen.getAllByTestId('person-name')).toHaveLength(3));
+    expect(screen.queryByLabelText('Phrase de passe')).toBeNull();
+    // … but a lock asks for it, with the choice shown as it stands.
+    await fireEvent.click(screen.getByRole('button', { name: 'Verrouiller' }));
+    await screen.findByLabelText('Phrase de passe');
+    expect((screen.getByLabelText('Se souvenir de moi sur cet ordinateur') as HTMLInputElement).checked).toBe(true);
+    await fireEvent.input(screen.getByLabelText('Phrase de passe'), { target: { value: 'secret' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Ouvrir' }));
+    await waitFor(() => expect(screen.getAllByTestId('person-name')).toHaveLength(3));
+
+    // The team screen says it and undoes it.
+    await fireEvent.click(screen.getByTestId('nav-team'));
+    expect((await screen.findByTestId('keyring-state')).textContent).toContain('sans phrase de passe');
+    await fireEvent.click(screen.getByRole('button', { name: 'Demander la phrase de passe à chaque ouverture' }));
+    await waitFor(() => expect(screen.getByTestId('keyring-state').textContent).toContain('à chaque ouverture'));
+    expect(await platform.keyringStatus()).toBe('notRemembered');
+  });
+
+  it('unticking the choice at unlock forgets the key', async () => {
+    const platform = mockPlatform(people, 'secret', false, 300, [], '2026-11-23', { online: true, keyring: 'remembered' });
+    await platform.lock();
+    render(App, { platform });
+    await waitFor(() => expect(screen.getAllByTestId('person-name')).toHaveLength(3));
+    await fireEvent.click(screen.getByRole('button', { name: 'Verrouiller' }));
+    const remember = (await screen.findByLabelText('Se souvenir de moi sur cet ordinateur')) as HTMLInputElement;
+    await fireEvent.click(remember);
+    await fireEvent.input(screen.getByLabelText('Phrase de passe'), { target: { value: 'secret' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Ouvrir' }));
+    await waitFor(() => expect(screen.getAllByTestId('person-name')).toHaveLength(3));
+    expect(await platform.keyringStatus()).toBe('notRemembered');
+  });
+
+  it('offers no choice when this computer has no keyring', async () => {
+    render(App, { platform: mockPlatform(people, 'secret', false, 300, [], '2026-11-23', { online: true, keyring: 'unavailable' }) });
+    await screen.findByLabelText('Phrase de passe');
+    expect(screen.queryByLabelText('Se souvenir de moi sur cet ordinateur')).toBeNull();
+  });
 });

@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use proxi::Proxi;
 use proxi::clock::SystemClock;
 use proxi::error::ErrorReport;
+use proxi::os_keyring;
 use proxi::store::Store;
 use serde::Serialize;
 
@@ -107,26 +108,125 @@ pub fn session_state(session: tauri::State<'_, Session>) -> SessionState {
     }
 }
 
-/// Opens the store with the passphrase. The key derivation (about 0.3 s, on purpose) runs on a
-/// blocking thread, so the window stays responsive and can say it is opening.
+/// Whether this computer's keyring keeps the store's key ("remember on this computer").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../ui/src/lib/bindings/")]
+pub enum KeyringState {
+    /// The store opens at launch without the passphrase.
+    Remembered,
+    /// The passphrase is asked at launch.
+    NotRemembered,
+    /// No keyring could be reached on this computer: the choice is not offered.
+    Unavailable,
+}
+
+/// What the keyring did at launch.
+#[derive(Debug, Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../ui/src/lib/bindings/")]
+pub struct LaunchUnlock {
+    /// The store is open: the people list can be shown at once.
+    pub opened: bool,
+    pub keyring: KeyringState,
+}
+
+/// Runs a blocking call (key derivation, keyring over D-Bus) off the window's thread.
+async fn off_thread<T: Send + 'static>(
+    f: impl FnOnce() -> proxi::error::Result<T> + Send + 'static,
+) -> Result<T, ErrorReport> {
+    let joined = tauri::async_runtime::spawn_blocking(f)
+        .await
+        .map_err(|e| ErrorReport {
+            code: proxi::error::ErrorCode::Storage,
+            message: format!("the store could not be opened ({e}): try again"),
+            violations: Vec::new(),
+        })?;
+    Ok(joined?)
+}
+
+fn keyring_state(result: proxi::error::Result<bool>) -> KeyringState {
+    match result {
+        Ok(true) => KeyringState::Remembered,
+        Ok(false) => KeyringState::NotRemembered,
+        Err(_) => KeyringState::Unavailable,
+    }
+}
+
+/// At launch: opens the store with the key this computer's keyring keeps for it, if the referent
+/// chose so. A keyring that cannot be reached only means the passphrase is asked.
+#[tauri::command]
+pub async fn open_remembered(
+    session: tauri::State<'_, Session>,
+) -> Result<LaunchUnlock, ErrorReport> {
+    if session.guard().is_some() {
+        let path = session.path.clone();
+        let keyring =
+            keyring_state(off_thread(move || Ok(os_keyring::is_remembered(&path))).await?);
+        return Ok(LaunchUnlock {
+            opened: true,
+            keyring,
+        });
+    }
+    let path = session.path.clone();
+    let (store, keyring) = off_thread(move || match os_keyring::open(&path) {
+        Ok(Some(store)) => Ok((Some(store), KeyringState::Remembered)),
+        Ok(None) => Ok((None, KeyringState::NotRemembered)),
+        Err(proxi::error::Error::KeyringUnavailable(_)) => Ok((None, KeyringState::Unavailable)),
+        Err(e) => Err(e),
+    })
+    .await?;
+    let opened = store.is_some();
+    if let Some(store) = store {
+        *session.guard() = Some(Proxi::new(store, Arc::new(SystemClock)));
+    }
+    Ok(LaunchUnlock { opened, keyring })
+}
+
+/// Opens the store with the passphrase, and keeps its key in this computer's keyring or takes it out,
+/// as `remember` says. The wait after repeated wrong tries, the key derivation (about 0.3 s, on
+/// purpose) and the keyring run off the window's thread, so it stays responsive and can say it is
+/// opening. A keyring that fails does not stop the store from opening: the answer says so.
 #[tauri::command]
 pub async fn unlock(
     session: tauri::State<'_, Session>,
     passphrase: String,
-) -> Result<(), ErrorReport> {
+    remember: bool,
+) -> Result<KeyringState, ErrorReport> {
     let path = session.path.clone();
-    // The wait after repeated wrong tries, and the key derivation, happen off the window's thread.
-    let opened =
-        tauri::async_runtime::spawn_blocking(move || Store::open_guarded(&path, &passphrase))
-            .await
-            .map_err(|e| ErrorReport {
-                code: proxi::error::ErrorCode::Storage,
-                message: format!("the store could not be opened ({e}): try again"),
-                violations: Vec::new(),
-            })?;
-    let store = opened?;
+    let (store, keyring) = off_thread(move || {
+        let store = Store::open_guarded(&path, &passphrase)?;
+        let kept = if remember {
+            os_keyring::remember(&store).map(|()| true)
+        } else {
+            os_keyring::forget(&path).map(|()| false)
+        };
+        Ok((store, keyring_state(kept)))
+    })
+    .await?;
     *session.guard() = Some(Proxi::new(store, Arc::new(SystemClock)));
-    Ok(())
+    Ok(keyring)
+}
+
+/// Whether this computer's keyring keeps the store's key.
+#[tauri::command]
+pub async fn keyring_status(
+    session: tauri::State<'_, Session>,
+) -> Result<KeyringState, ErrorReport> {
+    let path = session.path.clone();
+    Ok(keyring_state(
+        off_thread(move || Ok(os_keyring::is_remembered(&path))).await?,
+    ))
+}
+
+/// Takes the store's key out of this computer's keyring: the passphrase is asked at the next launch.
+#[tauri::command]
+pub async fn forget_remembered(
+    session: tauri::State<'_, Session>,
+) -> Result<KeyringState, ErrorReport> {
+    let path = session.path.clone();
+    off_thread(move || os_keyring::forget(&path)).await?;
+    Ok(KeyringState::NotRemembered)
 }
 
 /// Locks the store: the open store and every plan held in memory are dropped; the passphrase is needed

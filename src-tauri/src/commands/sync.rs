@@ -1,4 +1,5 @@
-//! Team sync from the window: its status in words' raw material, "sync now", and joining a team.
+//! Team sync from the window: its status in words' raw material, "sync now", joining a team,
+//! inviting a colleague's laptop and removing one.
 //! Network work runs on a blocking thread and reaches the store only in short turns.
 
 use proxi::error::ErrorReport;
@@ -56,4 +57,11 @@ pub async fn invite_to_team(app: tauri::AppHandle) -> Result<String, ErrorReport
         team::invite(session, team::INVITATION_MINUTES)
     })
     .await
+}
+
+/// Removes a colleague's laptop from the team (lost, stolen, or its referent left): the relay refuses
+/// it at once, the team key rotates for the others, and a sync follows.
+#[tauri::command]
+pub async fn revoke_device(app: tauri::AppHandle, device: uuid::Uuid) -> Result<(), ErrorReport> {
+    off_the_window(app, move |session| team::revoke(session, device)).await
 }

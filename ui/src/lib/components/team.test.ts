@@ -66,4 +66,37 @@ describe('the team and its sync', () => {
     await waitFor(() => expect(screen.queryByTestId('sync-problem')).toBeNull());
     expect(badge()).toBe('✓ Synchronisé');
   });
+
+  it('removes a colleague’s computer only after asking once more, and says it is done', async () => {
+    const network = { online: true };
+    await openApp(network);
+    await fireEvent.click(screen.getByTestId('nav-team'));
+    await fireEvent.input(screen.getByTestId('team-code'), { target: { value: 'http://relais.exemple#ABCD-EFGH' } });
+    await fireEvent.input(screen.getByTestId('team-name'), { target: { value: 'Bert (Exemple)' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Rejoindre l’équipe' }));
+    await screen.findByTestId('team-members');
+    // Only the others' computers can be removed, not this one.
+    expect(screen.getAllByTestId('team-remove').map((b) => b.textContent?.trim())).toEqual(['Retirer Anna (Exemple)']);
+
+    // Cancelled: nothing happens.
+    await fireEvent.click(screen.getByRole('button', { name: 'Retirer Anna (Exemple)' }));
+    await screen.findByRole('alertdialog', { name: 'Retirer « Anna (Exemple) » de l’équipe ?' });
+    await fireEvent.click(screen.getByRole('button', { name: 'Annuler' }));
+    await waitFor(() => expect(screen.queryByRole('alertdialog')).toBeNull());
+    expect(screen.getByTestId('team-members').textContent).not.toContain('retiré de l’équipe');
+
+    // Offline: the relay must hear it, so the window says what went wrong and nothing changes.
+    network.online = false;
+    await fireEvent.click(screen.getByRole('button', { name: 'Retirer Anna (Exemple)' }));
+    await fireEvent.click(await screen.findByTestId('remove-confirm'));
+    expect((await screen.findByRole('alert')).textContent).toContain('Pas de connexion au serveur de l’équipe');
+    expect(screen.getByTestId('team-members').textContent).not.toContain('retiré de l’équipe');
+
+    network.online = true;
+    await fireEvent.click(screen.getByRole('button', { name: 'Retirer Anna (Exemple)' }));
+    await fireEvent.click(await screen.findByTestId('remove-confirm'));
+    await waitFor(() => expect(screen.getByTestId('sync-notice').textContent).toBe('« Anna (Exemple) » ne fait plus partie de l’équipe.'));
+    await waitFor(() => expect(screen.getByTestId('team-members').textContent).toContain('retiré de l’équipe'));
+    expect(screen.queryAllByTestId('team-remove')).toHaveLength(0);
+  });
 });

@@ -4,6 +4,8 @@ import { invoke } from '@tauri-apps/api/core';
 import type { PeopleQuery } from '../bindings/PeopleQuery';
 import type { PersonSummary } from '../bindings/PersonSummary';
 import type { SessionState } from '../bindings/SessionState';
+import type { KeyringState } from '../bindings/KeyringState';
+import type { LaunchUnlock } from '../bindings/LaunchUnlock';
 import type { ErrorReport } from '../bindings/ErrorReport';
 import type { SavedSheet } from '../bindings/SavedSheet';
 import type { PersonInput } from '../bindings/PersonInput';
@@ -23,7 +25,13 @@ import type { TeamInfo } from '../bindings/TeamInfo';
 
 export interface Platform {
   sessionState(): Promise<SessionState>;
-  unlock(passphrase: string): Promise<void>;
+  /** Opens the store with the passphrase; keeps its key in this computer's keyring, or takes it out, as `remember` says. */
+  unlock(passphrase: string, remember: boolean): Promise<KeyringState>;
+  /** At launch: opens the store with the key this computer's keyring keeps, if the referent chose so. */
+  openRemembered(): Promise<LaunchUnlock>;
+  keyringStatus(): Promise<KeyringState>;
+  /** The passphrase is asked again at the next launch. */
+  forgetRemembered(): Promise<KeyringState>;
   lock(): Promise<void>;
   listPeople(query: PeopleQuery): Promise<PersonSummary[]>;
   printSheet(person: string): Promise<SavedSheet>;
@@ -49,6 +57,8 @@ export interface Platform {
   joinTeam(code: string, name: string): Promise<TeamInfo>;
   /** A one-time invitation code for a colleague's computer (valid 30 minutes). */
   inviteToTeam(): Promise<string>;
+  /** Removes a colleague's computer from the team: the relay refuses it at once, the team key rotates. */
+  revokeDevice(device: string): Promise<void>;
 }
 
 export function isErrorReport(e: unknown): e is ErrorReport {
@@ -57,7 +67,10 @@ export function isErrorReport(e: unknown): e is ErrorReport {
 
 export const tauriPlatform: Platform = {
   sessionState: () => invoke<SessionState>('session_state'),
-  unlock: (passphrase) => invoke<void>('unlock', { passphrase }),
+  unlock: (passphrase, remember) => invoke<KeyringState>('unlock', { passphrase, remember }),
+  openRemembered: () => invoke<LaunchUnlock>('open_remembered'),
+  keyringStatus: () => invoke<KeyringState>('keyring_status'),
+  forgetRemembered: () => invoke<KeyringState>('forget_remembered'),
   lock: () => invoke<void>('lock'),
   listPeople: (query) => invoke<PersonSummary[]>('list_people', { query }),
   printSheet: (person) => invoke<SavedSheet>('print_sheet', { person }),
@@ -75,6 +88,7 @@ export const tauriPlatform: Platform = {
   syncNow: () => invoke<SyncReport>('sync_now'),
   joinTeam: (code, name) => invoke<TeamInfo>('join_team', { code, name }),
   inviteToTeam: () => invoke<string>('invite_to_team'),
+  revokeDevice: (device) => invoke<void>('revoke_device', { device }),
 };
 
 /** The shell's platform inside the desktop window; none elsewhere. */

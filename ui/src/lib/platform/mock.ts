@@ -3,6 +3,7 @@
 // the last edit, follow-up dates, and the validation the forms show.
 import type { Platform } from './index';
 import type { PersonSummary } from '../bindings/PersonSummary';
+import type { KeyringState } from '../bindings/KeyringState';
 import type { ErrorReport } from '../bindings/ErrorReport';
 import type { PlanDocument } from '../bindings/PlanDocument';
 import type { PlanEdit } from '../bindings/PlanEdit';
@@ -72,9 +73,11 @@ export function mockPlatform(
   plans: PlanDocument[] = [],
   today = '2026-11-23',
   /** The team side: whether the relay answers (tests flip it), and the sync state at start. */
-  options: { online: boolean; sync?: SyncStatus } = { online: true },
+  options: { online: boolean; sync?: SyncStatus; keyring?: KeyringState } = { online: true },
 ): Platform {
   let open = unlocked;
+  // This computer's keyring, as the shell reports it.
+  let keyring: KeyringState = options.keyring ?? 'notRemembered';
   const sync: SyncStatus = structuredClone(options.sync ?? { team: null, lastOk: null, lastTry: null, problem: null, waiting: 0, private: 0 });
   const docs = new Map<string, PlanDocument>(people.map((p) => [p.id, structuredClone(plans.find((x) => x.person.id === p.id) ?? emptyPlan(p))]));
   // Every state of every plan, oldest first: the last edit is undone by going back one state.
@@ -246,12 +249,26 @@ export function mockPlatform(
     async lock() {
       open = false;
     },
-    async unlock(given) {
+    async unlock(given, remember) {
       if (given !== passphrase) {
         const error: ErrorReport = { code: 'WRONG_PASSPHRASE', message: 'this passphrase does not open the store', violations: [] };
         throw error;
       }
       open = true;
+      if (keyring !== 'unavailable') keyring = remember ? 'remembered' : 'notRemembered';
+      return keyring;
+    },
+    async openRemembered() {
+      if (keyring === 'remembered') open = true;
+      return { opened: open, keyring };
+    },
+    async keyringStatus() {
+      return keyring;
+    },
+    async forgetRemembered() {
+      if (keyring === 'unavailable') throw { code: 'KEYRING_UNAVAILABLE', message: "this computer's keyring could not be used", violations: [] } satisfies ErrorReport;
+      keyring = 'notRemembered';
+      return keyring;
     },
     async printSheet(person) {
       must();
@@ -394,6 +411,15 @@ export function mockPlatform(
       must();
       if (!sync.team) throw { code: 'NO_TEAM', message: 'no team', violations: [] } satisfies ErrorReport;
       return `${sync.team.relay}#ABCD-EFGH-IJKL-MNOP-QRST-UVWX-YZ23-4567-ABCD-EFGH-IJKL-MNOP-QRST-UVWX-YZ23-4567-ABCD-EFGH-IJKL-M`;
+    },
+    async revokeDevice(device) {
+      must();
+      if (!sync.team) throw { code: 'NO_TEAM', message: 'no team', violations: [] } satisfies ErrorReport;
+      if (!options.online) throw { code: 'RELAY_UNREACHABLE', message: 'the relay could not be reached', violations: [] } satisfies ErrorReport;
+      const member = sync.team.members.find((m) => m.device === device && !m.revoked);
+      if (!member) throw { code: 'ITEM_NOT_FOUND', message: 'no such device', violations: [] } satisfies ErrorReport;
+      member.revoked = true;
+      sync.team.epoch += 1;
     },
   };
 }
