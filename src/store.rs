@@ -47,6 +47,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ),
     ("0005_sync", include_str!("../migrations/0005_sync.sql")),
     ("0006_team", include_str!("../migrations/0006_team.sql")),
+    (
+        "0007_team_key_candidates",
+        include_str!("../migrations/0007_team_key_candidates.sql"),
+    ),
 ];
 
 /// Version of the derived tables' content. When the code derives rows differently, bump it: stores

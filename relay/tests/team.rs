@@ -13,7 +13,7 @@ use proxi::clock::SystemClock;
 use proxi::domain::PersonInput;
 use proxi::error::{Error, ErrorCode};
 use proxi::store::{PeopleQuery, Store};
-use proxi::sync::{engine, team};
+use proxi::sync::{engine, envelope, team};
 use uuid::Uuid;
 
 use common::team_laptop as laptop;
@@ -480,4 +480,90 @@ fn a_new_laptop_starts_from_snapshots_and_pulls_only_what_they_do_not_cover() {
     team::sync(&a).expect("syncs");
     assert_eq!(relay_db.snapshots_of(Some(people[2])), 0);
     assert_eq!(relay_db.snapshots_of(None), 3);
+}
+
+#[test]
+fn two_revocations_at_the_same_time_leave_no_new_key_to_either_revoked_laptop() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = dir.path().join("relay.db");
+    let relay = Relay::start(&db);
+    let [a, b, c, x, y] =
+        ["anna", "bert", "chloe", "xavier", "yasmine"].map(|n| laptop(dir.path(), n));
+    team::create(&a, &founding_code(&db, &relay.url), "Anna").expect("founded");
+    let mut devices = Vec::new();
+    for (l, name) in [(&b, "Bert"), (&c, "Chloé"), (&x, "Xavier"), (&y, "Yasmine")] {
+        let code = team::invite(&a, 30).expect("an invitation");
+        devices.push(team::join(l, &code, name).expect("joins").device);
+    }
+    let (b_device, x_device, y_device) = (devices[0], devices[2], devices[3]);
+    let zenobie = with(&a, |app| person(app, "Zénobie"));
+    // Twice: everyone hears of everyone (each laptop's first statement gives its public keys).
+    for l in [&a, &b, &c, &x, &y, &a, &b] {
+        team::sync(l).expect("syncs");
+    }
+
+    // Two laptops are lost the same day. Anna removes Xavier's; Bert, who has not heard of it yet,
+    // removes Yasmine's. Each mints a key of epoch 2, and each sealed it for the other's lost laptop.
+    team::revoke(&a, x_device).expect("Anna revokes Xavier");
+    team::revoke(&b, y_device).expect("Bert revokes Yasmine");
+    for l in [&a, &c, &b, &a, &c] {
+        let report = team::sync(l).expect("syncs");
+        assert!(report.refused.is_empty(), "{:?}", report.refused);
+    }
+    // Bert saw both revocations first and minted a key of epoch 3 for the three that remain.
+    let epochs: Vec<u32> = [&a, &b, &c]
+        .map(|l| {
+            with(l, |app| {
+                team::identity(app.store_mut())
+                    .expect("id")
+                    .expect("team")
+                    .epoch
+            })
+        })
+        .into();
+    assert_eq!(epochs, vec![3, 3, 3]);
+
+    with(&a, |app| priority(app, zenobie, "Après les deux pertes"));
+    team::sync(&a).expect("Anna syncs");
+    for l in [&b, &c] {
+        let report = team::sync(l).expect("syncs");
+        assert!(report.refused.is_empty(), "{:?}", report.refused);
+        assert!(with(l, |app| plan_json(app, zenobie)).contains("Après les deux pertes"));
+    }
+
+    // A relay operator hands Yasmine's laptop every blob, but spoils those of Bert's statements that
+    // say she was revoked: it learns Anna's key of epoch 2 (sealed for it before Anna knew of Bert's
+    // revocation), but not the key of epoch 3 that Anna now seals with.
+    let team_id = with(&a, |app| {
+        team::identity(app.store_mut())
+            .expect("id")
+            .expect("team")
+            .team
+    });
+    let leaked: Vec<(u64, Vec<u8>)> = RelayDb::open(&db)
+        .blobs()
+        .into_iter()
+        .map(|(position, mut blob)| {
+            let h = envelope::peek(&blob).expect("a header");
+            if h.document == team_id && h.device == b_device && h.sequence >= 2 {
+                let last = blob.len() - 1;
+                blob[last] ^= 1;
+            }
+            (position, blob)
+        })
+        .collect();
+    let report = with(&y, |app| team::absorb(app, &leaked)).expect("absorbs");
+    assert!(
+        report.refused.iter().any(|r| r.contains("epoch 3")),
+        "{:?}",
+        report.refused
+    );
+    let y_keys = with(&y, |app| {
+        team::identity(app.store_mut()).expect("id").expect("team")
+    });
+    assert!(
+        y_keys.keys.candidates(2).len() == 1 && y_keys.keys.candidates(3).is_empty(),
+        "Yasmine holds Anna's key of epoch 2 and no key of epoch 3"
+    );
+    assert!(!with(&y, |app| plan_json(app, zenobie)).contains("Après les deux pertes"));
 }

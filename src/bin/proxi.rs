@@ -577,6 +577,9 @@ fn run_team(path: &Path, command: TeamCommand, out: &mut impl Write) -> anyhow::
             if !yes {
                 bail!("revoking cannot be undone: run again with --yes to revoke {device}");
             }
+            // Hear the team first, so that the new key reaches every laptop that joined meanwhile (a
+            // failure here is told by the revocation itself, which needs the relay too).
+            let _ = team::sync(&app);
             team::revoke(&app, device)?;
             writeln!(
                 out,

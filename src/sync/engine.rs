@@ -281,13 +281,13 @@ pub fn apply(
                 continue;
             }
         };
-        let Some(key) = me.keys.get(epoch) else {
+        if me.keys.candidates(epoch).is_empty() {
             report
                 .refused
                 .push(refusal(blob, &EnvelopeError::UnknownEpoch(epoch)));
             continue;
-        };
-        match envelope::open(blob, me.team, key, |device| devices(device, position)) {
+        }
+        match envelope::open_with(blob, me.team, &me.keys, |device| devices(device, position)) {
             Ok((header, _)) if header.device == me.device => report.duplicates += 1,
             Ok((header, payload)) => {
                 streams

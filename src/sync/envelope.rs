@@ -113,9 +113,11 @@ impl BlobHeader {
 }
 
 /// The team keys of every epoch a device knows: the current one seals, older ones still open the
-/// blobs sealed before a revocation.
+/// blobs sealed before a revocation. Two laptops that rotate the key at the same time (each revoking
+/// a device before hearing of the other) mint two keys of one epoch: both are kept, and a blob of that
+/// epoch opens with whichever sealed it.
 #[derive(Debug, Default)]
-pub struct Keyring(std::collections::BTreeMap<u32, TeamKey>);
+pub struct Keyring(std::collections::BTreeMap<u32, Vec<TeamKey>>);
 
 impl Keyring {
     /// A keyring with one epoch's key.
@@ -125,19 +127,34 @@ impl Keyring {
         ring
     }
 
-    /// Adds (or replaces) the key of an epoch.
+    /// Adds a key of an epoch (a key already held is not added twice).
     pub fn insert(&mut self, epoch: u32, key: TeamKey) {
-        self.0.insert(epoch, key);
+        let keys = self.0.entry(epoch).or_default();
+        if !keys.iter().any(|k| k.to_bytes() == key.to_bytes()) {
+            keys.push(key);
+        }
     }
 
-    /// The key of an epoch, if known.
+    /// The key of an epoch that seals (the first one added), if known.
     pub fn get(&self, epoch: u32) -> Option<&TeamKey> {
-        self.0.get(&epoch)
+        self.0.get(&epoch).and_then(|keys| keys.first())
     }
 
-    /// Every epoch and its key, oldest first.
+    /// Every key of an epoch.
+    pub fn candidates(&self, epoch: u32) -> &[TeamKey] {
+        self.0.get(&epoch).map_or(&[], Vec::as_slice)
+    }
+
+    /// The newest epoch held.
+    pub fn newest(&self) -> Option<u32> {
+        self.0.keys().next_back().copied()
+    }
+
+    /// Every epoch and key, oldest epoch first.
     pub fn iter(&self) -> impl Iterator<Item = (u32, &TeamKey)> {
-        self.0.iter().map(|(e, k)| (*e, k))
+        self.0
+            .iter()
+            .flat_map(|(e, keys)| keys.iter().map(move |k| (*e, k)))
     }
 }
 
@@ -305,6 +322,28 @@ fn frame(bytes: &[u8]) -> Result<(BlobHeader, &[u8], &[u8]), EnvelopeError> {
         return Err(EnvelopeError::TrailingBytes(bytes.len() - total));
     }
     Ok((header, &bytes[..signed_end], &bytes[signed_end..]))
+}
+
+/// Opens a blob with the keys of its epoch held in `keys` (see [`open`]).
+///
+/// # Errors
+/// [`EnvelopeError::UnknownEpoch`] when no key of its epoch is held; otherwise as [`open`], with the
+/// error of the last key tried.
+pub fn open_with(
+    bytes: &[u8],
+    team: Uuid,
+    keys: &Keyring,
+    device_key: impl Fn(Uuid) -> Option<VerifyingKey>,
+) -> Result<(BlobHeader, Vec<u8>), EnvelopeError> {
+    let epoch = peek(bytes)?.epoch;
+    let mut last = EnvelopeError::UnknownEpoch(epoch);
+    for key in keys.candidates(epoch) {
+        match open(bytes, team, key, &device_key) {
+            Ok(opened) => return Ok(opened),
+            Err(e) => last = e,
+        }
+    }
+    Err(last)
 }
 
 /// Opens a blob of `team`: checks the frame, the device's signature (`device_key` says which devices

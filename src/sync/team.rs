@@ -44,7 +44,7 @@ pub const INVITATION_MINUTES: u32 = 30;
 /// The longest an invitation may live: it is meant to be used on the spot.
 pub const MAX_INVITATION_MINUTES: u32 = 24 * 60;
 
-const PACKAGE_FORMAT: &str = "proxi.invitation/1";
+const PACKAGE_FORMAT: &str = "proxi.invitation/2";
 
 /// One statement of the team roster.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -74,6 +74,14 @@ pub enum RosterEntry {
     /// A person's plan is erased on every device.
     #[serde(rename_all = "camelCase")]
     Erase { document: Uuid },
+    /// A new team key of `epoch`, sealed for each device not revoked: minted when the newest key
+    /// reached a device revoked since (two revocations at the same time, each minting a key that the
+    /// other's revoked device can open).
+    #[serde(rename_all = "camelCase")]
+    Rotate {
+        epoch: u32,
+        keys: BTreeMap<Uuid, String>,
+    },
 }
 
 /// A device of the team, as this device knows it.
@@ -337,7 +345,8 @@ struct Package {
     format: String,
     team: Uuid,
     epoch: u32,
-    keys: BTreeMap<u32, String>,
+    /// Every team key, with its epoch (an epoch may have two: see [`RosterEntry::Rotate`]).
+    keys: Vec<(u32, String)>,
     members: Vec<MemberRow>,
     invitation_seed: String,
 }
@@ -423,7 +432,7 @@ fn load(store: &mut Store) -> Result<Option<Membership>> {
     let box_secret: [u8; 32] = box_secret.as_slice().try_into().map_err(|_| damaged())?;
     let mut keys = Keyring::default();
     {
-        let mut stmt = conn.prepare_cached("SELECT epoch, key FROM team_key")?;
+        let mut stmt = conn.prepare_cached("SELECT epoch, key FROM team_key ORDER BY rowid")?;
         let rows = stmt.query_map([], |r| {
             Ok((r.get::<_, u32>(0)?, Zeroizing::new(r.get::<_, Vec<u8>>(1)?)))
         })?;
@@ -841,7 +850,8 @@ fn enrol(
 }
 
 /// Revokes a device of this team: the relay refuses its token at once, the team key rotates (the
-/// new one sealed for every remaining device), and peers refuse its later blobs. Needs the relay.
+/// new one sealed for every remaining device this device knows of: sync first, as the CLI and the
+/// window do, so that it knows of every one), and peers refuse its later blobs. Needs the relay.
 ///
 /// # Errors
 /// [`Error::NoTeam`], [`Error::DeviceRevoked`], [`Error::ItemNotFound`] for a device not in the
@@ -865,21 +875,7 @@ pub fn revoke(access: &impl Access, device: Uuid) -> Result<()> {
     access.with(|app| {
         let store = app.store_mut();
         let me = require(store)?;
-        let epoch = me.identity.keys.iter().map(|(e, _)| e).max().unwrap_or(0) + 1;
-        let key = TeamKey::generate().map_err(no_random)?;
-        let mut sealed = BTreeMap::new();
-        for m in members(store)? {
-            if m.device == device || m.revoked_at.is_some() {
-                continue;
-            }
-            let Some(public) = m.box_public.as_deref().and_then(key32) else {
-                continue;
-            };
-            let boxed = crypto_box::PublicKey::from_bytes(public)
-                .seal(&mut crypto_box::aead::OsRng, &key.to_bytes()[..])
-                .map_err(|_| Error::Storage("sealing the new team key".to_owned()))?;
-            sealed.insert(m.device, hex::encode(boxed));
-        }
+        let (epoch, key, sealed) = mint(store, &me, Some(device))?;
         let cursor = engine::pull_cursor(store, &me.identity)?;
         let tx = store.connection().transaction()?;
         // Until this statement's own position is known, refuse what the device pushes after what
@@ -895,18 +891,132 @@ pub fn revoke(access: &impl Access, device: Uuid) -> Result<()> {
             &[RosterEntry::Revoke {
                 device,
                 epoch,
-                keys: sealed,
+                keys: sealed.clone(),
             }],
         )?;
-        tx.execute(
-            "INSERT INTO team_key (epoch, key) VALUES (?1, ?2)",
-            params![epoch, &key.to_bytes()[..]],
-        )?;
-        tx.execute("UPDATE team_self SET epoch = ?1", [epoch])?;
+        install_key(&tx, epoch, &key, sealed.keys())?;
         tx.commit()?;
         Ok(())
     })?;
     sync(access).map(|_| ())
+}
+
+/// A new team key of the next epoch, sealed (X25519 sealed box) for each device of the team that is
+/// not revoked, but `excluding`.
+fn mint(
+    store: &mut Store,
+    me: &Membership,
+    excluding: Option<Uuid>,
+) -> Result<(u32, TeamKey, BTreeMap<Uuid, String>)> {
+    let epoch = me.identity.keys.newest().unwrap_or(0) + 1;
+    let key = TeamKey::generate().map_err(no_random)?;
+    let mut sealed = BTreeMap::new();
+    for m in members(store)? {
+        if Some(m.device) == excluding || m.revoked_at.is_some() {
+            continue;
+        }
+        let Some(public) = m.box_public.as_deref().and_then(key32) else {
+            continue;
+        };
+        let boxed = crypto_box::PublicKey::from_bytes(public)
+            .seal(&mut crypto_box::aead::OsRng, &key.to_bytes()[..])
+            .map_err(|_| Error::Storage("sealing the new team key".to_owned()))?;
+        sealed.insert(m.device, hex::encode(boxed));
+    }
+    Ok((epoch, key, sealed))
+}
+
+/// Makes a key this device minted the one it seals with, and records which devices it reached.
+fn install_key<'a>(
+    tx: &Transaction<'_>,
+    epoch: u32,
+    key: &TeamKey,
+    reached: impl Iterator<Item = &'a Uuid>,
+) -> Result<()> {
+    tx.execute(
+        "INSERT INTO team_key (epoch, key) VALUES (?1, ?2) ON CONFLICT (epoch, key) DO NOTHING",
+        params![epoch, &key.to_bytes()[..]],
+    )?;
+    for device in reached {
+        tx.execute(
+            "INSERT OR IGNORE INTO team_key_reach (epoch, device) VALUES (?1, ?2)",
+            params![epoch, device],
+        )?;
+    }
+    tx.execute("UPDATE team_self SET epoch = max(epoch, ?1)", [epoch])?;
+    Ok(())
+}
+
+/// A key minted by a colleague (revocation or rotation): records which devices it reached, and keeps
+/// it when it was sealed for this device.
+fn receive_key(
+    tx: &Transaction<'_>,
+    me: &Membership,
+    epoch: u32,
+    keys: &BTreeMap<Uuid, String>,
+) -> Result<()> {
+    for device in keys.keys() {
+        tx.execute(
+            "INSERT OR IGNORE INTO team_key_reach (epoch, device) VALUES (?1, ?2)",
+            params![epoch, device],
+        )?;
+    }
+    if let Some(sealed) = keys
+        .get(&me.identity.device)
+        .and_then(|k| hex::decode(k).ok())
+        && let Ok(key) = me.box_secret.unseal(&sealed)
+        && let Ok(key) = <[u8; 32]>::try_from(key.as_slice())
+    {
+        tx.execute(
+            "INSERT INTO team_key (epoch, key) VALUES (?1, ?2) ON CONFLICT (epoch, key) DO NOTHING",
+            params![epoch, &key[..]],
+        )?;
+        tx.execute("UPDATE team_self SET epoch = max(epoch, ?1)", [epoch])?;
+    }
+    Ok(())
+}
+
+/// When the newest team key reached a device revoked since (two revocations at the same time: each
+/// minted a key for the device the other revoked), mints a new one for the devices not revoked, so
+/// that nothing sealed from now on opens for a revoked device. Several devices doing so at once mint
+/// several keys of one epoch, each reaching only devices not revoked: no further round is needed.
+/// Returns whether it minted one.
+fn rotate_if_reached_revoked(access: &impl Access) -> Result<bool> {
+    access.with(|app| {
+        let store = app.store_mut();
+        let me = require(store)?;
+        let Some(newest) = me.identity.keys.newest() else {
+            return Ok(false);
+        };
+        // The founding key reached every device that ever joined; a minted one, those its
+        // statements name (none known yet on a device that just joined: it trusts its inviter).
+        let reached_revoked: bool = store.connection().query_row(
+            "SELECT CASE WHEN ?1 = 1
+                 THEN EXISTS (SELECT 1 FROM team_member WHERE revoked_at IS NOT NULL)
+                 ELSE EXISTS (SELECT 1 FROM team_key_reach r JOIN team_member m ON m.device = r.device
+                              WHERE r.epoch = ?1 AND m.revoked_at IS NOT NULL)
+             END",
+            [newest],
+            |r| r.get(0),
+        )?;
+        if !reached_revoked {
+            return Ok(false);
+        }
+        let (epoch, key, sealed) = mint(store, &me, None)?;
+        let tx = store.connection().transaction()?;
+        queue(
+            &tx,
+            &me.identity,
+            &me.identity.signing,
+            &[RosterEntry::Rotate {
+                epoch,
+                keys: sealed.clone(),
+            }],
+        )?;
+        install_key(&tx, epoch, &key, sealed.keys())?;
+        tx.commit()?;
+        Ok(true)
+    })
 }
 
 /// Erases a person on this device now, and on every device of the team and the relay at the next
@@ -1143,6 +1253,7 @@ fn sync_steps(access: &impl Access, options: SyncOptions) -> Result<SyncReport> 
             Ok(())
         })?;
     }
+    rotate_if_reached_revoked(access)?;
     report.pushed = push_outbox(access)?;
     let started = if options.start_from_snapshots {
         bootstrap(access, &client, &token, &mut report)?
@@ -1164,6 +1275,9 @@ fn sync_steps(access: &impl Access, options: SyncOptions) -> Result<SyncReport> 
         if !more || blobs.is_empty() {
             break;
         }
+    }
+    if rotate_if_reached_revoked(access)? {
+        report.pushed += push_outbox(access)?;
     }
     compact(access, &client, &token)?;
     Ok(report)
@@ -1364,13 +1478,15 @@ fn bootstrap(
         let mut all = true;
         for blob in &blobs {
             let opened = envelope::peek(blob).ok().and_then(|h| {
-                let key = me.identity.keys.get(h.epoch)?;
                 let author = members.get(&h.device)?;
                 if h.kind != BlobKind::Snapshot || author.revoked_at.is_some() {
                     return None;
                 }
                 let (h, payload) =
-                    envelope::open(blob, me.identity.team, key, |_| author.verifying).ok()?;
+                    envelope::open_with(blob, me.identity.team, &me.identity.keys, |_| {
+                        author.verifying
+                    })
+                    .ok()?;
                 Some((h, Snapshot::decode(&payload)?))
             });
             let Some((header, snapshot)) = opened else {
@@ -1467,6 +1583,9 @@ pub fn absorb(app: &mut Proxi, pulled: &[(u64, Vec<u8>)]) -> Result<engine::Appl
         if header.team != me.identity.team || header.document != me.identity.team {
             continue;
         }
+        // Read afresh for each statement: the one before may have given a new key that this one
+        // is sealed with.
+        let me = require(store)?;
         if let Err(why) = roster_blob(store, &me, *position, &header, blob, at)? {
             refused.push(why);
         }
@@ -1545,13 +1664,13 @@ fn roster_blob(
     } else {
         member.verifying
     };
-    let Some(team_key) = me.identity.keys.get(header.epoch) else {
+    if me.identity.keys.candidates(header.epoch).is_empty() {
         return Ok(Err(format!(
             "a roster statement sealed with epoch {}, which this device does not hold",
             header.epoch
         )));
-    };
-    let payload = match envelope::open(blob, me.identity.team, team_key, |_| key) {
+    }
+    let payload = match envelope::open_with(blob, me.identity.team, &me.identity.keys, |_| key) {
         Ok((_, payload)) => payload,
         Err(e) => return Ok(Err(format!("a roster statement of {}: {e}", header.device))),
     };
@@ -1614,20 +1733,11 @@ fn roster_blob(
                 )?;
                 if device == me.identity.device {
                     tx.execute("UPDATE team_self SET revoked = 1", [])?;
-                } else if let Some(sealed) = keys
-                    .get(&me.identity.device)
-                    .and_then(|k| hex::decode(k).ok())
-                    && let Ok(key) = me.box_secret.unseal(&sealed)
-                    && let Ok(key) = <[u8; 32]>::try_from(key.as_slice())
-                {
-                    tx.execute(
-                        "INSERT INTO team_key (epoch, key) VALUES (?1, ?2)
-                         ON CONFLICT (epoch) DO NOTHING",
-                        params![epoch, &key[..]],
-                    )?;
-                    tx.execute("UPDATE team_self SET epoch = max(epoch, ?1)", [epoch])?;
+                } else {
+                    receive_key(&tx, me, epoch, &keys)?;
                 }
             }
+            RosterEntry::Rotate { epoch, keys } => receive_key(&tx, me, epoch, &keys)?,
             RosterEntry::Erase { document } => {
                 tx.execute(
                     "INSERT OR IGNORE INTO sync_erased (doc_id) VALUES (?1)",
@@ -1687,7 +1797,7 @@ mod tests {
             format: PACKAGE_FORMAT.to_owned(),
             team: Uuid::new_v4(),
             epoch: 1,
-            keys: BTreeMap::from([(1, hex::encode([7u8; 32]))]),
+            keys: vec![(1, hex::encode([7u8; 32]))],
             members: Vec::new(),
             invitation_seed: hex::encode([9u8; 32]),
         };

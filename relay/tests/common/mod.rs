@@ -131,6 +131,31 @@ impl RelayDb {
         }
     }
 
+    /// Every blob of the team logs with its position, oldest first: what a relay operator could hand
+    /// to anyone, a revoked device included.
+    pub fn blobs(&mut self) -> Vec<(u64, Vec<u8>)> {
+        let sql = "SELECT position, bytes FROM blob ORDER BY position";
+        match self {
+            RelayDb::Sqlite(c) => c
+                .prepare(sql)
+                .expect("query")
+                .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?)))
+                .expect("rows")
+                .map(|r| r.expect("a row"))
+                .map(|(p, b)| (u64::try_from(p).expect("a position"), b))
+                .collect(),
+            RelayDb::Postgres(c) => c
+                .query(sql, &[])
+                .expect("rows")
+                .into_iter()
+                .map(|r| {
+                    let position: i64 = r.get(0);
+                    (u64::try_from(position).expect("a position"), r.get(1))
+                })
+                .collect(),
+        }
+    }
+
     /// Invitation packages the relay still keeps.
     pub fn packages_kept(&mut self) -> i64 {
         let sql = "SELECT count(*) FROM invitation WHERE package IS NOT NULL";

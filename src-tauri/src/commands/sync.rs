@@ -60,8 +60,13 @@ pub async fn invite_to_team(app: tauri::AppHandle) -> Result<String, ErrorReport
 }
 
 /// Removes a colleague's laptop from the team (lost, stolen, or its referent left): the relay refuses
-/// it at once, the team key rotates for the others, and a sync follows.
+/// it at once, the team key rotates for the others, and a sync follows. A sync first, so that the new
+/// key reaches every laptop that joined since the last one.
 #[tauri::command]
 pub async fn revoke_device(app: tauri::AppHandle, device: uuid::Uuid) -> Result<(), ErrorReport> {
-    off_the_window(app, move |session| team::revoke(session, device)).await
+    off_the_window(app, move |session| {
+        let _ = team::sync(session);
+        team::revoke(session, device)
+    })
+    .await
 }
