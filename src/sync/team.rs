@@ -926,7 +926,8 @@ fn mint(
     Ok((epoch, key, sealed))
 }
 
-/// Makes a key this device minted the one it seals with, and records which devices it reached.
+/// Keeps a team key of `epoch` (the newest epoch is the one this device seals with), and records which
+/// devices it reached.
 fn install_key<'a>(
     tx: &Transaction<'_>,
     epoch: u32,
@@ -937,43 +938,42 @@ fn install_key<'a>(
         "INSERT INTO team_key (epoch, key) VALUES (?1, ?2) ON CONFLICT (epoch, key) DO NOTHING",
         params![epoch, &key.to_bytes()[..]],
     )?;
+    tx.execute("UPDATE team_self SET epoch = max(epoch, ?1)", [epoch])?;
+    record_reach(tx, epoch, reached)
+}
+
+fn record_reach<'a>(
+    tx: &Transaction<'_>,
+    epoch: u32,
+    reached: impl Iterator<Item = &'a Uuid>,
+) -> Result<()> {
     for device in reached {
         tx.execute(
             "INSERT OR IGNORE INTO team_key_reach (epoch, device) VALUES (?1, ?2)",
             params![epoch, device],
         )?;
     }
-    tx.execute("UPDATE team_self SET epoch = max(epoch, ?1)", [epoch])?;
     Ok(())
 }
 
-/// A key minted by a colleague (revocation or rotation): records which devices it reached, and keeps
-/// it when it was sealed for this device.
+/// A key minted by a colleague (revocation or rotation): kept when it was sealed for this device;
+/// which devices it reached is recorded either way.
 fn receive_key(
     tx: &Transaction<'_>,
     me: &Membership,
     epoch: u32,
     keys: &BTreeMap<Uuid, String>,
 ) -> Result<()> {
-    for device in keys.keys() {
-        tx.execute(
-            "INSERT OR IGNORE INTO team_key_reach (epoch, device) VALUES (?1, ?2)",
-            params![epoch, device],
-        )?;
-    }
     if let Some(sealed) = keys
         .get(&me.identity.device)
         .and_then(|k| hex::decode(k).ok())
         && let Ok(key) = me.box_secret.unseal(&sealed)
         && let Ok(key) = <[u8; 32]>::try_from(key.as_slice())
     {
-        tx.execute(
-            "INSERT INTO team_key (epoch, key) VALUES (?1, ?2) ON CONFLICT (epoch, key) DO NOTHING",
-            params![epoch, &key[..]],
-        )?;
-        tx.execute("UPDATE team_self SET epoch = max(epoch, ?1)", [epoch])?;
+        install_key(tx, epoch, &TeamKey::from_bytes(key), keys.keys())
+    } else {
+        record_reach(tx, epoch, keys.keys())
     }
-    Ok(())
 }
 
 /// When the newest team key reached a device revoked since (two revocations at the same time: each
