@@ -566,4 +566,17 @@ fn two_revocations_at_the_same_time_leave_no_new_key_to_either_revoked_laptop() 
         "Yasmine holds Anna's key of epoch 2 and no key of epoch 3"
     );
     assert!(!with(&y, |app| plan_json(app, zenobie)).contains("Après les deux pertes"));
+
+    // Xavier's laptop is found again. Removed, it says so and stops; a new invitation brings it
+    // back, and it receives what the team wrote meanwhile, with the newest key.
+    assert!(matches!(team::sync(&x), Err(Error::DeviceRevoked)));
+    let code = team::invite(&a, 30).expect("an invitation");
+    team::join(&x, &code, "Xavier (retrouvé)").expect("Xavier rejoins");
+    team::sync(&x).expect("Xavier syncs");
+    assert!(with(&x, |app| plan_json(app, zenobie)).contains("Après les deux pertes"));
+    with(&x, |app| priority(app, zenobie, "De retour"));
+    team::sync(&x).expect("Xavier syncs");
+    let report = team::sync(&a).expect("Anna syncs");
+    assert!(report.refused.is_empty(), "{:?}", report.refused);
+    assert!(with(&a, |app| plan_json(app, zenobie)).contains("De retour"));
 }

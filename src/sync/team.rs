@@ -642,7 +642,8 @@ fn redeem(
     let code = InvitationCode::parse(code)?;
     let name = check_name(device_name)?;
     access.with(|app| {
-        if load(app.store_mut())?.is_some() {
+        // A laptop removed from its team may come back with a new code (found again, say).
+        if load(app.store_mut())?.is_some_and(|me| !me.revoked) {
             return Err(Error::AlreadyInTeam);
         }
         Ok(())
@@ -786,6 +787,20 @@ struct Enrolment<'a> {
     first_signer: Option<&'a SigningKey>,
 }
 
+/// What this device knew of a team it was removed from, forgotten as it joins again: its keys, roster,
+/// cursors and unsent blobs (every plan is sent again, whole, to the team it joins). The plans stay, and
+/// so does the list of plans the team erased (they never come back).
+fn forget_team(tx: &Transaction<'_>) -> Result<()> {
+    tx.execute_batch(
+        "DELETE FROM team_self; DELETE FROM team_key; DELETE FROM team_key_reach;
+         DELETE FROM team_member; DELETE FROM sync_outbox; DELETE FROM sync_sent;
+         DELETE FROM sync_cursor; DELETE FROM sync_pending; DELETE FROM sync_relay;
+         DELETE FROM sync_erase_pending; DELETE FROM sync_status;
+         INSERT OR IGNORE INTO sync_dirty (doc_id) SELECT DISTINCT doc_id FROM doc_chunk;",
+    )?;
+    Ok(())
+}
+
 /// Writes this device into its team in one transaction: itself with new keys, the team keys, the
 /// roster, and its first roster statement (announcing its name, keys and automerge actor).
 fn enrol(
@@ -801,6 +816,7 @@ fn enrol(
         let entry = self_entry(store, code.device, name, &signing, &boxed);
         let actor = store.actor().to_hex_string();
         let tx = store.connection().transaction()?;
+        forget_team(&tx)?;
         insert_self(
             &tx,
             enrolment.team,

@@ -3,8 +3,9 @@ import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/sv
 import App from '../../App.svelte';
 import { mockPlatform } from '../platform/mock';
 import { demoPeople } from '../platform/demo';
+import type { SyncStatus } from '../bindings/SyncStatus';
 
-async function openApp(network = { online: true }) {
+async function openApp(network: { online: boolean; sync?: SyncStatus } = { online: true }) {
   const platform = mockPlatform(demoPeople, 'x', true, 300, [], '2026-11-23', network);
   render(App, { platform });
   await waitFor(() => expect(screen.getAllByTestId('person-name').length).toBeGreaterThan(0));
@@ -98,5 +99,31 @@ describe('the team and its sync', () => {
     await waitFor(() => expect(screen.getByTestId('sync-notice').textContent).toBe('« Anna (Exemple) » ne fait plus partie de l’équipe.'));
     await waitFor(() => expect(screen.getByTestId('team-members').textContent).toContain('retiré de l’équipe'));
     expect(screen.queryAllByTestId('team-remove')).toHaveLength(0);
+  });
+
+  it('a computer removed from its team says so, and a new code brings it back', async () => {
+    const removedTeam = {
+      team: '00000000-0000-4000-8000-0000000000aa',
+      device: '00000000-0000-4000-8000-000000000002',
+      name: 'Bert (Exemple)',
+      relay: 'http://relais.exemple',
+      epoch: 2,
+      revoked: true,
+      members: [
+        { device: '00000000-0000-4000-8000-000000000001', name: 'Anna (Exemple)', invited: false, revoked: false, me: false },
+        { device: '00000000-0000-4000-8000-000000000002', name: 'Bert (Exemple)', invited: false, revoked: true, me: true },
+      ],
+    };
+    await openApp({ online: true, sync: { team: removedTeam, lastOk: null, lastTry: null, problem: null, waiting: 0, private: 0 } });
+    await fireEvent.click(screen.getByTestId('nav-team'));
+    expect((await screen.findByTestId('team-removed')).textContent).toContain('a été retiré de l’équipe');
+    expect(screen.queryByTestId('team-invite')).toBeNull();
+    expect(screen.queryAllByTestId('team-remove')).toHaveLength(0);
+    await fireEvent.input(screen.getByTestId('team-code'), { target: { value: 'http://relais.exemple#WXYZ' } });
+    await fireEvent.input(screen.getByTestId('team-name'), { target: { value: 'Bert (retrouvé)' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Rejoindre l’équipe' }));
+    await waitFor(() => expect(screen.queryByTestId('team-removed')).toBeNull());
+    expect(screen.getByTestId('team-members').textContent).toContain('Bert (retrouvé)');
+    expect(screen.getByTestId('team-invite')).toBeTruthy();
   });
 });

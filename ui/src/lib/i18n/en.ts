@@ -321,6 +321,7 @@ export const en: Record<Key, string> = {
   'team.removeCancel': "Cancel",
   'team.removeConfirm': "Remove from the team",
   'team.removed': "“{name}” is no longer part of the team.",
+  'team.removedHere': "This computer was removed from the team: it keeps its plans but syncs no more. If it was found again, a colleague can invite it again with a code.",
   'team.invite': 'Invite a colleague’s computer',
   'team.inviteHelp': 'Hand this code over in person, not by email. It works once and expires in 30 minutes.',
   'sync.now': 'Sync now',

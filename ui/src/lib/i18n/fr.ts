@@ -319,6 +319,7 @@ export const fr = {
   'team.removeCancel': "Annuler",
   'team.removeConfirm': "Retirer de l’équipe",
   'team.removed': "« {name} » ne fait plus partie de l’équipe.",
+  'team.removedHere': "Cet ordinateur a été retiré de l’équipe : il garde ses plans mais ne se synchronise plus. S’il a été retrouvé, un collègue peut l’inviter à nouveau avec un code.",
   'team.invite': 'Inviter l’ordinateur d’un collègue',
   'team.inviteHelp': 'Donnez ce code en main propre, pas par courriel. Il ne sert qu’une fois et expire dans 30 minutes.',
   'sync.now': 'Synchroniser maintenant',

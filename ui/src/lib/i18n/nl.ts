@@ -321,6 +321,7 @@ export const nl: Record<Key, string> = {
   'team.removeCancel': "Annuleren",
   'team.removeConfirm': "Uit het team verwijderen",
   'team.removed': "„{name}” maakt geen deel meer uit van het team.",
+  'team.removedHere': "Deze computer is uit het team verwijderd: hij houdt zijn plannen maar synchroniseert niet meer. Is hij teruggevonden, dan kan een collega hem opnieuw uitnodigen met een code.",
   'team.invite': 'De computer van een collega uitnodigen',
   'team.inviteHelp': 'Geef deze code persoonlijk door, niet per e-mail. Hij werkt één keer en vervalt na 30 minuten.',
   'sync.now': 'Nu synchroniseren',

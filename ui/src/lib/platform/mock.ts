@@ -395,6 +395,8 @@ export function mockPlatform(
     async joinTeam(code, name) {
       must();
       if (!code.includes('#')) throw { code: 'INVITATION_INVALID', message: 'no #', violations: [] } satisfies ErrorReport;
+      if (sync.team && !sync.team.revoked) throw { code: 'ALREADY_IN_TEAM', message: 'already in a team', violations: [] } satisfies ErrorReport;
+      sync.problem = null;
       const me = { device: '00000000-0000-4000-8000-000000000002', name, invited: false, revoked: false, me: true };
       sync.team = {
         team: '00000000-0000-4000-8000-0000000000aa',
