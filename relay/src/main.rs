@@ -253,49 +253,48 @@ fn caller(store: &mut dyn Backend, headers: &HeaderMap) -> Result<Device, (Statu
 }
 
 async fn push(State(store): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
-    let work = tokio::task::spawn_blocking(move || {
-        let mut store = store.lock().unwrap_or_else(|p| p.into_inner());
-        let device = match caller(store.as_mut(), &headers) {
-            Ok(d) => d,
-            Err((status, why)) => return refuse(status, &why),
-        };
+    blocking(store, move |store| {
+        let device = caller(store, &headers)?;
         let header = match store::check(&body, &device) {
             Ok(h) if h.kind == proxi::sync::envelope::BlobKind::Changes => h,
             Ok(_) => {
-                return refuse(
+                return Err(no(
                     StatusCode::BAD_REQUEST,
                     "a snapshot goes to /v1/snapshots, not into the log",
-                );
+                ));
             }
-            Err(store::Refusal::NotABlob(why)) => return refuse(StatusCode::BAD_REQUEST, &why),
+            Err(store::Refusal::NotABlob(why)) => return Err(no(StatusCode::BAD_REQUEST, &why)),
             Err(store::Refusal::OtherTeam) => {
-                return refuse(StatusCode::FORBIDDEN, "this blob belongs to another team");
+                return Err(no(
+                    StatusCode::FORBIDDEN,
+                    "this blob belongs to another team",
+                ));
             }
             Err(store::Refusal::OtherDevice) => {
-                return refuse(StatusCode::FORBIDDEN, "a device pushes only its own blobs");
+                return Err(no(
+                    StatusCode::FORBIDDEN,
+                    "a device pushes only its own blobs",
+                ));
             }
         };
+        let kept = |position, again| {
+            axum::Json(serde_json::json!({"position": position, "again": again})).into_response()
+        };
         match store.push(&header, &body) {
-            Ok(Pushed::Kept(position)) => {
-                axum::Json(serde_json::json!({"position": position, "again": false}))
-                    .into_response()
-            }
-            Ok(Pushed::Again(position)) => {
-                axum::Json(serde_json::json!({"position": position, "again": true})).into_response()
-            }
-            Ok(Pushed::Conflict) => refuse(
+            Ok(Pushed::Kept(position)) => Ok(kept(position, false)),
+            Ok(Pushed::Again(position)) => Ok(kept(position, true)),
+            Ok(Pushed::Conflict) => Err(no(
                 StatusCode::CONFLICT,
                 "this sequence is already taken by another blob",
-            ),
-            Ok(Pushed::Gap { expected }) => refuse(
+            )),
+            Ok(Pushed::Gap { expected }) => Err(no(
                 StatusCode::CONFLICT,
                 &format!("out of order: the relay expects sequence {expected} first"),
-            ),
-            Err(e) => refuse(StatusCode::SERVICE_UNAVAILABLE, &e.to_string()),
+            )),
+            Err(e) => Err(no(StatusCode::SERVICE_UNAVAILABLE, &e.to_string())),
         }
-    });
-    work.await
-        .unwrap_or_else(|e| refuse(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()))
+    })
+    .await
 }
 
 #[derive(Debug, Deserialize)]
@@ -312,20 +311,15 @@ async fn pull(
     headers: HeaderMap,
     Query(q): Query<PullQuery>,
 ) -> Response {
-    let work = tokio::task::spawn_blocking(move || {
-        let mut store = store.lock().unwrap_or_else(|p| p.into_inner());
-        let device = match caller(store.as_mut(), &headers) {
-            Ok(d) => d,
-            Err((status, why)) => return refuse(status, &why),
-        };
+    blocking(store, move |store| {
+        let device = caller(store, &headers)?;
         let limit = q.limit.unwrap_or(500).clamp(1, 5_000);
-        let blobs = match store.pull(device.team, q.since, limit + 1, q.snapshots) {
-            Ok(b) => b,
-            Err(e) => return refuse(StatusCode::SERVICE_UNAVAILABLE, &e.to_string()),
-        };
+        let blobs = store
+            .pull(device.team, q.since, limit + 1, q.snapshots)
+            .map_err(|e| no(StatusCode::SERVICE_UNAVAILABLE, &e.to_string()))?;
         let more = blobs.len() > limit as usize;
         let body = proxi::sync::wire::encode(&blobs[..blobs.len().min(limit as usize)]);
-        (
+        Ok((
             [
                 (header::CONTENT_TYPE, "application/octet-stream"),
                 (
@@ -335,10 +329,9 @@ async fn pull(
             ],
             body,
         )
-            .into_response()
-    });
-    work.await
-        .unwrap_or_else(|e| refuse(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()))
+            .into_response())
+    })
+    .await
 }
 
 #[derive(Debug, Deserialize)]
