@@ -131,15 +131,17 @@ pub struct LaunchUnlock {
     pub keyring: KeyringState,
 }
 
-/// Runs a blocking call (key derivation, keyring over D-Bus) off the window's thread.
-async fn off_thread<T: Send + 'static>(
+/// Runs a blocking call (key derivation, keyring over D-Bus, the network) off the window's thread;
+/// `what` names it in the sentence shown if that thread itself fails.
+pub async fn off_thread<T: Send + 'static>(
+    what: &str,
     f: impl FnOnce() -> proxi::error::Result<T> + Send + 'static,
 ) -> Result<T, ErrorReport> {
     let joined = tauri::async_runtime::spawn_blocking(f)
         .await
         .map_err(|e| ErrorReport {
             code: proxi::error::ErrorCode::Storage,
-            message: format!("the store could not be opened ({e}): try again"),
+            message: format!("{what} stopped unexpectedly ({e}): try again"),
             violations: Vec::new(),
         })?;
     Ok(joined?)
@@ -161,15 +163,19 @@ pub async fn open_remembered(
 ) -> Result<LaunchUnlock, ErrorReport> {
     if session.guard().is_some() {
         let path = session.path.clone();
-        let keyring =
-            keyring_state(off_thread(move || Ok(os_keyring::is_remembered(&path))).await?);
+        let keyring = keyring_state(
+            off_thread("reading the keyring", move || {
+                Ok(os_keyring::is_remembered(&path))
+            })
+            .await?,
+        );
         return Ok(LaunchUnlock {
             opened: true,
             keyring,
         });
     }
     let path = session.path.clone();
-    let (store, keyring) = off_thread(move || match os_keyring::open(&path) {
+    let (store, keyring) = off_thread("opening the store", move || match os_keyring::open(&path) {
         Ok(Some(store)) => Ok((Some(store), KeyringState::Remembered)),
         Ok(None) => Ok((None, KeyringState::NotRemembered)),
         Err(proxi::error::Error::KeyringUnavailable(_)) => Ok((None, KeyringState::Unavailable)),
@@ -194,7 +200,7 @@ pub async fn unlock(
     remember: bool,
 ) -> Result<KeyringState, ErrorReport> {
     let path = session.path.clone();
-    let (store, keyring) = off_thread(move || {
+    let (store, keyring) = off_thread("opening the store", move || {
         let store = Store::open_guarded(&path, &passphrase)?;
         let kept = if remember {
             os_keyring::remember(&store).map(|()| true)
@@ -215,7 +221,10 @@ pub async fn keyring_status(
 ) -> Result<KeyringState, ErrorReport> {
     let path = session.path.clone();
     Ok(keyring_state(
-        off_thread(move || Ok(os_keyring::is_remembered(&path))).await?,
+        off_thread("reading the keyring", move || {
+            Ok(os_keyring::is_remembered(&path))
+        })
+        .await?,
     ))
 }
 
@@ -225,7 +234,7 @@ pub async fn forget_remembered(
     session: tauri::State<'_, Session>,
 ) -> Result<KeyringState, ErrorReport> {
     let path = session.path.clone();
-    off_thread(move || os_keyring::forget(&path)).await?;
+    off_thread("the keyring", move || os_keyring::forget(&path)).await?;
     Ok(KeyringState::NotRemembered)
 }
 

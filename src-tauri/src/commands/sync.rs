@@ -6,20 +6,13 @@ use proxi::error::ErrorReport;
 use proxi::sync::team::{self, SyncReport, SyncStatus, TeamInfo};
 use tauri::Manager;
 
-use super::session::Session;
+use super::session::{Session, off_thread};
 
 async fn off_the_window<T: Send + 'static>(
     app: tauri::AppHandle,
     work: impl FnOnce(&Session) -> proxi::error::Result<T> + Send + 'static,
 ) -> Result<T, ErrorReport> {
-    tauri::async_runtime::spawn_blocking(move || work(&app.state::<Session>()))
-        .await
-        .map_err(|e| ErrorReport {
-            code: proxi::error::ErrorCode::Storage,
-            message: format!("the sync stopped unexpectedly ({e}): try again"),
-            violations: Vec::new(),
-        })?
-        .map_err(ErrorReport::from)
+    off_thread("the sync", move || work(&app.state::<Session>())).await
 }
 
 /// Where sync stands: team, last sync, what waits, what went wrong.
