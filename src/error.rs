@@ -42,6 +42,10 @@ pub enum ErrorCode {
     // Store.
     WrongPassphrase,
     WrongRecoveryKey,
+    /// A new passphrase too easy to guess (the reason is in the message).
+    PassphraseTooWeak,
+    /// The name that signs the referent's changes is empty.
+    AuthorEmpty,
     /// The store is not unlocked yet (the shell's state, never an error of the core itself).
     StoreLocked,
     /// The operating system's keyring could not be reached or refused (remembering is optional).
@@ -56,6 +60,9 @@ pub enum ErrorCode {
     DocumentInvalid,
     // Printing.
     SheetFailed,
+    // Backups.
+    BackupInvalid,
+    BackupTooNew,
     // Directory.
     DirectoryFileInvalid,
     ServiceNotFound,
@@ -107,6 +114,12 @@ pub enum Error {
         "this recovery key does not open the store: check each group of four characters and try again"
     )]
     WrongRecoveryKey,
+    #[error(
+        "this passphrase is too easy to guess ({0:?}): use four words or more that do not go together"
+    )]
+    PassphraseTooWeak(crate::passphrase::Weakness),
+    #[error("write the name your changes will be signed with")]
+    AuthorEmpty,
     #[error("there is no Proxi store at {0}: create one with `proxi init` or choose another path")]
     StoreNotFound(String),
     #[error("a Proxi store already exists at {0}: open it, or choose another path")]
@@ -130,6 +143,13 @@ pub enum Error {
     Storage(String),
     #[error("a plan document could not be read ({0}): it may come from a newer Proxi")]
     DocumentInvalid(String),
+    #[error("{0}: nothing was changed; choose another backup file")]
+    BackupInvalid(String),
+    #[error(
+        "this backup was made by a newer Proxi ({0}): install the latest Proxi to restore it; \
+         nothing was changed"
+    )]
+    BackupTooNew(String),
     #[error("the sheet could not be printed: {0}")]
     Sheet(String),
     #[error("{0}; nothing was imported")]
@@ -185,6 +205,8 @@ impl Error {
             Error::NothingToUndo => ErrorCode::NothingToUndo,
             Error::WrongPassphrase => ErrorCode::WrongPassphrase,
             Error::WrongRecoveryKey => ErrorCode::WrongRecoveryKey,
+            Error::PassphraseTooWeak(_) => ErrorCode::PassphraseTooWeak,
+            Error::AuthorEmpty => ErrorCode::AuthorEmpty,
             Error::StoreNotFound(_) => ErrorCode::StoreNotFound,
             Error::StoreExists(_) => ErrorCode::StoreExists,
             Error::StoreTooNew { .. } => ErrorCode::StoreTooNew,
@@ -194,6 +216,8 @@ impl Error {
             Error::Storage(_) => ErrorCode::Storage,
             Error::DocumentInvalid(_) => ErrorCode::DocumentInvalid,
             Error::Sheet(_) => ErrorCode::SheetFailed,
+            Error::BackupInvalid(_) => ErrorCode::BackupInvalid,
+            Error::BackupTooNew(_) => ErrorCode::BackupTooNew,
             Error::DirectoryFile(_) => ErrorCode::DirectoryFileInvalid,
             Error::ServiceNotFound(_) => ErrorCode::ServiceNotFound,
             Error::DirectoryIndex(_) => ErrorCode::DirectoryIndexFailed,

@@ -5,6 +5,7 @@
 //! `proxi` command line both call; nothing here depends on a window.
 
 pub mod app;
+pub mod backup;
 pub mod clock;
 pub mod demo;
 pub mod directory;
@@ -13,6 +14,8 @@ pub mod domain;
 pub mod edit;
 pub mod error;
 pub mod os_keyring;
+pub mod passphrase;
+pub mod settings;
 pub mod sheet;
 pub mod store;
 pub mod sync;

@@ -780,6 +780,10 @@ impl Store {
     /// The document of one person, loaded once and then kept in memory.
     /// The connection, for the directory's own tables (never for plan documents: they go through
     /// [`Store::commit`]).
+    pub(crate) fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
     pub(crate) fn connection(&mut self) -> &mut Connection {
         &mut self.conn
     }

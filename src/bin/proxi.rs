@@ -14,7 +14,7 @@ use proxi::domain::{PersonInput, PlanDocument, PriorityInput, PriorityStatus, Wh
 use proxi::os_keyring;
 use proxi::store::{KdfParams, PeopleQuery, Store};
 use proxi::territory::{self, Bassin};
-use proxi::{Proxi, demo, directory};
+use proxi::{Proxi, backup, demo, directory};
 use uuid::Uuid;
 
 #[derive(Debug, Parser)]
@@ -126,6 +126,27 @@ enum Command {
     Sync,
     /// Check the store's integrity
     Check,
+    /// Write a backup: one file holding the store and its key file, still encrypted (the same
+    /// passphrase opens it), consistent even while the app writes
+    Backup {
+        /// The backup file to write (e.g. on a USB stick)
+        #[arg(short, long, required_unless_present = "into")]
+        output: Option<PathBuf>,
+        /// Or: a folder where a backup named by its date is written, keeping the newest --keep
+        #[arg(long, conflicts_with = "output")]
+        into: Option<PathBuf>,
+        #[arg(long, default_value_t = 10)]
+        keep: usize,
+    },
+    /// Restore a backup as this store: checked (file, passphrase, integrity) before anything is
+    /// touched; the current store, if any, is renamed aside, never overwritten
+    Restore {
+        /// The backup file
+        file: PathBuf,
+        /// Only check the backup and say its date and size; change nothing
+        #[arg(long)]
+        check: bool,
+    },
     /// Write priorities in a loop, printing each acknowledged one (used by the crash test)
     #[command(hide = true)]
     StressEdits,
@@ -337,6 +358,47 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 "It opens the store if the passphrase is forgotten (proxi passphrase recover):"
             )?;
             writeln!(out, "    {recovery}")?;
+        }
+        Command::Backup { output, into, keep } => {
+            let app = open(&path)?;
+            let info = match (output, into) {
+                (Some(file), _) => app.store().backup_to(&file)?,
+                (None, Some(folder)) => backup::backup_into(app.store(), &folder, keep)?,
+                (None, None) => bail!("say where: -o FILE or --into FOLDER"),
+            };
+            writeln!(
+                out,
+                "Backup written: {} ({} bytes, {})",
+                info.path, info.bytes, info.created
+            )?;
+            writeln!(
+                out,
+                "It opens with this store's passphrase (or recovery key) and also holds the team keys: keep it safe."
+            )?;
+        }
+        Command::Restore { file, check } => {
+            if check {
+                let info = backup::inspect(&file)?;
+                writeln!(
+                    out,
+                    "A sound backup of {} ({} bytes)",
+                    info.created, info.bytes
+                )?;
+                return Ok(());
+            }
+            let report = backup::restore(&file, &passphrase(false)?, &path)?;
+            writeln!(
+                out,
+                "Restored the backup of {} as {}",
+                report.backup.created,
+                path.display()
+            )?;
+            if let Some(aside) = report.kept_aside {
+                writeln!(
+                    out,
+                    "The store that was there is kept, untouched, at {aside}"
+                )?;
+            }
         }
         Command::Passphrase { command } => match command {
             PassphraseCommand::Remember => {

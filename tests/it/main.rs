@@ -1,5 +1,6 @@
 //! Integration tests of Proxi's core, compiled as one binary.
 
+mod backup;
 mod cli;
 mod crash;
 mod directory;

@@ -148,3 +148,45 @@ describe('App', () => {
     expect(screen.queryByLabelText('Se souvenir de moi sur cet ordinateur')).toBeNull();
   });
 });
+
+describe('first run', () => {
+  afterEach(cleanup);
+
+  it('creates the store: a weak passphrase is refused with why, the recovery key is confirmed by its last group', async () => {
+    const platform = mockPlatform([], 'unused', false, 300, [], '2026-11-23', { online: true, storeExists: false });
+    render(App, { platform });
+    await fireEvent.click(await screen.findByRole('button', { name: /Créer mes données/ }));
+    await fireEvent.input(screen.getByLabelText('Votre nom'), { target: { value: 'Marie' } });
+    await fireEvent.input(screen.getByLabelText('Phrase de passe'), { target: { value: 'soleil' } });
+    await fireEvent.input(screen.getByLabelText(/encore une fois/), { target: { value: 'soleil' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Créer mes données' }));
+    await waitFor(() => expect(screen.getByText(/Trop courte/, { selector: '.field-error' })).toBeTruthy());
+    expect((await platform.sessionState()).storeExists).toBe(false);
+
+    await fireEvent.input(screen.getByLabelText('Phrase de passe'), { target: { value: 'girafe sous la pluie' } });
+    await fireEvent.input(screen.getByLabelText(/encore une fois/), { target: { value: 'girafe sous la pluie' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Créer mes données' }));
+    const key = await screen.findByTestId('recovery-key');
+    expect(key.textContent).toMatch(/^([0-9A-F]{4}-){9}[0-9A-F]{4}$/);
+    await fireEvent.input(screen.getByLabelText(/dernier groupe/), { target: { value: '1234' } });
+    await fireEvent.click(screen.getByRole('button', { name: /J’ai recopié/ }));
+    expect(screen.getByRole('alert').textContent).toContain('pas le dernier groupe');
+    await fireEvent.input(screen.getByLabelText(/dernier groupe/), { target: { value: '3c4d' } });
+    await fireEvent.click(screen.getByRole('button', { name: /J’ai recopié/ }));
+    await waitFor(() => expect(screen.getByTestId('notice').textContent).toContain('Vos données sont prêtes'));
+  });
+
+  it('tries the demo, marked DÉMO, and keeps the chosen language for the next launch', async () => {
+    const platform = mockPlatform(people, 'unused', false, 300, [], '2026-11-23', { online: true, storeExists: false });
+    const first = render(App, { platform });
+    await fireEvent.click(await screen.findByRole('button', { name: /personnes fictives/ }));
+    await waitFor(() => expect(screen.getByTestId('demo-badge').textContent).toContain('DÉMO'));
+    const select = screen.getByTestId('language') as HTMLSelectElement;
+    await fireEvent.change(select, { target: { value: 'nl' } });
+    await waitFor(async () => expect((await platform.sessionState()).settings.language).toBe('nl'));
+    await fireEvent.click(screen.getByRole('button', { name: 'Demo verlaten' }));
+    first.unmount();
+    render(App, { platform });
+    expect(await screen.findByRole('heading', { name: 'Welkom in Proxi' })).toBeTruthy();
+  });
+});

@@ -4,5 +4,6 @@ pub mod directory;
 pub mod people;
 pub mod plan;
 pub mod session;
+pub mod setup;
 pub mod sheet;
 pub mod sync;

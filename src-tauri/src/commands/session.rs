@@ -1,44 +1,61 @@
 //! The open store of this window: where it is, and unlocking it with the passphrase.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use proxi::Proxi;
+use proxi::backup::BackupInfo;
 use proxi::clock::SystemClock;
 use proxi::error::ErrorReport;
 use proxi::os_keyring;
+use proxi::settings::Settings;
 use proxi::store::Store;
 use serde::Serialize;
 
-/// The store of this app, locked until the passphrase is given.
+/// The store of this app, locked until the passphrase is given: the referent's own, or the demo
+/// store of fictional people (a separate file, never mixed with the real one).
 #[derive(Debug)]
 pub struct Session {
-    path: PathBuf,
+    /// The referent's store.
+    real: PathBuf,
+    /// The demo store, beside the real one in a folder of its own.
+    demo: PathBuf,
+    in_demo: AtomicBool,
     app: Mutex<Option<Proxi>>,
-    /// Seconds without a touch of the keyboard or mouse before the window locks itself.
-    idle_seconds: u32,
+    /// `PROXI_IDLE_SECONDS`, for tests; else the referent's setting.
+    idle_override: Option<u32>,
 }
+
+/// The demo store's passphrase: it holds only fictional people.
+pub const DEMO_PASSPHRASE: &str = "demo";
 
 impl Session {
     /// The store from `PROXI_STORE` (or the user's data directory); unlocked at once when
     /// `PROXI_PASSPHRASE` is set (demo and tests).
     pub fn from_env() -> Self {
-        let path = std::env::var_os("PROXI_STORE")
+        let real = std::env::var_os("PROXI_STORE")
             .map(PathBuf::from)
             .unwrap_or_else(|| {
                 directories::ProjectDirs::from("be", "Proxi", "Proxi")
                     .map(|d| d.data_dir().join("proxi.db"))
                     .unwrap_or_else(|| PathBuf::from("proxi.db"))
             });
-        // Five minutes by default; `PROXI_IDLE_SECONDS` changes it (at least 1).
-        let idle_seconds = std::env::var("PROXI_IDLE_SECONDS")
+        let demo = real
+            .parent()
+            .unwrap_or(Path::new("."))
+            .join("demo")
+            .join("proxi-demo.db");
+        let idle_override = std::env::var("PROXI_IDLE_SECONDS")
             .ok()
             .and_then(|s| s.parse::<u32>().ok())
-            .map_or(300, |s| s.max(1));
+            .map(|s| s.max(1));
         let session = Session {
-            path,
+            real,
+            demo,
+            in_demo: AtomicBool::new(false),
             app: Mutex::new(None),
-            idle_seconds,
+            idle_override,
         };
         if let Ok(passphrase) = std::env::var("PROXI_PASSPHRASE") {
             // A failure leaves the store locked: the window then asks for the passphrase.
@@ -47,9 +64,43 @@ impl Session {
         session
     }
 
-    fn unlock(&self, passphrase: &str) -> Result<(), ErrorReport> {
-        let store = Store::open(&self.path, passphrase)?;
+    /// The store in use: the demo one while the referent tries Proxi, else their own.
+    pub fn path(&self) -> PathBuf {
+        if self.in_demo() {
+            self.demo.clone()
+        } else {
+            self.real.clone()
+        }
+    }
+
+    /// The referent's own store (settings, backups and restores are about it).
+    pub fn real_path(&self) -> PathBuf {
+        self.real.clone()
+    }
+
+    pub fn demo_path(&self) -> PathBuf {
+        self.demo.clone()
+    }
+
+    pub fn in_demo(&self) -> bool {
+        self.in_demo.load(Ordering::SeqCst)
+    }
+
+    /// Switches between the demo store and the real one; whatever was open is closed first.
+    pub fn set_demo(&self, demo: bool) {
+        let mut guard = self.guard();
+        *guard = None;
+        self.in_demo.store(demo, Ordering::SeqCst);
+    }
+
+    /// Puts an opened store in use.
+    pub fn install(&self, store: Store) {
         *self.guard() = Some(Proxi::new(store, Arc::new(SystemClock)));
+    }
+
+    fn unlock(&self, passphrase: &str) -> Result<(), ErrorReport> {
+        let store = Store::open(&self.path(), passphrase)?;
+        self.install(store);
         Ok(())
     }
 
@@ -97,14 +148,25 @@ pub struct SessionState {
     pub store_path: String,
     pub unlocked: bool,
     pub idle_seconds: u32,
+    /// Whether the referent's store exists: if not, the window shows the first-run choices.
+    pub store_exists: bool,
+    /// The demo store of fictional people is in use.
+    pub demo: bool,
+    pub settings: Settings,
 }
 
 #[tauri::command]
 pub fn session_state(session: tauri::State<'_, Session>) -> SessionState {
+    let settings = Settings::load(&session.real_path());
     SessionState {
-        store_path: session.path.display().to_string(),
+        store_path: session.path().display().to_string(),
         unlocked: session.guard().is_some(),
-        idle_seconds: session.idle_seconds,
+        idle_seconds: session
+            .idle_override
+            .unwrap_or(settings.idle_minutes.saturating_mul(60)),
+        store_exists: session.real_path().exists(),
+        demo: session.in_demo(),
+        settings,
     }
 }
 
@@ -162,7 +224,7 @@ pub async fn open_remembered(
     session: tauri::State<'_, Session>,
 ) -> Result<LaunchUnlock, ErrorReport> {
     if session.guard().is_some() {
-        let path = session.path.clone();
+        let path = session.path();
         let keyring = keyring_state(
             off_thread("reading the keyring", move || {
                 Ok(os_keyring::is_remembered(&path))
@@ -174,7 +236,14 @@ pub async fn open_remembered(
             keyring,
         });
     }
-    let path = session.path.clone();
+    let path = session.path();
+    if !path.exists() {
+        // First run: nothing to open yet; the window offers to create or restore a store.
+        return Ok(LaunchUnlock {
+            opened: false,
+            keyring: KeyringState::NotRemembered,
+        });
+    }
     let (store, keyring) = off_thread("opening the store", move || match os_keyring::open(&path) {
         Ok(Some(store)) => Ok((Some(store), KeyringState::Remembered)),
         Ok(None) => Ok((None, KeyringState::NotRemembered)),
@@ -184,7 +253,7 @@ pub async fn open_remembered(
     .await?;
     let opened = store.is_some();
     if let Some(store) = store {
-        *session.guard() = Some(Proxi::new(store, Arc::new(SystemClock)));
+        session.install(store);
     }
     Ok(LaunchUnlock { opened, keyring })
 }
@@ -199,7 +268,7 @@ pub async fn unlock(
     passphrase: String,
     remember: bool,
 ) -> Result<KeyringState, ErrorReport> {
-    let path = session.path.clone();
+    let path = session.path();
     let (store, keyring) = off_thread("opening the store", move || {
         let store = Store::open_guarded(&path, &passphrase)?;
         let kept = if remember {
@@ -210,7 +279,7 @@ pub async fn unlock(
         Ok((store, keyring_state(kept)))
     })
     .await?;
-    *session.guard() = Some(Proxi::new(store, Arc::new(SystemClock)));
+    session.install(store);
     Ok(keyring)
 }
 
@@ -219,7 +288,7 @@ pub async fn unlock(
 pub async fn keyring_status(
     session: tauri::State<'_, Session>,
 ) -> Result<KeyringState, ErrorReport> {
-    let path = session.path.clone();
+    let path = session.path();
     Ok(keyring_state(
         off_thread("reading the keyring", move || {
             Ok(os_keyring::is_remembered(&path))
@@ -233,14 +302,48 @@ pub async fn keyring_status(
 pub async fn forget_remembered(
     session: tauri::State<'_, Session>,
 ) -> Result<KeyringState, ErrorReport> {
-    let path = session.path.clone();
+    let path = session.path();
     off_thread("the keyring", move || os_keyring::forget(&path)).await?;
     Ok(KeyringState::NotRemembered)
 }
 
+/// What locking did besides locking.
+#[derive(Debug, Default, Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export, export_to = "../../ui/src/lib/bindings/")]
+pub struct LockReport {
+    /// The automatic backup written at this lock, when the referent chose a folder for them.
+    pub backup: Option<BackupInfo>,
+    /// Why that backup could not be written (the lock itself always happens).
+    pub backup_problem: Option<ErrorReport>,
+}
+
 /// Locks the store: the open store and every plan held in memory are dropped; the passphrase is needed
-/// again.
+/// again. When the referent chose a folder for automatic backups, one is written there first (the
+/// newest ones kept, as many as they chose); the demo store is never backed up.
 #[tauri::command]
-pub fn lock(session: tauri::State<'_, Session>) {
-    *session.guard() = None;
+pub async fn lock(session: tauri::State<'_, Session>) -> Result<LockReport, ErrorReport> {
+    let Some(app) = session.guard().take() else {
+        return Ok(LockReport::default());
+    };
+    let settings = Settings::load(&session.real_path());
+    let folder = match settings.backup_folder {
+        Some(folder) if !session.in_demo() => PathBuf::from(folder),
+        _ => return Ok(LockReport::default()),
+    };
+    let keep = settings.backup_keep as usize;
+    let made = off_thread("the backup", move || {
+        proxi::backup::backup_into(app.store(), &folder, keep)
+    })
+    .await;
+    Ok(match made {
+        Ok(info) => LockReport {
+            backup: Some(info),
+            backup_problem: None,
+        },
+        Err(problem) => LockReport {
+            backup: None,
+            backup_problem: Some(problem),
+        },
+    })
 }

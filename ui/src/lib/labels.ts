@@ -6,6 +6,7 @@ import type { Bassin } from './bindings/Bassin';
 import type { NetworkRole } from './bindings/NetworkRole';
 import type { ErrorCode } from './bindings/ErrorCode';
 import type { AuditAction } from './bindings/AuditAction';
+import type { Weakness } from './bindings/Weakness';
 
 export const cardKeys: Record<string, Key> = {
   health: 'card.health', pain: 'card.pain', medication: 'card.medication', sleep: 'card.sleep',
@@ -57,7 +58,8 @@ export function historyKey(action: string): Key | null {
   return historyKeys[action] ?? null;
 }
 
-const errorKeys: Partial<Record<ErrorCode, Key>> = {
+// Every code has its sentence: the type checker refuses a code left out.
+const errorKeys: Record<ErrorCode, Key> = {
   DISPLAY_NAME_EMPTY: 'error.DISPLAY_NAME_EMPTY', TEXT_TOO_LONG: 'error.TEXT_TOO_LONG',
   BIRTH_YEAR_OUT_OF_RANGE: 'error.BIRTH_YEAR_OUT_OF_RANGE', LANGUAGE_CODE_INVALID: 'error.LANGUAGE_CODE_INVALID',
   POSTAL_CODE_INVALID: 'error.POSTAL_CODE_INVALID', PHONE_INVALID: 'error.PHONE_INVALID',
@@ -73,9 +75,27 @@ const errorKeys: Partial<Record<ErrorCode, Key>> = {
   NO_TEAM: 'error.NO_TEAM', ALREADY_IN_TEAM: 'error.ALREADY_IN_TEAM', DEVICE_REVOKED: 'error.DEVICE_REVOKED',
   INVITATION_INVALID: 'error.INVITATION_INVALID', RELAY_UNREACHABLE: 'error.RELAY_UNREACHABLE',
   RELAY_REFUSED: 'error.RELAY_REFUSED',
+  ACTION_PRIORITY_UNKNOWN: 'error.ACTION_PRIORITY_UNKNOWN',
+  REORDER_MISMATCH: 'error.REORDER_MISMATCH',
+  PERSON_NOT_FOUND: 'error.PERSON_NOT_FOUND',
+  ITEM_NOT_FOUND: 'error.ITEM_NOT_FOUND',
+  WRONG_PASSPHRASE: 'error.WRONG_PASSPHRASE',
+  WRONG_RECOVERY_KEY: 'error.WRONG_RECOVERY_KEY',
+  STORE_NOT_FOUND: 'error.STORE_NOT_FOUND',
+  STORE_EXISTS: 'error.STORE_EXISTS',
+  STORE_TOO_NEW: 'error.STORE_TOO_NEW',
+  KEY_FILE_MISSING: 'error.KEY_FILE_MISSING',
+  KEY_FILE_INVALID: 'error.KEY_FILE_INVALID',
+  STORE_CORRUPT: 'error.STORE_CORRUPT',
+  STORAGE: 'error.STORAGE',
+  DOCUMENT_INVALID: 'error.DOCUMENT_INVALID',
+  SHEET_FAILED: 'error.SHEET_FAILED',
+  BACKUP_INVALID: 'error.BACKUP_INVALID',
+  BACKUP_TOO_NEW: 'error.BACKUP_TOO_NEW',
+  PASSPHRASE_TOO_WEAK: 'error.PASSPHRASE_TOO_WEAK', AUTHOR_EMPTY: 'error.AUTHOR_EMPTY',
 };
 
-/** The sentence for an error code, when the UI has one that says what to do. */
+/** The sentence for an error code, which says what to do (null only for a code newer than this UI). */
 export function errorKey(code: ErrorCode): Key | null {
   return errorKeys[code] ?? null;
 }
@@ -94,4 +114,10 @@ export const themeKeys: Record<string, Key> = {
   interpreting: 'theme.interpreting', housing: 'theme.housing', debts: 'theme.debts',
   isolation: 'theme.isolation', carers: 'theme.carers', meals: 'theme.meals', transport: 'theme.transport',
   pain: 'theme.pain',
+};
+
+/** Why a new passphrase is refused, in words that say what to do. */
+export const weaknessKeys: Record<Weakness, Key> = {
+  tooShort: 'weakness.tooShort', common: 'weakness.common', pattern: 'weakness.pattern', dates: 'weakness.dates',
+  names: 'weakness.names', singleWord: 'weakness.singleWord', guessable: 'weakness.guessable',
 };

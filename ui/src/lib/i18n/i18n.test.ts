@@ -53,3 +53,27 @@ describe('catalogues', () => {
     expect(todayInBrussels(new Date('2026-12-31T23:30:00Z'))).toBe('2027-01-01');
   });
 });
+
+describe('error sentences', () => {
+  it('say every error code of the core in French, Dutch and English', async () => {
+    const { errorKey } = await import('../labels');
+    // The codes as ts-rs generates them from Rust's ErrorCode: a code added there without its
+    // sentence here fails this test (and the type check).
+    const generated = readFileSync(join(__dirname, '..', 'bindings', 'ErrorCode.ts'), 'utf8');
+    const codes = [...generated.matchAll(/"([A-Z_]+)"/g)].map((m) => m[1]);
+    expect(codes.length).toBeGreaterThan(40);
+    expect(codes).toContain('STORE_NOT_FOUND');
+    const missing: string[] = [];
+    for (const code of codes) {
+      const key = errorKey(code as never);
+      if (!key) {
+        missing.push(code);
+        continue;
+      }
+      for (const [lang, catalogue] of Object.entries(catalogues)) {
+        if (!catalogue[key]?.trim()) missing.push(`${lang} ${code}`);
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+});

@@ -22,6 +22,12 @@ import type { TerritoryMap } from '../bindings/TerritoryMap';
 import type { SyncStatus } from '../bindings/SyncStatus';
 import type { SyncReport } from '../bindings/SyncReport';
 import type { TeamInfo } from '../bindings/TeamInfo';
+import type { Strength } from '../bindings/Strength';
+import type { Settings } from '../bindings/Settings';
+import type { BackupInfo } from '../bindings/BackupInfo';
+import type { BackupPlaces } from '../bindings/BackupPlaces';
+import type { RestoreReport } from '../bindings/RestoreReport';
+import type { LockReport } from '../bindings/LockReport';
 
 export interface Platform {
   sessionState(): Promise<SessionState>;
@@ -32,7 +38,22 @@ export interface Platform {
   keyringStatus(): Promise<KeyringState>;
   /** The passphrase is asked again at the next launch. */
   forgetRemembered(): Promise<KeyringState>;
-  lock(): Promise<void>;
+  /** Locks; writes the automatic backup first when the referent chose a folder for it. */
+  lock(): Promise<LockReport>;
+  /** How hard the passphrase being chosen is to guess. */
+  passphraseStrength(passphrase: string, author: string): Promise<Strength>;
+  /** Creates and opens the referent's store; gives the recovery key, to be shown once. */
+  createStore(passphrase: string, author: string): Promise<string>;
+  /** Opens the demo store of fictional people, apart from the real one. */
+  openDemo(): Promise<void>;
+  leaveDemo(): Promise<void>;
+  saveSettings(settings: Settings): Promise<Settings>;
+  /** Where backups can go (USB sticks, documents) and the backups found there. */
+  backupPlaces(): Promise<BackupPlaces>;
+  backupNow(folder: string): Promise<BackupInfo>;
+  inspectBackup(file: string): Promise<BackupInfo>;
+  /** Checks a backup whole, keeps the current store aside, and opens the restored one. */
+  restoreBackup(file: string, passphrase: string): Promise<RestoreReport>;
   listPeople(query: PeopleQuery): Promise<PersonSummary[]>;
   printSheet(person: string): Promise<SavedSheet>;
   createPerson(input: PersonInput): Promise<string>;
@@ -71,7 +92,16 @@ export const tauriPlatform: Platform = {
   openRemembered: () => invoke<LaunchUnlock>('open_remembered'),
   keyringStatus: () => invoke<KeyringState>('keyring_status'),
   forgetRemembered: () => invoke<KeyringState>('forget_remembered'),
-  lock: () => invoke<void>('lock'),
+  lock: () => invoke<LockReport>('lock'),
+  passphraseStrength: (passphrase, author) => invoke<Strength>('passphrase_strength', { passphrase, author }),
+  createStore: (passphrase, author) => invoke<string>('create_store', { passphrase, author }),
+  openDemo: () => invoke<void>('open_demo'),
+  leaveDemo: () => invoke<void>('leave_demo'),
+  saveSettings: (settings) => invoke<Settings>('save_settings', { settings }),
+  backupPlaces: () => invoke<BackupPlaces>('backup_places'),
+  backupNow: (folder) => invoke<BackupInfo>('backup_now', { folder }),
+  inspectBackup: (file) => invoke<BackupInfo>('inspect_backup', { file }),
+  restoreBackup: (file, passphrase) => invoke<RestoreReport>('restore_backup', { file, passphrase }),
   listPeople: (query) => invoke<PersonSummary[]>('list_people', { query }),
   printSheet: (person) => invoke<SavedSheet>('print_sheet', { person }),
   createPerson: (input) => invoke<string>('create_person', { input }),

@@ -15,6 +15,8 @@ import type { Violation } from '../bindings/Violation';
 import type { AuditEntry } from '../bindings/AuditEntry';
 import type { AuditAction } from '../bindings/AuditAction';
 import type { SyncStatus } from '../bindings/SyncStatus';
+import type { Settings } from '../bindings/Settings';
+import type { BackupInfo } from '../bindings/BackupInfo';
 import { cardMock, mapMock, searchMock } from './directory-mock';
 
 function fold(s: string): string {
@@ -73,9 +75,14 @@ export function mockPlatform(
   plans: PlanDocument[] = [],
   today = '2026-11-23',
   /** The team side: whether the relay answers (tests flip it), and the sync state at start. */
-  options: { online: boolean; sync?: SyncStatus; keyring?: KeyringState } = { online: true },
+  options: { online: boolean; sync?: SyncStatus; keyring?: KeyringState; storeExists?: boolean } = { online: true },
 ): Platform {
   let open = unlocked;
+  // The first run: no store yet until one is created or restored.
+  let storeExists = options.storeExists ?? true;
+  let demo = false;
+  let settings: Settings = { language: null, idleMinutes: Math.max(1, Math.round(idleSeconds / 60)), backupFolder: null, backupKeep: 10 };
+  const backups: BackupInfo[] = [];
   // This computer's keyring, as the shell reports it.
   let keyring: KeyringState = options.keyring ?? 'notRemembered';
   const sync: SyncStatus = structuredClone(options.sync ?? { team: null, lastOk: null, lastTry: null, problem: null, waiting: 0, private: 0 });
@@ -244,10 +251,74 @@ export function mockPlatform(
 
   return {
     async sessionState() {
-      return { storePath: '/tmp/mock.db', unlocked: open, idleSeconds };
+      return { storePath: '/tmp/mock.db', unlocked: open, idleSeconds, storeExists, demo, settings: { ...settings } };
     },
     async lock() {
       open = false;
+      if (settings.backupFolder && !demo) {
+        const info = { path: `${settings.backupFolder}/proxi-${backups.length + 1}.proxibackup`, created: '2026-11-23T09:00:00Z', bytes: 81920 };
+        backups.push(info);
+        return { backup: info, backupProblem: null };
+      }
+      return { backup: null, backupProblem: null };
+    },
+    async passphraseStrength(given) {
+      // The mock's rule of thumb; the shell asks zxcvbn.
+      const words = given.trim().split(/\s+/).length;
+      if (given.length < 10) return { score: 0, enough: false, weakness: 'tooShort' };
+      if (/^(password|motdepasse|azerty|qwerty)/i.test(given)) return { score: 1, enough: false, weakness: 'common' };
+      return words >= 3 ? { score: 4, enough: true, weakness: null } : { score: 2, enough: false, weakness: 'guessable' };
+    },
+    async createStore(given, author) {
+      if (!author.trim()) throw { code: 'AUTHOR_EMPTY', message: 'write the name', violations: [] } satisfies ErrorReport;
+      const strength = await this.passphraseStrength(given, author);
+      if (!strength.enough) throw { code: 'PASSPHRASE_TOO_WEAK', message: 'too easy to guess', violations: [] } satisfies ErrorReport;
+      passphrase = given;
+      storeExists = true;
+      open = true;
+      demo = false;
+      return 'A1B2-C3D4-E5F6-0718-293A-4B5C-6D7E-8F90-1A2B-3C4D';
+    },
+    async openDemo() {
+      demo = true;
+      open = true;
+    },
+    async leaveDemo() {
+      demo = false;
+      open = false;
+    },
+    async saveSettings(given) {
+      settings = { ...given, idleMinutes: Math.min(120, Math.max(1, given.idleMinutes)) };
+      return { ...settings };
+    },
+    async backupPlaces() {
+      return {
+        places: [
+          { path: '/media/referent/CLE-USB', label: 'CLE-USB', removable: true },
+          { path: '/home/referent/Documents/Proxi/Sauvegardes', label: 'Sauvegardes', removable: false },
+        ],
+        found: [...backups].reverse(),
+      };
+    },
+    async backupNow(folder) {
+      must();
+      const info = { path: `${folder}/proxi-${backups.length + 1}.proxibackup`, created: '2026-11-23T09:00:00Z', bytes: 81920 };
+      backups.push(info);
+      return info;
+    },
+    async inspectBackup(file) {
+      const found = backups.find((b) => b.path === file);
+      if (!found) throw { code: 'BACKUP_INVALID', message: 'this file is not a Proxi backup', violations: [] } satisfies ErrorReport;
+      return found;
+    },
+    async restoreBackup(file, given) {
+      const found = await this.inspectBackup(file);
+      if (given !== passphrase) throw { code: 'WRONG_PASSPHRASE', message: 'this passphrase does not open the store', violations: [] } satisfies ErrorReport;
+      const keptAside = storeExists ? '/tmp/mock.db.before-restore-20261123-090000' : null;
+      storeExists = true;
+      open = true;
+      demo = false;
+      return { backup: found, keptAside };
     },
     async unlock(given, remember) {
       if (given !== passphrase) {

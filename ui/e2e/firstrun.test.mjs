@@ -1,0 +1,163 @@
+// The first run on the real desktop window, with no store and no terminal: create my data (a weak
+// passphrase refused with its sentence, then a good one), the recovery key shown and confirmed by its
+// last group, a first person, a backup to a folder, the demo store (marked, never mixed with the real
+// one), restoring the backup from the window, and the language kept for the next launch.
+// Screenshots of each first-run screen for the README.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cli, openWindow, shots, startDriver } from './support.mjs';
+
+const PASSPHRASE = 'girafe sous la pluie verte';
+const PORT = 4474;
+let dir;
+let store;
+let backups;
+let driver;
+let browser;
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'proxi-first-'));
+  store = join(dir, 'data', 'proxi.db');
+  backups = join(dir, 'usb');
+  driver = await startDriver(PORT, {
+    PROXI_STORE: store,
+    PROXI_BACKUP_DIR: backups,
+    PROXI_SHEETS_DIR: join(dir, 'sheets'),
+    XDG_DATA_HOME: join(dir, 'xdg', 'data'),
+    XDG_CACHE_HOME: join(dir, 'xdg', 'cache'),
+    XDG_CONFIG_HOME: join(dir, 'xdg', 'config'),
+  });
+  browser = await openWindow(PORT);
+});
+
+after(async () => {
+  await browser?.deleteSession().catch(() => {});
+  driver?.kill();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+async function shot(name, top = true) {
+  if (top) await browser.execute(() => window.scrollTo(0, 0));
+  await browser.pause(500);
+  await browser.saveScreenshot(join(shots, name));
+}
+
+const names = async () => browser.$$('[data-testid=person-name]').map((e) => e.getText());
+
+test('a new referent creates their store, keeps the recovery key, backs up, tries the demo and restores', async () => {
+  // No store yet: the four ways in.
+  const create = await browser.$('[data-testid=first-create]');
+  await create.waitForDisplayed({ timeout: 20_000 });
+  for (const id of ['first-restore', 'first-join', 'first-demo']) assert.ok(await browser.$(`[data-testid=${id}]`).isDisplayed(), id);
+  await shot('first-run.png');
+  await create.click();
+
+  // A weak passphrase is refused with a sentence that says why; nothing is created.
+  await browser.$('#author').setValue('Marie Exemple');
+  await browser.$('#new-passphrase').setValue('soleil2024');
+  await browser.$('#again-passphrase').setValue('soleil2024');
+  // The meter answers as one types (and its sentence moves the button): wait for it.
+  await browser.waitUntil(async () => /—/.test(await browser.$('[data-testid=strength]').getText()), { timeout: 5_000 });
+  await browser.$('[data-testid=create-store]').click();
+  const problem = await browser.$('[data-testid=passphrase-problem]');
+  await problem.waitForDisplayed({ timeout: 10_000 });
+  assert.match(await problem.getText(), /facile|courte|connue/);
+  assert.equal(existsSync(store), false, 'a refused passphrase creates nothing');
+  await shot('first-run-weak.png');
+
+  // A good one: the meter says so, the store is made, the recovery key shown once.
+  await browser.$('#new-passphrase').setValue(PASSPHRASE);
+  await browser.$('#again-passphrase').setValue(PASSPHRASE);
+  await browser.waitUntil(async () => /bonne|excellente/.test(await browser.$('[data-testid=strength]').getText()), { timeout: 5_000 });
+  await browser.$('[data-testid=create-store]').click();
+  const key = await browser.$('[data-testid=recovery-key]');
+  await key.waitForDisplayed({ timeout: 20_000 });
+  const recovery = await key.getText();
+  assert.match(recovery, /^([0-9A-F]{4}-){9}[0-9A-F]{4}$/);
+  assert.ok(existsSync(store));
+  await shot('first-run-recovery.png');
+
+  // The last group typed back: a wrong one is refused, the right one goes on.
+  await browser.$('#last-group').setValue('0000');
+  await browser.$('[data-testid=recovery-kept]').click();
+  await browser.$('#last-group-error').waitForDisplayed({ timeout: 5_000 });
+  await browser.$('#last-group').setValue(recovery.split('-').at(-1).toLowerCase());
+  await browser.$('[data-testid=recovery-kept]').click();
+  await browser.$('[data-testid=new-person]').waitForDisplayed({ timeout: 10_000 });
+
+  // The recovery key opens the store from the command line too (it is the store's, not the window's).
+  execFileSync(cli, ['--store', store, 'check'], { env: { ...process.env, PROXI_PASSPHRASE: PASSPHRASE } });
+
+  // A first person, the real one.
+  await browser.$('[data-testid=new-person]').click();
+  await browser.$('[data-testid=first-name]').setValue('Réelle');
+  await browser.$('[data-testid=create-person]').click();
+  await browser.$('h1=Réelle').waitForDisplayed({ timeout: 10_000 });
+  await browser.$('[data-testid=nav-people]').click();
+  await browser.waitUntil(async () => (await names()).includes('Réelle'), { timeout: 10_000 });
+
+  // A backup from the window into a folder (a USB stick in real life).
+  await browser.$('[data-testid=nav-settings]').click();
+  await browser.$('[data-testid=backup-folder]').waitForDisplayed({ timeout: 10_000 });
+  await browser.$('[data-testid=backup-folder]').setValue(backups);
+  await browser.$('[data-testid=backup-now]').click();
+  await browser.$('[data-testid=backup-done]').waitForDisplayed({ timeout: 20_000 });
+  await browser.$('[data-testid=backup-done]').scrollIntoView({ block: 'center' });
+  await shot('settings-backup.png', false);
+  const made = readdirSync(backups).filter((n) => n.endsWith('.proxibackup'));
+  assert.equal(made.length, 1);
+  const backupFile = join(backups, made[0]);
+  assert.match(execFileSync(cli, ['restore', '--check', backupFile]).toString(), /sound backup/);
+
+  // The demo: marked, fictional people only, none of the real ones; and the real store has none of them.
+  await browser.$('[data-testid=lock]').click();
+  await browser.$('[data-testid=unlock-demo]').click();
+  await browser.$('[data-testid=demo-badge]').waitForDisplayed({ timeout: 30_000 });
+  await browser.waitUntil(async () => (await names()).length > 5, { timeout: 10_000 });
+  const demoNames = await names();
+  assert.ok(!demoNames.includes('Réelle'), 'no real person in the demo');
+  await shot('demo.png');
+  await browser.$('[data-testid=leave-demo]').click();
+  await browser.$('#passphrase').waitForDisplayed({ timeout: 10_000 });
+  await browser.$('#passphrase').setValue(PASSPHRASE);
+  await browser.$('button[type=submit]').click();
+  await browser.waitUntil(async () => (await names()).includes('Réelle'), { timeout: 20_000 });
+  assert.equal(await browser.$('[data-testid=demo-badge]').isExisting(), false);
+  const realNames = await names();
+  assert.deepEqual(realNames, ['Réelle'], 'no demo person in the real store');
+
+  // A second person after the backup, then the backup restored from the window: the store goes back
+  // to the backup's moment, and the store of before is kept aside.
+  await browser.$('[data-testid=new-person]').click();
+  await browser.$('[data-testid=first-name]').setValue('Après');
+  await browser.$('[data-testid=create-person]').click();
+  await browser.$('h1=Après').waitForDisplayed({ timeout: 10_000 });
+  await browser.$('[data-testid=nav-settings]').click();
+  await browser.$('#settings-restore-file').waitForDisplayed({ timeout: 10_000 });
+  await browser.$('#settings-restore-file').setValue(backupFile);
+  await browser.$('#settings-restore-passphrase').setValue('not the passphrase');
+  await browser.$('[data-testid=settings-restore]').click();
+  await browser.$('[data-testid=settings-restore]').click(); // "Oui, restaurer" after the warning
+  const refused = await browser.$('[data-testid=settings-restore-problem]');
+  await refused.waitForDisplayed({ timeout: 20_000 });
+  assert.match(await refused.getText(), /phrase de passe/);
+  assert.deepEqual(await names().catch(() => []), []); // still on the settings screen, nothing restored
+  await browser.$('#settings-restore-passphrase').setValue(PASSPHRASE);
+  await browser.$('[data-testid=settings-restore]').click();
+  await browser.$('[data-testid=settings-restore]').click();
+  await browser.waitUntil(async () => /restaurée/.test(await browser.$('[data-testid=notice]').getText()), { timeout: 30_000 });
+  await browser.waitUntil(async () => JSON.stringify(await names()) === JSON.stringify(['Réelle']), { timeout: 10_000 });
+  assert.ok(readdirSync(join(dir, 'data')).some((n) => n.includes('.before-restore-')), 'the store of before is kept aside');
+
+  // The language chosen is kept for the next launch.
+  await browser.$('[data-testid=language]').selectByAttribute('value', 'nl');
+  await browser.pause(300);
+  await browser.deleteSession();
+  browser = await openWindow(PORT);
+  await browser.$('#passphrase').waitForDisplayed({ timeout: 20_000 });
+  assert.equal(await browser.$('h1').getText(), 'Uw gegevens openen');
+});
