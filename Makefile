@@ -10,16 +10,22 @@ CARGO_BIN := $(HOME)/.cargo/bin
 APT_PACKAGES := libwebkit2gtk-4.1-dev libgtk-3-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev \
   librsvg2-dev libayatana-appindicator3-dev build-essential pkg-config libssl-dev \
   xvfb xauth webkit2gtk-driver imagemagick poppler-utils qpdf fonts-dejavu-core chromium \
-  postgresql libdbus-1-dev dbus gnome-keyring
+  postgresql libdbus-1-dev dbus gnome-keyring \
+  cups cups-client cups-bsd printer-driver-cups-pdf
 
-.PHONY: run test deps system-deps ui-deps tauri-driver ui shell demo-store rust-checks rust-tests relay-postgres ui-tests a11y e2e bench measure-ui bindings-fresh
+VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
+# The WebDriver suites drive the installed package's binaries (make deb-install).
+INSTALLED_APP ?= /usr/bin/proxi-desktop
+INSTALLED_CLI ?= /usr/bin/proxi
+
+.PHONY: deb deb-install run test deps system-deps ui-deps tauri-driver ui shell demo-store rust-checks rust-tests relay-postgres ui-tests a11y e2e bench measure-ui bindings-fresh
 
 ## Start the desktop app on a demo store of fictional people (passphrase: demo).
 run: deps shell demo-store
 	PROXI_STORE=$(DEMO_STORE) PROXI_PASSPHRASE=$(DEMO_PASSPHRASE) ./target/debug/proxi-desktop
 
 ## Every test: formatting, lints, core tests, generated types, UI tests, the real window.
-test: deps ui rust-checks rust-tests relay-postgres bindings-fresh ui-tests a11y shell e2e
+test: deps ui rust-checks rust-tests relay-postgres bindings-fresh ui-tests a11y shell deb-install e2e
 
 deps: system-deps ui-deps tauri-driver
 
@@ -42,6 +48,21 @@ ui:
 ## The desktop binary, serving the built UI; the CLI and the relay (the WebDriver suite uses both).
 shell: ui
 	cargo build -p proxi-desktop -p proxi -p proxi-relay --bins
+
+## The Debian package for users (release build): proxi-desktop and the `proxi` command line in
+## /usr/bin, the desktop entry, icons in every size. Install it with `sudo apt install ./target/release/bundle/deb/Proxi_*.deb`.
+deb: deps ui
+	cargo build --release -p proxi --bin proxi
+	ui/node_modules/.bin/tauri build --bundles deb
+	@ls -l target/release/bundle/deb/Proxi_$(VERSION)_amd64.deb
+
+## The same package made from the debug build the tests already have, then installed on this machine
+## with apt (as a user would): the WebDriver suites drive the installed binaries.
+deb-install: shell
+	ui/node_modules/.bin/tauri build --debug --bundles deb --config '{"bundle":{"linux":{"deb":{"files":{"/usr/bin/proxi":"../target/debug/proxi"}}}}}'
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --reinstall ./target/debug/bundle/deb/Proxi_$(VERSION)_amd64.deb
+	dpkg -s proxi | grep -E '^(Status|Version|Depends)'
+	test -x $(INSTALLED_APP) && test -x $(INSTALLED_CLI) && test -f /usr/share/applications/Proxi.desktop
 
 demo-store:
 	@[ -f $(DEMO_STORE) ] || PROXI_PASSPHRASE=$(DEMO_PASSPHRASE) ./target/debug/proxi --store $(DEMO_STORE) demo
@@ -73,9 +94,11 @@ ui-tests:
 a11y:
 	cd ui && npm run build:mock && npm run a11y
 
-## The real window under Xvfb through WebDriver; screenshots go to target/shots.
+## The real window under Xvfb through WebDriver; screenshots go to target/shots. Printing goes to a
+## real CUPS queue that writes PDFs (.ci/cups.sh).
 e2e:
-	PATH=$(CARGO_BIN):$$PATH xvfb-run -a -s "-screen 0 1280x800x24" bash .ci/keyring-session.sh bash -c 'cd ui && npm run e2e'
+	bash .ci/cups.sh
+	PATH=$(CARGO_BIN):$$PATH PROXI_APP=$(INSTALLED_APP) PROXI_CLI=$(INSTALLED_CLI) xvfb-run -a -s "-screen 0 1280x800x24" bash .ci/keyring-session.sh bash -c 'cd ui && npm run e2e'
 
 ## Launch time with 2,000 people and memory after 50 plans, on the release build under Xvfb.
 measure-ui: deps ui

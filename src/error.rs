@@ -60,6 +60,10 @@ pub enum ErrorCode {
     DocumentInvalid,
     // Printing.
     SheetFailed,
+    /// No printer of that name (or none at all) on this computer.
+    NoPrinter,
+    /// The printer system refused the job.
+    PrintFailed,
     // Backups.
     BackupInvalid,
     BackupTooNew,
@@ -150,6 +154,15 @@ pub enum Error {
          nothing was changed"
     )]
     BackupTooNew(String),
+    #[error(
+        "there is no printer '{0}' on this computer: install one in the system's settings, or open \
+         the sheet and print it from there"
+    )]
+    NoPrinter(String),
+    #[error(
+        "the printer refused the sheet ({0}): check that it is on and has paper, then try again"
+    )]
+    PrintFailed(String),
     #[error("the sheet could not be printed: {0}")]
     Sheet(String),
     #[error("{0}; nothing was imported")]
@@ -216,6 +229,8 @@ impl Error {
             Error::Storage(_) => ErrorCode::Storage,
             Error::DocumentInvalid(_) => ErrorCode::DocumentInvalid,
             Error::Sheet(_) => ErrorCode::SheetFailed,
+            Error::NoPrinter(_) => ErrorCode::NoPrinter,
+            Error::PrintFailed(_) => ErrorCode::PrintFailed,
             Error::BackupInvalid(_) => ErrorCode::BackupInvalid,
             Error::BackupTooNew(_) => ErrorCode::BackupTooNew,
             Error::DirectoryFile(_) => ErrorCode::DirectoryFileInvalid,

@@ -15,6 +15,7 @@ pub mod edit;
 pub mod error;
 pub mod os_keyring;
 pub mod passphrase;
+pub mod printing;
 pub mod settings;
 pub mod sheet;
 pub mod store;

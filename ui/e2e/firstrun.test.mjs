@@ -5,9 +5,9 @@
 // Screenshots of each first-run screen for the README.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli, openWindow, shots, startDriver } from './support.mjs';
 
@@ -97,6 +97,39 @@ test('a new referent creates their store, keeps the recovery key, backs up, trie
   await browser.$('[data-testid=first-name]').setValue('Réelle');
   await browser.$('[data-testid=create-person]').click();
   await browser.$('h1=Réelle').waitForDisplayed({ timeout: 10_000 });
+
+  // The sheet on paper: sent from the plan to a real CUPS printer that writes PDFs (.ci/cups.sh).
+  const printed = join(homedir(), 'PDF');
+  const before = new Set(existsSync(printed) ? readdirSync(printed) : []);
+  await browser.$('[data-testid=toggle-print]').click();
+  const printerField = await browser.$('#print-plan-printer');
+  await printerField.waitForDisplayed({ timeout: 10_000 });
+  await printerField.selectByAttribute('value', 'Proxi_PDF');
+  await browser.$('#print-plan [data-testid=sheet-print]').click();
+  await browser.waitUntil(async () => /Proxi_PDF/.test(await browser.$('#print-plan [data-testid=print-said]').getText()), { timeout: 20_000 });
+  await shot('print.png');
+  let job;
+  await browser.waitUntil(
+    () => {
+      job = (existsSync(printed) ? readdirSync(printed) : []).find((n) => !before.has(n) && n.endsWith('.pdf'));
+      return job !== undefined;
+    },
+    { timeout: 60_000, timeoutMsg: `no new PDF from the printer in ${printed}` },
+  );
+  await browser.pause(1000); // CUPS-PDF writes the file, then closes it
+  // The sheet saved beside names the person; what came out of the printer looks the same (CUPS-PDF
+  // re-renders the fonts, so its text cannot be read back: the pages are compared as pictures).
+  const savedDir = join(dir, 'sheets');
+  const saved = readdirSync(savedDir).find((n) => n.startsWith('Réelle'));
+  assert.ok(saved, 'the sheet is saved too');
+  assert.match(execFileSync('pdftotext', [join(savedDir, saved), '-']).toString(), /Réelle/);
+  const picture = (pdf, stem) => {
+    execFileSync('pdftoppm', ['-png', '-r', '30', '-f', '1', '-l', '1', '-singlefile', pdf, join(dir, stem)], { stdio: 'ignore' });
+    return join(dir, `${stem}.png`);
+  };
+  const compared = spawnSync('compare', ['-metric', 'RMSE', picture(join(savedDir, saved), 'saved'), picture(join(printed, job), 'printed'), 'null:']);
+  const rmse = Number(/\(([\d.e-]+)\)/.exec(compared.stderr.toString())?.[1] ?? 'NaN');
+  assert.ok(rmse < 0.05, `the printed page matches the sheet (RMSE ${rmse})`);
   await browser.$('[data-testid=nav-people]').click();
   await browser.waitUntil(async () => (await names()).includes('Réelle'), { timeout: 10_000 });
 

@@ -7,7 +7,7 @@ import { remote } from 'webdriverio';
 
 export const root = resolve(import.meta.dirname, '..', '..');
 export const app = process.env.PROXI_APP ?? join(root, 'target', 'debug', 'proxi-desktop');
-export const cli = join(root, 'target', 'debug', 'proxi');
+export const cli = process.env.PROXI_CLI ?? join(root, 'target', 'debug', 'proxi');
 export const shots = process.env.PROXI_SHOTS ?? join(root, 'target', 'shots');
 mkdirSync(shots, { recursive: true });
 

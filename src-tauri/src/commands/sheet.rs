@@ -6,7 +6,9 @@ use proxi::error::{ErrorCode, ErrorReport};
 use serde::Serialize;
 use uuid::Uuid;
 
-use super::session::{Session, locked};
+use proxi::printing::{self, Printer};
+
+use super::session::{Session, locked, off_thread};
 
 /// Where a sheet was saved.
 #[derive(Debug, Serialize, ts_rs::TS)]
@@ -40,34 +42,105 @@ fn io_error(e: std::io::Error) -> ErrorReport {
     }
 }
 
+/// Makes the sheet and saves it in the sheets folder: the person's (in `lang`, by default the
+/// person's language) or, with no person, the blank sheet for a first visit on paper.
 #[tauri::command]
 pub fn print_sheet(
     session: tauri::State<'_, Session>,
-    person: Uuid,
+    person: Option<Uuid>,
+    lang: Option<String>,
 ) -> Result<SavedSheet, ErrorReport> {
-    let mut guard = session.guard();
-    let app = guard.as_mut().ok_or_else(locked)?;
-    let pdf = app.sheet(person, None, None)?;
-    let name: String = app
-        .plan(person)?
-        .person
-        .first_name
-        .chars()
-        .filter(|c| c.is_alphanumeric() || *c == '-')
-        .collect();
+    let today = proxi::clock::Clock::today(&proxi::clock::SystemClock);
+    let (pdf, name) = match person {
+        None => {
+            let lang = lang.as_deref().unwrap_or("fr");
+            let pdf = proxi::sheet::render_blank(lang, today).map_err(proxi::Error::from)?;
+            (pdf, format!("fiche vierge {lang} {today}.pdf"))
+        }
+        Some(person) => {
+            let mut guard = session.guard();
+            let app = guard.as_mut().ok_or_else(locked)?;
+            let pdf = app.sheet(person, lang.as_deref(), None)?;
+            let first: String = app
+                .plan(person)?
+                .person
+                .first_name
+                .chars()
+                .filter(|c| c.is_alphanumeric() || *c == '-')
+                .collect();
+            let first = if first.is_empty() {
+                "fiche".to_owned()
+            } else {
+                first
+            };
+            // "Hervé 2026-11-23 5327.pdf": who, when, and a few characters of the id for namesakes.
+            let id = person.simple().to_string();
+            let suffix = lang.map(|l| format!(" {l}")).unwrap_or_default();
+            (
+                pdf,
+                format!("{first} {today} {}{suffix}.pdf", &id[id.len() - 4..]),
+            )
+        }
+    };
     let dir = sheets_dir();
     std::fs::create_dir_all(&dir).map_err(io_error)?;
-    // "Hervé 2026-11-23 5327.pdf": who, when, and a few characters of the id for namesakes.
-    let id = person.simple().to_string();
-    let today = proxi::clock::Clock::today(&proxi::clock::SystemClock);
-    let name = if name.is_empty() {
-        "fiche".to_owned()
-    } else {
-        name
-    };
-    let path = dir.join(format!("{name} {today} {}.pdf", &id[id.len() - 4..]));
+    let path = dir.join(name);
     std::fs::write(&path, pdf).map_err(io_error)?;
     Ok(SavedSheet {
         path: path.display().to_string(),
     })
+}
+
+/// A saved sheet, checked to be one of ours (in the sheets folder, a PDF).
+fn saved_sheet(path: &str) -> Result<PathBuf, ErrorReport> {
+    let path = PathBuf::from(path);
+    let ours = path.parent().is_some_and(|p| p == sheets_dir())
+        && path.extension().is_some_and(|e| e == "pdf")
+        && path.is_file();
+    if ours {
+        Ok(path)
+    } else {
+        Err(ErrorReport {
+            code: ErrorCode::SheetFailed,
+            message: format!(
+                "{} is not a sheet saved by Proxi: make it again",
+                path.display()
+            ),
+            violations: Vec::new(),
+        })
+    }
+}
+
+/// The printers of this computer, the default one first.
+#[tauri::command]
+pub async fn list_printers() -> Result<Vec<Printer>, ErrorReport> {
+    off_thread("listing the printers", || Ok(printing::printers())).await
+}
+
+/// Sends a saved sheet to a printer; gives the print job's id.
+#[tauri::command]
+pub async fn send_to_printer(path: String, printer: String) -> Result<String, ErrorReport> {
+    let path = saved_sheet(&path)?;
+    off_thread("printing", move || {
+        printing::print_file(&path, &printer, "Proxi")
+    })
+    .await
+}
+
+/// Opens a saved sheet in the system's PDF viewer, to look at it before printing.
+#[tauri::command]
+pub fn open_sheet(path: String) -> Result<(), ErrorReport> {
+    let path = saved_sheet(&path)?;
+    std::process::Command::new("xdg-open")
+        .arg(&path)
+        .spawn()
+        .map(|_| ())
+        .map_err(|e| ErrorReport {
+            code: ErrorCode::SheetFailed,
+            message: format!(
+                "no PDF viewer could be opened ({e}): the sheet is saved at {}",
+                path.display()
+            ),
+            violations: Vec::new(),
+        })
 }

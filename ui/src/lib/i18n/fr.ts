@@ -446,6 +446,23 @@ export const fr = {
   'error.PASSPHRASE_TOO_WEAK': 'Cette phrase de passe est trop facile à deviner : prenez quatre mots ou plus qui ne vont pas ensemble.',
   'error.AUTHOR_EMPTY': 'Écrivez votre nom : vos collègues le verront à côté de vos changements.',
   'demo.locked': 'C’est la démo, verrouillée : sa phrase de passe est « demo ».',
+  'print.title': 'Imprimer la fiche',
+  'print.blankTitle': 'Fiche vierge',
+  'print.blankHelp': 'La fiche avec des lignes vides, pour une première visite sur papier.',
+  'print.language': 'Langue de la fiche',
+  'print.lang.fr': 'Français',
+  'print.lang.nl': 'Néerlandais',
+  'print.lang.en': 'Anglais',
+  'print.printer': 'Imprimante',
+  'print.default': 'par défaut',
+  'print.none': 'Aucune imprimante n’est installée sur cet ordinateur. « Voir la fiche » l’ouvre pour l’enregistrer ou l’imprimer autrement.',
+  'print.noPrinter': 'Choisissez une imprimante. La fiche est enregistrée ici : {path}',
+  'print.preview': 'Voir la fiche',
+  'print.print': 'Imprimer',
+  'print.opened': 'La fiche est ouverte dans une autre fenêtre. Elle est enregistrée ici : {path}',
+  'print.sent': 'Fiche envoyée à l’imprimante {printer}. Elle est aussi enregistrée ici : {path}',
+  'error.NO_PRINTER': 'Cette imprimante n’est pas (ou plus) installée sur cet ordinateur : choisissez-en une autre, ou ouvrez la fiche pour l’imprimer autrement.',
+  'error.PRINT_FAILED': 'L’imprimante a refusé la fiche : vérifiez qu’elle est allumée et a du papier, puis réessayez.',
 } as const;
 
 export type Key = keyof typeof fr;

@@ -8,6 +8,7 @@ import type { KeyringState } from '../bindings/KeyringState';
 import type { LaunchUnlock } from '../bindings/LaunchUnlock';
 import type { ErrorReport } from '../bindings/ErrorReport';
 import type { SavedSheet } from '../bindings/SavedSheet';
+import type { Printer } from '../bindings/Printer';
 import type { PersonInput } from '../bindings/PersonInput';
 import type { PlanDocument } from '../bindings/PlanDocument';
 import type { PlanEdit } from '../bindings/PlanEdit';
@@ -55,7 +56,14 @@ export interface Platform {
   /** Checks a backup whole, keeps the current store aside, and opens the restored one. */
   restoreBackup(file: string, passphrase: string): Promise<RestoreReport>;
   listPeople(query: PeopleQuery): Promise<PersonSummary[]>;
-  printSheet(person: string): Promise<SavedSheet>;
+  /** Makes and saves the sheet: the person's (in `lang`, by default theirs) or, with no person, the blank one. */
+  printSheet(person: string | null, lang?: string | null): Promise<SavedSheet>;
+  /** This computer's printers (CUPS), the default one first. */
+  listPrinters(): Promise<Printer[]>;
+  /** Sends a saved sheet to a printer; gives the print job's id. */
+  sendToPrinter(path: string, printer: string): Promise<string>;
+  /** Opens a saved sheet in the system's PDF viewer. */
+  openSheet(path: string): Promise<void>;
   createPerson(input: PersonInput): Promise<string>;
   openPlan(person: string): Promise<PlanDocument>;
   /** Applies one edit, saved before the promise resolves; gives back the plan as it now is. */
@@ -103,7 +111,10 @@ export const tauriPlatform: Platform = {
   inspectBackup: (file) => invoke<BackupInfo>('inspect_backup', { file }),
   restoreBackup: (file, passphrase) => invoke<RestoreReport>('restore_backup', { file, passphrase }),
   listPeople: (query) => invoke<PersonSummary[]>('list_people', { query }),
-  printSheet: (person) => invoke<SavedSheet>('print_sheet', { person }),
+  printSheet: (person, lang = null) => invoke<SavedSheet>('print_sheet', { person, lang }),
+  listPrinters: () => invoke<Printer[]>('list_printers'),
+  sendToPrinter: (path, printer) => invoke<string>('send_to_printer', { path, printer }),
+  openSheet: (path) => invoke<void>('open_sheet', { path }),
   createPerson: (input) => invoke<string>('create_person', { input }),
   openPlan: (person) => invoke<PlanDocument>('open_plan', { person }),
   editPlan: (person, edit) => invoke<PlanDocument>('edit_plan', { person, edit }),

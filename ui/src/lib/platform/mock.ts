@@ -16,6 +16,7 @@ import type { AuditEntry } from '../bindings/AuditEntry';
 import type { AuditAction } from '../bindings/AuditAction';
 import type { SyncStatus } from '../bindings/SyncStatus';
 import type { Settings } from '../bindings/Settings';
+import type { Printer } from '../bindings/Printer';
 import type { BackupInfo } from '../bindings/BackupInfo';
 import { cardMock, mapMock, searchMock } from './directory-mock';
 
@@ -75,7 +76,7 @@ export function mockPlatform(
   plans: PlanDocument[] = [],
   today = '2026-11-23',
   /** The team side: whether the relay answers (tests flip it), and the sync state at start. */
-  options: { online: boolean; sync?: SyncStatus; keyring?: KeyringState; storeExists?: boolean } = { online: true },
+  options: { online: boolean; sync?: SyncStatus; keyring?: KeyringState; storeExists?: boolean; printers?: Printer[] } = { online: true },
 ): Platform {
   let open = unlocked;
   // The first run: no store yet until one is created or restored.
@@ -341,12 +342,22 @@ export function mockPlatform(
       keyring = 'notRemembered';
       return keyring;
     },
-    async printSheet(person) {
+    async printSheet(person, lang = null) {
+      if (person === null) return { path: `/home/referent/Documents/Proxi/fiche vierge ${lang ?? 'fr'}.pdf` };
       must();
       const doc = plan(person);
       audited('print', person);
-      return { path: `/home/referent/Documents/Proxi/${doc.person.displayName}.pdf` };
+      return { path: `/home/referent/Documents/Proxi/${doc.person.displayName}${lang ? ' ' + lang : ''}.pdf` };
     },
+    async listPrinters() {
+      return options.printers ?? [{ name: 'Bureau', isDefault: true }];
+    },
+    async sendToPrinter(_path, printer) {
+      if (!(options.printers ?? [{ name: 'Bureau', isDefault: true }]).some((p) => p.name === printer))
+        throw { code: 'NO_PRINTER', message: 'no such printer', violations: [] } satisfies ErrorReport;
+      return `${printer}-1`;
+    },
+    async openSheet() {},
     async listPeople(query) {
       must();
       const words = fold(query.text).split(/\s+/).filter(Boolean);
