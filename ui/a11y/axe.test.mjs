@@ -79,6 +79,10 @@ test('every screen has no serious or critical accessibility violation', async ()
   await page.waitForSelector('[data-testid=plan-name]');
   await check('plan');
 
+  await page.click('[data-testid=toggle-print]');
+  await page.waitForSelector('[data-testid=printer]');
+  await check('plan, printing');
+
   await page.click('[data-testid=open-cards]');
   await page.waitForSelector('[data-testid=card-mode]');
   await page.click('[data-card=sleep]');
@@ -115,4 +119,30 @@ test('every screen has no serious or critical accessibility violation', async ()
   await page.click('[data-testid=team-remove]');
   await page.waitForSelector('[data-testid=remove-dialog]');
   await check('team, removing a computer');
+});
+
+test('the first run and the settings have no serious or critical accessibility violation', async () => {
+  await page.goto(`${base}?first-run`);
+  await page.waitForSelector('[data-testid=first-create]');
+  await check('first-run');
+  await page.click('[data-testid=first-create]');
+  await page.fill('#author', 'Marie Exemple');
+  await page.fill('#new-passphrase', 'soleil');
+  await page.fill('#again-passphrase', 'soleil');
+  await page.click('[data-testid=create-store]');
+  await page.waitForSelector('[data-testid=passphrase-problem]');
+  await check('first-run, weak passphrase');
+  await page.fill('#new-passphrase', 'girafe sous la pluie verte');
+  await page.fill('#again-passphrase', 'girafe sous la pluie verte');
+  await page.click('[data-testid=create-store]');
+  await page.waitForSelector('[data-testid=recovery-key]');
+  await check('first-run, recovery key');
+  await page.fill('#last-group', '3C4D');
+  await page.click('[data-testid=recovery-kept]');
+  await page.waitForSelector('[data-testid=new-person]');
+  await page.click('[data-testid=nav-settings]');
+  await page.waitForSelector('[data-testid=backup-folder]');
+  await page.click('[data-testid=backup-now]');
+  await page.waitForSelector('[data-testid=backup-done]');
+  await check('settings and backups');
 });

@@ -42,7 +42,8 @@ function herve(): PlanDocument {
   return plan;
 }
 
-/** The demo over fictional people; passphrase `demo`. */
+/** The demo over fictional people; passphrase `demo`. With `?first-run` in the address, no store yet. */
 export function demoPlatform(unlocked = false): Platform {
-  return mockPlatform(demoPeople, 'demo', unlocked, 300, [herve()]);
+  const firstRun = typeof location !== 'undefined' && new URLSearchParams(location.search).has('first-run');
+  return mockPlatform(demoPeople, 'demo', unlocked, 300, [herve()], '2026-11-23', { online: true, storeExists: !firstRun });
 }
