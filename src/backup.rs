@@ -395,7 +395,12 @@ pub fn restore(file: &Path, passphrase: &str, store: &Path) -> Result<RestoreRep
 /// # Errors
 /// As [`Store::backup_to`].
 pub fn backup_into(store: &Store, folder: &Path, keep: usize) -> Result<BackupInfo> {
-    let stamp = Timestamp::now().strftime("%Y-%m-%d-%H%M%S").to_string();
+    // Named in Brussels time, as the referent reads the date in the window.
+    let now = Timestamp::now();
+    let stamp = now.in_tz("Europe/Brussels").map_or_else(
+        |_| now.strftime("%Y-%m-%d-%H%M%S").to_string(),
+        |z| z.strftime("%Y-%m-%d-%H%M%S").to_string(),
+    );
     let mut dest = folder.join(format!("proxi-{stamp}.{EXTENSION}"));
     let mut n = 1;
     while dest.exists() {
