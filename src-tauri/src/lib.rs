@@ -28,6 +28,8 @@ pub fn run() {
             commands::setup::backup_now,
             commands::setup::inspect_backup,
             commands::setup::restore_backup,
+            commands::setup::recovery_page,
+            commands::setup::discard_recovery_page,
             commands::people::list_people,
             commands::people::follow_up,
             commands::people::postal_areas,

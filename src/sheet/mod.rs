@@ -55,6 +55,20 @@ struct Catalogue {
     months: [String; 12],
     date_format: String,
     roles: HashMap<String, String>,
+    recovery: RecoveryWords,
+}
+
+/// The words of the recovery key's page (for the referent, in the window's language).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RecoveryWords {
+    title: String,
+    /// "{name}" and "{date}" are filled in.
+    made_for: String,
+    key: String,
+    what: String,
+    keep: String,
+    how: String,
 }
 
 impl Catalogue {
@@ -745,6 +759,42 @@ pub fn render_blank(lang: &str, date: Date) -> Result<Vec<u8>, SheetError> {
     let end_right = s.column(split + GAP, PAGE_W - MARGIN, top, side);
     s.y = end_left.max(end_right);
     finish(s, &t.title)
+}
+
+/// The one page that keeps a store's recovery key: the key in large type, whose store it opens, and
+/// where to keep it. Made for printing at once; never saved next to the store.
+///
+/// # Errors
+/// [`SheetError::UnknownLanguage`] for a language without a catalogue.
+pub fn render_recovery(
+    key: &str,
+    author: &str,
+    lang: &str,
+    date: Date,
+) -> Result<Vec<u8>, SheetError> {
+    let t = catalogue(lang)?;
+    let fonts = fonts()?;
+    let when = t.date(date);
+    let w = t.recovery.clone();
+    let mut s = Sheet::new(fonts, &t, w.title.clone());
+    s.paragraph(MARGIN, &w.title, Face::Bold, NAME, INK);
+    let made_for = w
+        .made_for
+        .replace("{name}", author)
+        .replace("{date}", &when);
+    s.paragraph(MARGIN, &made_for, Face::Regular, BODY, QUIET);
+    s.heading(&w.key);
+    // Five groups a line, in large type: easy to read back and to type.
+    let groups: Vec<&str> = key.split('-').collect();
+    for line in groups.chunks(5) {
+        s.paragraph(MARGIN, &line.join(" - "), Face::Bold, 24.0, INK);
+    }
+    s.y += 10.0;
+    for text in [&w.what, &w.keep, &w.how] {
+        s.paragraph(MARGIN, text, Face::Regular, BODY, INK);
+        s.y += 8.0;
+    }
+    finish(s, &w.title)
 }
 
 /// Adds page numbers, builds the PDF with fixed names and metadata, and makes its ids depend only on

@@ -380,3 +380,35 @@ fn page_one_looks_like_the_reference_picture() {
         rendered.display()
     );
 }
+
+#[test]
+fn the_recovery_key_page_holds_the_key_in_large_type_on_one_page() {
+    let dir = tempfile::tempdir().expect("dir");
+    let key = "A1B2-C3D4-E5F6-0718-293A-4B5C-6D7E-8F90-1A2B-3C4D";
+    for (lang, title, keep) in [
+        ("fr", "Clé de secours de Proxi", "loin de l’ordinateur"),
+        ("nl", "Herstelsleutel van Proxi", "weg van de computer"),
+        ("en", "Proxi recovery key", "away from the computer"),
+    ] {
+        let pdf = proxi::sheet::render_recovery(
+            key,
+            "Marie Exemple",
+            lang,
+            jiff::civil::date(2026, 12, 3),
+        )
+        .expect("the page");
+        let path = write(dir.path(), &format!("recovery-{lang}.pdf"), &pdf);
+        assert!(run("pdfinfo", &[path.to_str().expect("path")]).contains("Pages:           1"));
+        assert_in_order(
+            &text_of(&path),
+            &[
+                title,
+                "Marie Exemple",
+                "A1B2 - C3D4 - E5F6 - 0718 - 293A",
+                "4B5C - 6D7E - 8F90 - 1A2B - 3C4D",
+                keep,
+            ],
+        );
+    }
+    assert!(proxi::sheet::render_recovery(key, "x", "xx", jiff::civil::date(2026, 12, 3)).is_err());
+}

@@ -81,6 +81,17 @@ test('a new referent creates their store, keeps the recovery key, backs up, trie
   assert.ok(existsSync(store));
   await shot('first-run-recovery.png');
 
+  // The key on paper, sent to the CUPS-PDF printer (.ci/cups.sh); its page is not kept on the computer.
+  const printedDir = join(homedir(), 'PDF');
+  const earlier = new Set(existsSync(printedDir) ? readdirSync(printedDir) : []);
+  await browser.$('#key-printer').selectByAttribute('value', 'Proxi_PDF');
+  await browser.$('[data-testid=key-print]').click();
+  await browser.waitUntil(async () => /Proxi_PDF/.test(await browser.$('[data-testid=key-paper]').getText()), { timeout: 20_000 });
+  await browser.waitUntil(() => (existsSync(printedDir) ? readdirSync(printedDir) : []).some((n) => !earlier.has(n)), {
+    timeout: 60_000,
+    timeoutMsg: 'the recovery key was not printed',
+  });
+
   // The last group typed back: a wrong one is refused, the right one goes on.
   await browser.$('#last-group').setValue('0000');
   await browser.$('[data-testid=recovery-kept]').click();
@@ -88,6 +99,8 @@ test('a new referent creates their store, keeps the recovery key, backs up, trie
   await browser.$('#last-group').setValue(recovery.split('-').at(-1).toLowerCase());
   await browser.$('[data-testid=recovery-kept]').click();
   await browser.$('[data-testid=new-person]').waitForDisplayed({ timeout: 10_000 });
+  const runtime = process.env.XDG_RUNTIME_DIR ?? tmpdir();
+  assert.deepEqual(readdirSync(runtime).filter((n) => n.startsWith('proxi-recovery-')), [], 'the key page is gone once kept');
 
   // The recovery key opens the store from the command line too (it is the store's, not the window's).
   execFileSync(cli, ['--store', store, 'check'], { env: { ...process.env, PROXI_PASSPHRASE: PASSPHRASE } });

@@ -263,3 +263,35 @@ pub async fn restore_backup(
     session.install(store);
     Ok(report)
 }
+
+/// The recovery key's page as a PDF to print at once (in the window's language), in a private
+/// folder; [`discard_recovery_page`] removes it.
+#[tauri::command]
+pub fn recovery_page(
+    session: tauri::State<'_, Session>,
+    key: String,
+    lang: String,
+) -> Result<super::sheet::SavedSheet, ErrorReport> {
+    let author = session.with(|app| Ok::<_, Error>(app.store().author().to_owned()))?;
+    let pdf = proxi::sheet::render_recovery(&key, &author, &lang, SystemClock.today())
+        .map_err(Error::from)?;
+    let dir = super::sheet::recovery_dir();
+    let io =
+        |e: std::io::Error| ErrorReport::from(Error::Storage(format!("{}: {e}", dir.display())));
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(&dir).map_err(io)?;
+    let path = dir.join("proxi-recovery-key.pdf");
+    std::fs::write(&path, pdf).map_err(io)?;
+    Ok(super::sheet::SavedSheet {
+        path: path.display().to_string(),
+    })
+}
+
+/// Removes the recovery key's page (once the referent has kept the key).
+#[tauri::command]
+pub fn discard_recovery_page() {
+    let _ = std::fs::remove_dir_all(super::sheet::recovery_dir());
+}

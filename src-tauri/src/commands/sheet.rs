@@ -91,10 +91,22 @@ pub fn print_sheet(
     })
 }
 
-/// A saved sheet, checked to be one of ours (in the sheets folder, a PDF).
+/// Where the recovery key's page waits while it is printed: a folder of this user's alone (the
+/// session's runtime folder where there is one), never next to the store, emptied once the referent
+/// confirmed they kept the key.
+pub fn recovery_dir() -> PathBuf {
+    std::env::var_os("XDG_RUNTIME_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(std::env::temp_dir)
+        .join(format!("proxi-recovery-{}", std::process::id()))
+}
+
+/// A saved sheet, checked to be one of ours (in the sheets folder or the recovery page's, a PDF).
 fn saved_sheet(path: &str) -> Result<PathBuf, ErrorReport> {
     let path = PathBuf::from(path);
-    let ours = path.parent().is_some_and(|p| p == sheets_dir())
+    let ours = path
+        .parent()
+        .is_some_and(|p| p == sheets_dir() || p == recovery_dir())
         && path.extension().is_some_and(|e| e == "pdf")
         && path.is_file();
     if ours {

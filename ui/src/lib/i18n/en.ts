@@ -465,4 +465,8 @@ export const en: Record<Key, string> = {
   'print.sent': 'Sheet sent to the printer {printer}. It is also saved here: {path}',
   'error.NO_PRINTER': 'This printer is not (or no longer) installed on this computer: choose another, or open the sheet to print it another way.',
   'error.PRINT_FAILED': 'The printer refused the sheet: check that it is on and has paper, then try again.',
+  'firstRun.keyPdf': 'See the key as a PDF, to print it',
+  'firstRun.keyPrint': 'Print the key',
+  'firstRun.keyPrinted': 'Key sent to the printer {printer}. Keep the sheet in a safe place.',
+  'firstRun.keyOpened': 'The key\'s page is open in another window: print it. It is not kept on the computer.',
 };

@@ -463,6 +463,10 @@ export const fr = {
   'print.sent': 'Fiche envoyée à l’imprimante {printer}. Elle est aussi enregistrée ici : {path}',
   'error.NO_PRINTER': 'Cette imprimante n’est pas (ou plus) installée sur cet ordinateur : choisissez-en une autre, ou ouvrez la fiche pour l’imprimer autrement.',
   'error.PRINT_FAILED': 'L’imprimante a refusé la fiche : vérifiez qu’elle est allumée et a du papier, puis réessayez.',
+  'firstRun.keyPdf': 'Voir la clé en PDF, pour l’imprimer',
+  'firstRun.keyPrint': 'Imprimer la clé',
+  'firstRun.keyPrinted': 'Clé envoyée à l’imprimante {printer}. Rangez la feuille en lieu sûr.',
+  'firstRun.keyOpened': 'La page de la clé est ouverte dans une autre fenêtre : imprimez-la. Elle n’est pas gardée sur l’ordinateur.',
 } as const;
 
 export type Key = keyof typeof fr;

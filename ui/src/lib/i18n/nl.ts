@@ -465,4 +465,8 @@ export const nl: Record<Key, string> = {
   'print.sent': 'Blad naar printer {printer} gestuurd. Het is ook bewaard in: {path}',
   'error.NO_PRINTER': 'Deze printer is niet (meer) geïnstalleerd op deze computer: kies een andere, of open het blad om het anders af te drukken.',
   'error.PRINT_FAILED': 'De printer weigerde het blad: controleer of hij aan staat en papier heeft, en probeer opnieuw.',
+  'firstRun.keyPdf': 'De sleutel als pdf bekijken, om af te drukken',
+  'firstRun.keyPrint': 'De sleutel afdrukken',
+  'firstRun.keyPrinted': 'Sleutel naar printer {printer} gestuurd. Bewaar het blad op een veilige plaats.',
+  'firstRun.keyOpened': 'De pagina met de sleutel is geopend in een ander venster: druk ze af. Ze wordt niet op de computer bewaard.',
 };

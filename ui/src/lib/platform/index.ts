@@ -64,6 +64,9 @@ export interface Platform {
   sendToPrinter(path: string, printer: string): Promise<string>;
   /** Opens a saved sheet in the system's PDF viewer. */
   openSheet(path: string): Promise<void>;
+  /** The recovery key's page as a PDF to print (kept in a private folder until discarded). */
+  recoveryPage(key: string, lang: string): Promise<SavedSheet>;
+  discardRecoveryPage(): Promise<void>;
   createPerson(input: PersonInput): Promise<string>;
   openPlan(person: string): Promise<PlanDocument>;
   /** Applies one edit, saved before the promise resolves; gives back the plan as it now is. */
@@ -115,6 +118,8 @@ export const tauriPlatform: Platform = {
   listPrinters: () => invoke<Printer[]>('list_printers'),
   sendToPrinter: (path, printer) => invoke<string>('send_to_printer', { path, printer }),
   openSheet: (path) => invoke<void>('open_sheet', { path }),
+  recoveryPage: (key, lang) => invoke<SavedSheet>('recovery_page', { key, lang }),
+  discardRecoveryPage: () => invoke<void>('discard_recovery_page'),
   createPerson: (input) => invoke<string>('create_person', { input }),
   openPlan: (person) => invoke<PlanDocument>('open_plan', { person }),
   editPlan: (person, edit) => invoke<PlanDocument>('edit_plan', { person, edit }),

@@ -358,6 +358,10 @@ export function mockPlatform(
       return `${printer}-1`;
     },
     async openSheet() {},
+    async recoveryPage() {
+      return { path: '/run/user/1000/proxi-recovery-1/proxi-recovery-key.pdf' };
+    },
+    async discardRecoveryPage() {},
     async listPeople(query) {
       must();
       const words = fold(query.text).split(/\s+/).filter(Boolean);
