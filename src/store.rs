@@ -748,6 +748,37 @@ impl Store {
         &self.author
     }
 
+    /// Keeps what the window had not saved yet (picture-card drafts, half-typed fields) when it locks
+    /// itself: in the encrypted store, so it waits safely for the passphrase. One stash at a time;
+    /// a new one replaces it.
+    ///
+    /// # Errors
+    /// [`Error::Storage`].
+    pub fn stash_unsaved(&self, json: &str) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO meta (key, value) VALUES ('unsaved', ?1)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [json],
+        )?;
+        Ok(())
+    }
+
+    /// Takes the stash back (it is gone from the store afterwards), if there is one.
+    ///
+    /// # Errors
+    /// [`Error::Storage`].
+    pub fn take_unsaved(&mut self) -> Result<Option<String>> {
+        let tx = self.conn.transaction()?;
+        let found: Option<String> = tx
+            .query_row("SELECT value FROM meta WHERE key = 'unsaved'", [], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        tx.execute("DELETE FROM meta WHERE key = 'unsaved'", [])?;
+        tx.commit()?;
+        Ok(found)
+    }
+
     /// `PRAGMA integrity_check`.
     ///
     /// # Errors

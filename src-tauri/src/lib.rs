@@ -19,6 +19,7 @@ pub fn run() {
             commands::session::keyring_status,
             commands::session::forget_remembered,
             commands::session::lock,
+            commands::session::take_unsaved,
             commands::setup::passphrase_strength,
             commands::setup::create_store,
             commands::setup::open_demo,

@@ -416,3 +416,20 @@ fn nothing_readable_reaches_the_disk() {
     drop(app);
     assert_no_plaintext(dir.path(), &needles);
 }
+
+#[test]
+fn unsaved_work_stashed_at_a_lock_waits_encrypted_and_is_taken_once() {
+    let (_dir, path, app) = crate::support::new_store();
+    let stash = r#"{"person":"x","drafts":[{"card":"sleep","words":"Dormir sans réveil"}]}"#;
+    app.store().stash_unsaved(stash).expect("stashed");
+    drop(app);
+    // Encrypted at rest: the words are not in the file.
+    let bytes = std::fs::read(&path).expect("store bytes");
+    assert!(!bytes.windows(6).any(|w| w == b"Dormir"));
+    let mut app = crate::support::reopen(&path);
+    assert_eq!(
+        app.store_mut().take_unsaved().expect("taken").as_deref(),
+        Some(stash)
+    );
+    assert_eq!(app.store_mut().take_unsaved().expect("taken again"), None);
+}

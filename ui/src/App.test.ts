@@ -190,3 +190,21 @@ describe('first run', () => {
     expect(await screen.findByRole('heading', { name: 'Welkom in Proxi' })).toBeTruthy();
   });
 });
+
+describe('nothing lost at a lock', () => {
+  afterEach(cleanup);
+
+  it('keeps a half-typed action through the idle lock and gives it back after the unlock', async () => {
+    render(App, { platform: mockPlatform(people, 'secret', true, 2) });
+    await fireEvent.click((await screen.findAllByTestId('person-name'))[0]);
+    const field = (await screen.findByTestId('action-what-input')) as HTMLInputElement;
+    await fireEvent.input(field, { target: { value: 'Appeler la mutuelle' } });
+    await screen.findByText(/s’est verrouillé après un moment sans activité/, {}, { timeout: 4000 });
+    expect(document.body.textContent).not.toContain('Appeler la mutuelle');
+    await fireEvent.input(screen.getByLabelText('Phrase de passe'), { target: { value: 'secret' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Ouvrir' }));
+    const back = (await screen.findByTestId('action-what-input')) as HTMLInputElement;
+    expect(back.value).toBe('Appeler la mutuelle');
+    expect(screen.getByTestId('save-status').textContent).toContain('est revenu');
+  });
+});

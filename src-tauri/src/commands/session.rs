@@ -307,6 +307,12 @@ pub async fn forget_remembered(
     Ok(KeyringState::NotRemembered)
 }
 
+/// What the window had not saved when it locked, given back once after the unlock.
+#[tauri::command]
+pub fn take_unsaved(session: tauri::State<'_, Session>) -> Result<Option<String>, ErrorReport> {
+    session.with(|app| app.store_mut().take_unsaved())
+}
+
 /// What locking did besides locking.
 #[derive(Debug, Default, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
@@ -322,10 +328,17 @@ pub struct LockReport {
 /// again. When the referent chose a folder for automatic backups, one is written there first (the
 /// newest ones kept, as many as they chose); the demo store is never backed up.
 #[tauri::command]
-pub async fn lock(session: tauri::State<'_, Session>) -> Result<LockReport, ErrorReport> {
+pub async fn lock(
+    session: tauri::State<'_, Session>,
+    unsaved: Option<String>,
+) -> Result<LockReport, ErrorReport> {
     let Some(app) = session.guard().take() else {
         return Ok(LockReport::default());
     };
+    // What the window had not saved (card drafts, half-typed fields) waits in the encrypted store.
+    if let Some(json) = unsaved.filter(|j| !j.is_empty()) {
+        app.store().stash_unsaved(&json)?;
+    }
     let settings = Settings::load(&session.real_path());
     let folder = match settings.backup_folder {
         Some(folder) if !session.in_demo() => PathBuf::from(folder),

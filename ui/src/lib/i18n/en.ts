@@ -469,4 +469,5 @@ export const en: Record<Key, string> = {
   'firstRun.keyPrint': 'Print the key',
   'firstRun.keyPrinted': 'Key sent to the printer {printer}. Keep the sheet in a safe place.',
   'firstRun.keyOpened': 'The key\'s page is open in another window: print it. It is not kept on the computer.',
+  'unsaved.back': 'What was not saved yet at the lock is back: cards picked and fields begun.',
 };

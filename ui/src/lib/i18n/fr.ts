@@ -467,6 +467,7 @@ export const fr = {
   'firstRun.keyPrint': 'Imprimer la clé',
   'firstRun.keyPrinted': 'Clé envoyée à l’imprimante {printer}. Rangez la feuille en lieu sûr.',
   'firstRun.keyOpened': 'La page de la clé est ouverte dans une autre fenêtre : imprimez-la. Elle n’est pas gardée sur l’ordinateur.',
+  'unsaved.back': 'Ce qui n’était pas encore enregistré au verrouillage est revenu : cartes choisies et champs commencés.',
 } as const;
 
 export type Key = keyof typeof fr;

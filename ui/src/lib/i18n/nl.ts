@@ -469,4 +469,5 @@ export const nl: Record<Key, string> = {
   'firstRun.keyPrint': 'De sleutel afdrukken',
   'firstRun.keyPrinted': 'Sleutel naar printer {printer} gestuurd. Bewaar het blad op een veilige plaats.',
   'firstRun.keyOpened': 'De pagina met de sleutel is geopend in een ander venster: druk ze af. Ze wordt niet op de computer bewaard.',
+  'unsaved.back': 'Wat bij het vergrendelen nog niet bewaard was, is terug: gekozen kaarten en begonnen velden.',
 };

@@ -40,7 +40,9 @@ export interface Platform {
   /** The passphrase is asked again at the next launch. */
   forgetRemembered(): Promise<KeyringState>;
   /** Locks; writes the automatic backup first when the referent chose a folder for it. */
-  lock(): Promise<LockReport>;
+  lock(unsaved?: string | null): Promise<LockReport>;
+  /** What the window had not saved when it locked (JSON), given back once. */
+  takeUnsaved(): Promise<string | null>;
   /** How hard the passphrase being chosen is to guess. */
   passphraseStrength(passphrase: string, author: string): Promise<Strength>;
   /** Creates and opens the referent's store; gives the recovery key, to be shown once. */
@@ -103,7 +105,8 @@ export const tauriPlatform: Platform = {
   openRemembered: () => invoke<LaunchUnlock>('open_remembered'),
   keyringStatus: () => invoke<KeyringState>('keyring_status'),
   forgetRemembered: () => invoke<KeyringState>('forget_remembered'),
-  lock: () => invoke<LockReport>('lock'),
+  lock: (unsaved = null) => invoke<LockReport>('lock', { unsaved }),
+  takeUnsaved: () => invoke<string | null>('take_unsaved'),
   passphraseStrength: (passphrase, author) => invoke<Strength>('passphrase_strength', { passphrase, author }),
   createStore: (passphrase, author) => invoke<string>('create_store', { passphrase, author }),
   openDemo: () => invoke<void>('open_demo'),

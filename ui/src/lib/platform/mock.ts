@@ -84,6 +84,8 @@ export function mockPlatform(
   let demo = false;
   let settings: Settings = { language: null, idleMinutes: Math.max(1, Math.round(idleSeconds / 60)), backupFolder: null, backupKeep: 10 };
   const backups: BackupInfo[] = [];
+  // What the window had not saved at its last lock.
+  let stash: string | null = null;
   // This computer's keyring, as the shell reports it.
   let keyring: KeyringState = options.keyring ?? 'notRemembered';
   const sync: SyncStatus = structuredClone(options.sync ?? { team: null, lastOk: null, lastTry: null, problem: null, waiting: 0, private: 0 });
@@ -254,7 +256,8 @@ export function mockPlatform(
     async sessionState() {
       return { storePath: '/tmp/mock.db', unlocked: open, idleSeconds, storeExists, demo, settings: { ...settings } };
     },
-    async lock() {
+    async lock(unsaved = null) {
+      if (open && unsaved) stash = unsaved;
       open = false;
       if (settings.backupFolder && !demo) {
         const info = { path: `${settings.backupFolder}/proxi-${backups.length + 1}.proxibackup`, created: '2026-11-23T09:00:00Z', bytes: 81920 };
@@ -262,6 +265,12 @@ export function mockPlatform(
         return { backup: info, backupProblem: null };
       }
       return { backup: null, backupProblem: null };
+    },
+    async takeUnsaved() {
+      must();
+      const taken = stash;
+      stash = null;
+      return taken;
     },
     async passphraseStrength(given) {
       // The mock's rule of thumb; the shell asks zxcvbn.
