@@ -9,7 +9,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cli, openWindow, setDate, shots, startDriver } from './support.mjs';
+import { cli, openWindow, setDate, screenshot, startDriver } from './support.mjs';
 
 const PASSPHRASE = 'girafe sous la pluie verte';
 const PORT = 4474;
@@ -40,11 +40,7 @@ after(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-async function shot(name, top = true) {
-  if (top) await browser.execute(() => window.scrollTo(0, 0));
-  await browser.pause(500);
-  await browser.saveScreenshot(join(shots, name));
-}
+const shot = (name, top = true) => screenshot(browser, name, top);
 
 const names = async () => browser.$$('[data-testid=person-name]').map((e) => e.getText());
 

@@ -69,3 +69,10 @@ export async function setDate(browser, selector, iso) {
     iso,
   );
 }
+
+/** A moment for the window to paint, and the top of the page (unless `top` is false), before a screenshot for the README. */
+export async function screenshot(browser, name, top = true) {
+  if (top) await browser.execute(() => window.scrollTo(0, 0));
+  await browser.pause(600);
+  await browser.saveScreenshot(join(shots, name));
+}

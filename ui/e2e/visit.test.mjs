@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { demoStore, openWindow, setDate, shots, startDriver, unlock } from './support.mjs';
+import { demoStore, openWindow, setDate, screenshot, startDriver, unlock } from './support.mjs';
 
 const PASSPHRASE = 'visit passphrase';
 const PORT = 4454;
@@ -38,12 +38,7 @@ after(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-// A moment for the window to paint, and the top of the page, before a screenshot for the README.
-async function shot(name, top = true) {
-  if (top) await browser.execute(() => window.scrollTo(0, 0));
-  await browser.pause(600);
-  await browser.saveScreenshot(join(shots, name));
-}
+const shot = (name, top = true) => screenshot(browser, name, top);
 
 function files(path) {
   return statSync(path).isDirectory() ? readdirSync(path).flatMap((name) => files(join(path, name))) : [path];
