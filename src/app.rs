@@ -95,7 +95,7 @@ fn reorder<T: Ranked>(list: &mut [T], order: &[Uuid]) -> Result<()> {
 /// Which of a plan's two statement lists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export, export_to = "../ui/src/lib/bindings/")]
+#[ts(export)]
 pub enum StatementList {
     Strengths,
     Difficulties,
@@ -120,7 +120,7 @@ impl StatementList {
 /// An open action, with the person it is for.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export, export_to = "../ui/src/lib/bindings/")]
+#[ts(export)]
 pub struct DueAction {
     pub person_id: Uuid,
     pub display_name: String,
@@ -134,7 +134,7 @@ pub struct DueAction {
 /// What needs doing soon, across everyone.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export, export_to = "../ui/src/lib/bindings/")]
+#[ts(export)]
 pub struct FollowUp {
     #[ts(type = "string")]
     pub today: Date,

@@ -55,7 +55,7 @@ struct Manifest {
 /// A backup as the window and the CLI show it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export, export_to = "../ui/src/lib/bindings/")]
+#[ts(export)]
 pub struct BackupInfo {
     pub path: String,
     /// When it was made (RFC 3339, UTC).
@@ -68,7 +68,7 @@ pub struct BackupInfo {
 /// What a restore did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export, export_to = "../ui/src/lib/bindings/")]
+#[ts(export)]
 pub struct RestoreReport {
     pub backup: BackupInfo,
     /// Where the store that was there before now is (renamed, untouched), if there was one.

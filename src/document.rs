@@ -28,7 +28,7 @@ struct ChangeNote {
 /// One change in a plan's history.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export, export_to = "../ui/src/lib/bindings/")]
+#[ts(export)]
 pub struct HistoryEntry {
     /// The change's hash, as hex.
     pub change: String,

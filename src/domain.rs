@@ -53,7 +53,7 @@ pub const CARDS: &[&str] = &[
 /// One person accompanied and their plan: one automerge document.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Reconcile, Hydrate, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export, export_to = "../ui/src/lib/bindings/")]
+#[ts(export)]
 pub struct PlanDocument {
     #[ts(type = "number")]
     pub schema: u64,
@@ -69,7 +69,7 @@ pub struct PlanDocument {
 /// What the person agreed to about their plan, when, recorded by whom.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Reconcile, Hydrate, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export, export_to = "../ui/src/lib/bindings/")]
+#[ts(export)]
 pub struct Consent {
     #[autosurgeon(with = "am_date")]
     #[ts(type = "string")]
@@ -87,7 +87,7 @@ pub struct Consent {
 /// The person accompanied.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Reconcile, Hydrate, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export, export_to = "../ui/src/lib/bindings/")]
+#[ts(export)]
 pub struct Person {
     pub id: Uuid,
     /// How the person wants to be called, as printed on their sheet.
@@ -111,7 +111,7 @@ pub struct Person {
 /// Where the person lives.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, Reconcile, Hydrate, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export, export_to = "../ui/src/lib/bindings/")]
+#[ts(export)]
 pub struct Address {
     pub street: String,
     pub postal_code: String,
@@ -121,7 +121,7 @@ pub struct Address {
 /// The goal-oriented care plan.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Reconcile, Hydrate, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export, export_to = "../ui/src/lib/bindings/")]
+#[ts(export)]
 pub struct CarePlan {
     /// What matters to me. The list keeps insertion order; `rank` gives the person's order, so that
     /// a reorder on one device never drops an edit made to a moved item on another.
@@ -140,7 +140,7 @@ pub struct CarePlan {
 /// Where a priority stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Reconcile, Hydrate, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export, export_to = "../ui/src/lib/bindings/")]
+#[ts(export)]
 pub enum PriorityStatus {
     Active,
     Achieved,
@@ -150,7 +150,7 @@ pub enum PriorityStatus {
 /// Something that matters to the person, in their own words.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Reconcile, Hydrate, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export, export_to = "../ui/src/lib/bindings/")]
+#[ts(export)]
 pub struct Priority {
     #[key]
     pub id: Uuid,
@@ -170,7 +170,7 @@ pub struct Priority {
 /// A strength or resource, or a difficulty or need: words, a picture, an order.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Reconcile, Hydrate, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export, export_to = "../ui/src/lib/bindings/")]
+#[ts(export)]
 pub struct Statement {
     #[key]
     pub id: Uuid,
@@ -192,7 +192,7 @@ pub type Difficulty = Statement;
 /// Who carries out an agreed action.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Reconcile, Hydrate, TS)]
 #[serde(rename_all = "camelCase", tag = "kind")]
-#[ts(export, export_to = "../ui/src/lib/bindings/")]
+#[ts(export)]
 pub enum Who {
     /// The person themself.
     Person,
@@ -209,7 +209,7 @@ pub enum Who {
 /// Where an agreed action stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Reconcile, Hydrate, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export, export_to = "../ui/src/lib/bindings/")]
+#[ts(export)]
 pub enum ActionStatus {
     Planned,
     Doing,
@@ -237,7 +237,7 @@ impl ActionStatus {
 /// What we agreed: who does what, by when.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Reconcile, Hydrate, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export, export_to = "../ui/src/lib/bindings/")]
+#[ts(export)]
 pub struct AgreedAction {
     #[key]
     pub id: Uuid,
@@ -257,7 +257,7 @@ pub struct AgreedAction {
 /// The role of someone in the person's network.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Reconcile, Hydrate, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export, export_to = "../ui/src/lib/bindings/")]
+#[ts(export)]
 pub enum NetworkRole {
     InformalCarer,
     Family,
@@ -275,7 +275,7 @@ pub enum NetworkRole {
 /// Someone in my network: a professional or an informal carer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Reconcile, Hydrate, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export, export_to = "../ui/src/lib/bindings/")]
+#[ts(export)]
 pub struct NetworkMember {
     #[key]
     pub id: Uuid,
@@ -291,7 +291,7 @@ pub struct NetworkMember {
 /// A home visit.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Reconcile, Hydrate, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export, export_to = "../ui/src/lib/bindings/")]
+#[ts(export)]
 pub struct Visit {
     #[key]
     pub id: Uuid,
@@ -311,7 +311,7 @@ pub struct Visit {
 /// The editable fields of a person.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase", default)]
-#[ts(export, export_to = "../ui/src/lib/bindings/")]
+#[ts(export)]
 pub struct PersonInput {
     pub display_name: String,
     pub first_name: String,
@@ -328,7 +328,7 @@ pub struct PersonInput {
 /// What a consent form sends.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export, export_to = "../ui/src/lib/bindings/")]
+#[ts(export)]
 pub struct ConsentInput {
     #[ts(type = "string")]
     pub recorded_on: Date,
@@ -341,7 +341,7 @@ pub struct ConsentInput {
 /// The editable fields of a priority.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase", default)]
-#[ts(export, export_to = "../ui/src/lib/bindings/")]
+#[ts(export)]
 pub struct PriorityInput {
     pub words: String,
     pub card: Option<String>,
@@ -352,7 +352,7 @@ pub struct PriorityInput {
 /// The editable fields of a strength or a difficulty.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase", default)]
-#[ts(export, export_to = "../ui/src/lib/bindings/")]
+#[ts(export)]
 pub struct StatementInput {
     pub words: String,
     pub card: Option<String>,
@@ -361,7 +361,7 @@ pub struct StatementInput {
 /// The editable fields of an agreed action.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export, export_to = "../ui/src/lib/bindings/")]
+#[ts(export)]
 pub struct ActionInput {
     pub what: String,
     pub who: Who,
@@ -375,7 +375,7 @@ pub struct ActionInput {
 /// The editable fields of a network member.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export, export_to = "../ui/src/lib/bindings/")]
+#[ts(export)]
 pub struct MemberInput {
     pub role: NetworkRole,
     pub name: String,
@@ -390,7 +390,7 @@ pub struct MemberInput {
 /// The editable fields of a visit.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export, export_to = "../ui/src/lib/bindings/")]
+#[ts(export)]
 pub struct VisitInput {
     #[ts(type = "string")]
     pub date: Date,

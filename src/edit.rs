@@ -20,7 +20,7 @@ use crate::error::Result;
     rename_all = "camelCase",
     rename_all_fields = "camelCase"
 )]
-#[ts(export, export_to = "../ui/src/lib/bindings/")]
+#[ts(export)]
 pub enum PlanEdit {
     UpdatePerson {
         input: PersonInput,

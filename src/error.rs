@@ -11,7 +11,7 @@ use ts_rs::TS;
 /// The codes are a contract with the UI and the CLI: never rename one, only add.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-#[ts(export, export_to = "../ui/src/lib/bindings/")]
+#[ts(export)]
 pub enum ErrorCode {
     // Validation of a person.
     DisplayNameEmpty,
@@ -78,12 +78,15 @@ pub enum ErrorCode {
     InvitationInvalid,
     RelayUnreachable,
     RelayRefused,
+    // Reminders.
+    /// No notification service answered on the desktop.
+    NotificationsUnavailable,
 }
 
 /// One broken rule: which rule, and which field of the input broke it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export, export_to = "../ui/src/lib/bindings/")]
+#[ts(export)]
 pub struct Violation {
     pub code: ErrorCode,
     /// The input field, as the form names it (`displayName`, `address.postalCode`, …).
@@ -197,6 +200,11 @@ pub enum Error {
     RelayUnreachable(String),
     #[error("the relay refused ({status}: {message})")]
     RelayRefused { status: u16, message: String },
+    #[error(
+        "the desktop did not show the reminder ({0}): reminders need a desktop with notifications; \
+         the follow-up list in Proxi says the same"
+    )]
+    NotificationsUnavailable(String),
 }
 
 fn describe(violations: &[Violation]) -> String {
@@ -244,6 +252,7 @@ impl Error {
             Error::InvitationInvalid(_) => ErrorCode::InvitationInvalid,
             Error::RelayUnreachable(_) => ErrorCode::RelayUnreachable,
             Error::RelayRefused { .. } => ErrorCode::RelayRefused,
+            Error::NotificationsUnavailable(_) => ErrorCode::NotificationsUnavailable,
         }
     }
 
@@ -281,7 +290,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// to mark.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export, export_to = "../ui/src/lib/bindings/")]
+#[ts(export)]
 pub struct ErrorReport {
     pub code: ErrorCode,
     pub message: String,

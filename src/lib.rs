@@ -16,6 +16,7 @@ pub mod error;
 pub mod os_keyring;
 pub mod passphrase;
 pub mod printing;
+pub mod reminders;
 pub mod settings;
 pub mod sheet;
 pub mod store;

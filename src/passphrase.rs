@@ -14,7 +14,7 @@ pub const MIN_SCORE: u8 = 3;
 /// Why a passphrase is refused, for a sentence that says what to do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export, export_to = "../ui/src/lib/bindings/")]
+#[ts(export)]
 pub enum Weakness {
     /// Fewer than [`MIN_CHARS`] characters.
     TooShort,
@@ -35,7 +35,7 @@ pub enum Weakness {
 /// The estimate shown under the field as it is typed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export, export_to = "../ui/src/lib/bindings/")]
+#[ts(export)]
 pub struct Strength {
     /// zxcvbn's score, 0 (guessed at once) to 4 (very hard to guess).
     pub score: u8,

@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 /// A print queue of this computer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export, export_to = "../ui/src/lib/bindings/")]
+#[ts(export)]
 pub struct Printer {
     pub name: String,
     /// The system's default printer.

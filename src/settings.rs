@@ -10,7 +10,7 @@ use ts_rs::TS;
 /// What the window remembers between launches.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase", default)]
-#[ts(export, export_to = "../ui/src/lib/bindings/")]
+#[ts(export)]
 pub struct Settings {
     /// The interface's language (`fr`, `nl`, `en`); none chosen yet means French.
     pub language: Option<String>,
@@ -20,6 +20,10 @@ pub struct Settings {
     pub backup_folder: Option<String>,
     /// How many automatic backups are kept there (the oldest go first).
     pub backup_keep: u32,
+    /// Desktop reminders of what is due (at launch and at `reminder_time`); one switch turns them off.
+    pub reminders: bool,
+    /// The time of day of the daily reminder, `HH:MM` on this computer's clock.
+    pub reminder_time: String,
 }
 
 impl Default for Settings {
@@ -29,6 +33,8 @@ impl Default for Settings {
             idle_minutes: 5,
             backup_folder: None,
             backup_keep: 10,
+            reminders: true,
+            reminder_time: "09:00".into(),
         }
     }
 }
@@ -77,7 +83,16 @@ impl Settings {
         {
             self.backup_folder = None;
         }
+        if self.reminder_at().is_none() {
+            self.reminder_time = Settings::default().reminder_time;
+        }
         self
+    }
+
+    /// The time of day of the daily reminder; none if the text is not a time.
+    pub fn reminder_at(&self) -> Option<jiff::civil::Time> {
+        let (hour, minute) = self.reminder_time.trim().split_once(':')?;
+        jiff::civil::Time::new(hour.parse().ok()?, minute.parse().ok()?, 0, 0).ok()
     }
 }
 
@@ -102,6 +117,8 @@ mod tests {
             idle_minutes: 15,
             backup_folder: Some("/media/usb".into()),
             backup_keep: 3,
+            reminders: false,
+            reminder_time: "07:45".into(),
         };
         chosen.save(&store).expect("saved");
         assert_eq!(Settings::load(&store), chosen);
@@ -110,7 +127,7 @@ mod tests {
         assert_eq!(Settings::load(&store), Settings::default());
         std::fs::write(
             path_for(&store),
-            br#"{"language":"xx","idleMinutes":0,"backupKeep":5000,"backupFolder":"  "}"#,
+            br#"{"language":"xx","idleMinutes":0,"backupKeep":5000,"backupFolder":"  ","reminderTime":"25:99"}"#,
         )
         .expect("write");
         let read = Settings::load(&store);
@@ -118,5 +135,8 @@ mod tests {
         assert_eq!(read.idle_minutes, 1);
         assert_eq!(read.backup_keep, 100);
         assert_eq!(read.backup_folder, None);
+        assert_eq!(read.reminder_time, "09:00");
+        assert!(read.reminders, "reminders are on unless switched off");
+        assert_eq!(chosen.reminder_at(), Some(jiff::civil::time(7, 45, 0, 0)));
     }
 }

@@ -442,7 +442,7 @@ fn migrate(conn: &mut Connection) -> Result<()> {
 /// A row of the people list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export, export_to = "../ui/src/lib/bindings/")]
+#[ts(export)]
 pub struct PersonSummary {
     pub id: Uuid,
     pub display_name: String,
@@ -462,7 +462,7 @@ pub struct PersonSummary {
 /// What the audit log records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export, export_to = "../ui/src/lib/bindings/")]
+#[ts(export)]
 pub enum AuditAction {
     Open,
     Print,
@@ -495,7 +495,7 @@ impl AuditAction {
 /// One line of the audit log.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export, export_to = "../ui/src/lib/bindings/")]
+#[ts(export)]
 pub struct AuditEntry {
     #[ts(type = "string")]
     pub at: Timestamp,
@@ -509,7 +509,7 @@ pub struct AuditEntry {
 /// Which people to list.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, TS)]
 #[serde(rename_all = "camelCase", default)]
-#[ts(export, export_to = "../ui/src/lib/bindings/")]
+#[ts(export)]
 pub struct PeopleQuery {
     /// Words of the name, in any case, with or without accents.
     pub text: String,

@@ -11,7 +11,7 @@ use ts_rs::TS;
 /// The five bassins d'aide et de soins of the Brussels region.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export, export_to = "../ui/src/lib/bindings/")]
+#[ts(export)]
 pub enum Bassin {
     Nord,
     NordEst,
@@ -34,7 +34,7 @@ impl Bassin {
 /// What a postal code proposes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export, export_to = "../ui/src/lib/bindings/")]
+#[ts(export)]
 pub struct PostalArea {
     pub postal_code: String,
     /// The commune's NIS code (21001–21019).
@@ -113,7 +113,7 @@ pub fn lookup(postal_code: &str) -> Option<&'static PostalArea> {
 /// industrial zone), with its boundary.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export, export_to = "../ui/src/lib/bindings/")]
+#[ts(export)]
 pub struct Quartier {
     /// `territory_code`: 1–118 residential, 700s cemeteries, 800s industrial zones, 900s parks.
     pub code: u32,
@@ -231,7 +231,7 @@ pub fn quartier_at(latitude: f64, longitude: f64) -> Option<&'static Quartier> {
 /// A quartier drawn on the map: its outline as an SVG path in the map's coordinates.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export, export_to = "../ui/src/lib/bindings/")]
+#[ts(export)]
 pub struct QuartierShape {
     pub code: u32,
     pub name_fr: String,
@@ -245,7 +245,7 @@ pub struct QuartierShape {
 /// The region's quartiers projected on a plane (north up, 1,000 units wide), for an SVG map.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export, export_to = "../ui/src/lib/bindings/")]
+#[ts(export)]
 pub struct TerritoryMap {
     pub width: f64,
     pub height: f64,

@@ -12,6 +12,10 @@ use commands::session::Session;
 pub fn run() {
     tauri::Builder::default()
         .manage(Session::from_env())
+        .setup(|app| {
+            commands::reminders::start(app.handle().clone());
+            Ok(())
+        })
         .invoke_handler(tauri::generate_handler![
             commands::session::session_state,
             commands::session::unlock,
@@ -31,6 +35,7 @@ pub fn run() {
             commands::setup::restore_backup,
             commands::setup::recovery_page,
             commands::setup::discard_recovery_page,
+            commands::reminders::remind_now,
             commands::people::list_people,
             commands::people::follow_up,
             commands::people::postal_areas,

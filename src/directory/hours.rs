@@ -14,7 +14,7 @@ use super::hsds::Fields;
 /// between two optional dates. `closes` before `opens` runs past midnight.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export, export_to = "../ui/src/lib/bindings/")]
+#[ts(export)]
 pub struct Slot {
     /// Monday is bit 0, Sunday bit 6.
     pub days: u8,

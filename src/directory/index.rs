@@ -41,7 +41,7 @@ pub const TYPO_MIN_CHARS: usize = 5;
 /// What the referent looks for.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase", default)]
-#[ts(export, export_to = "../ui/src/lib/bindings/")]
+#[ts(export)]
 pub struct ServiceQuery {
     /// Words as typed; the last one is completed as a prefix unless followed by a space.
     pub text: String,
@@ -64,7 +64,7 @@ pub struct ServiceQuery {
 /// One line of the results.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export, export_to = "../ui/src/lib/bindings/")]
+#[ts(export)]
 pub struct ServiceHit {
     pub id: String,
     pub name: String,
@@ -88,7 +88,7 @@ pub struct ServiceHit {
 /// The hits of a search, and how many services matched in all.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export, export_to = "../ui/src/lib/bindings/")]
+#[ts(export)]
 pub struct SearchResult {
     pub total: u32,
     pub hits: Vec<ServiceHit>,

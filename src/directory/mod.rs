@@ -36,7 +36,7 @@ pub const LOW_COST_EUR: f64 = 5.0;
 /// What an import did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export, export_to = "../ui/src/lib/bindings/")]
+#[ts(export)]
 pub struct ImportReport {
     /// Records read from the files.
     pub records: u32,
@@ -53,7 +53,7 @@ pub struct ImportReport {
 /// Where a service is.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export, export_to = "../ui/src/lib/bindings/")]
+#[ts(export)]
 pub struct ServicePlace {
     pub name: Option<String>,
     /// Street and number.
@@ -77,7 +77,7 @@ pub struct ServicePlace {
 /// A theme of the directory (a taxonomy term).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export, export_to = "../ui/src/lib/bindings/")]
+#[ts(export)]
 pub struct Theme {
     pub code: String,
     pub name: String,
@@ -87,7 +87,7 @@ pub struct Theme {
 /// Everything the referent needs to orient someone to a service.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export, export_to = "../ui/src/lib/bindings/")]
+#[ts(export)]
 pub struct ServiceCard {
     pub id: String,
     pub name: String,

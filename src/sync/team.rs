@@ -87,7 +87,7 @@ pub enum RosterEntry {
 /// A device of the team, as this device knows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export, export_to = "../ui/src/lib/bindings/")]
+#[ts(export)]
 pub struct TeamMember {
     pub device: Uuid,
     pub name: String,
@@ -101,7 +101,7 @@ pub struct TeamMember {
 /// This device's team, for the status screen and `proxi team status`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export, export_to = "../ui/src/lib/bindings/")]
+#[ts(export)]
 pub struct TeamInfo {
     pub team: Uuid,
     pub device: Uuid,
@@ -115,7 +115,7 @@ pub struct TeamInfo {
 /// What a sync did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export, export_to = "../ui/src/lib/bindings/")]
+#[ts(export)]
 pub struct SyncReport {
     /// Blobs of this device the relay now holds.
     pub pushed: u32,
@@ -133,7 +133,7 @@ pub struct SyncReport {
 /// The sync status in words' raw material: when it last worked, what waits, what went wrong.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export, export_to = "../ui/src/lib/bindings/")]
+#[ts(export)]
 pub struct SyncStatus {
     /// None when this device is in no team.
     pub team: Option<TeamInfo>,
@@ -153,7 +153,7 @@ pub struct SyncStatus {
 /// Why the last sync did not go through.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export, export_to = "../ui/src/lib/bindings/")]
+#[ts(export)]
 pub struct SyncProblem {
     pub code: ErrorCode,
     pub message: String,

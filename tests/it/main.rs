@@ -7,6 +7,7 @@ mod directory;
 mod keyring;
 mod merge;
 mod privacy;
+mod reminders;
 mod roundtrip;
 mod sheet;
 mod store;

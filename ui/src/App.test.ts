@@ -208,3 +208,47 @@ describe('nothing lost at a lock', () => {
     expect(screen.getByTestId('save-status').textContent).toContain('est revenu');
   });
 });
+
+describe('reminders on the desktop', () => {
+  afterEach(cleanup);
+
+  it('a clicked reminder opens its plan, or the follow-up list when it names no one', async () => {
+    const platform = mockPlatform(people, 'x', true);
+    render(App, { platform });
+    await waitFor(() => expect(screen.getAllByTestId('person-name')).toHaveLength(3));
+    platform.clickReminder(people[1].id);
+    await waitFor(() => expect(screen.getByTestId('plan-name').textContent).toBe('Ayşe'));
+    platform.clickReminder(null);
+    await screen.findByRole('heading', { name: 'Suivi' });
+  });
+
+  it('a reminder clicked while locked opens its plan after the unlock, and says so', async () => {
+    const platform = mockPlatform(people, 'secret', false);
+    render(App, { platform });
+    const field = await screen.findByLabelText('Phrase de passe');
+    platform.clickReminder(people[0].id);
+    await screen.findByText('Un rappel a été cliqué : le plan s’ouvrira après le déverrouillage.');
+    expect(document.body.textContent).not.toContain('Hervé');
+    await fireEvent.input(field, { target: { value: 'secret' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Ouvrir' }));
+    await waitFor(() => expect(screen.getByTestId('plan-name').textContent).toBe('Hervé'));
+  });
+
+  it('one switch turns them off, the time of day is kept, and a desktop without notifications is told in words', async () => {
+    const platform = mockPlatform(people, 'x', true, 300, [], '2026-11-23', { online: true, noNotifications: true });
+    render(App, { platform });
+    await fireEvent.click(await screen.findByTestId('nav-settings'));
+    const time = (await screen.findByLabelText('Chaque jour à')) as HTMLInputElement;
+    expect(time.value).toBe('09:00');
+    await fireEvent.input(time, { target: { value: '07:30' } });
+    await fireEvent.click(screen.getByTestId('remind-now'));
+    await waitFor(() => expect(screen.getByTestId('reminded').textContent).toContain('pas de service de notifications'));
+    await fireEvent.click(screen.getByTestId('save-settings'));
+    await screen.findByText('Réglages enregistrés.');
+    expect((await platform.sessionState()).settings.reminderTime).toBe('07:30');
+    await fireEvent.click(screen.getByLabelText('Me rappeler les actions en retard, celles du jour et les plans à revoir'));
+    expect(screen.queryByLabelText('Chaque jour à')).toBeNull();
+    await fireEvent.click(screen.getByTestId('save-settings'));
+    await waitFor(async () => expect((await platform.sessionState()).settings.reminders).toBe(false));
+  });
+});

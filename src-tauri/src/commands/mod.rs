@@ -3,6 +3,7 @@
 pub mod directory;
 pub mod people;
 pub mod plan;
+pub mod reminders;
 pub mod session;
 pub mod setup;
 pub mod sheet;

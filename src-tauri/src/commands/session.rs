@@ -143,7 +143,7 @@ pub fn locked() -> ErrorReport {
 /// What the window needs to know at start.
 #[derive(Debug, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export, export_to = "../../ui/src/lib/bindings/")]
+#[ts(export)]
 pub struct SessionState {
     pub store_path: String,
     pub unlocked: bool,
@@ -173,7 +173,7 @@ pub fn session_state(session: tauri::State<'_, Session>) -> SessionState {
 /// Whether this computer's keyring keeps the store's key ("remember on this computer").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export, export_to = "../../ui/src/lib/bindings/")]
+#[ts(export)]
 pub enum KeyringState {
     /// The store opens at launch without the passphrase.
     Remembered,
@@ -186,7 +186,7 @@ pub enum KeyringState {
 /// What the keyring did at launch.
 #[derive(Debug, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export, export_to = "../../ui/src/lib/bindings/")]
+#[ts(export)]
 pub struct LaunchUnlock {
     /// The store is open: the people list can be shown at once.
     pub opened: bool,
@@ -316,7 +316,7 @@ pub fn take_unsaved(session: tauri::State<'_, Session>) -> Result<Option<String>
 /// What locking did besides locking.
 #[derive(Debug, Default, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export, export_to = "../../ui/src/lib/bindings/")]
+#[ts(export)]
 pub struct LockReport {
     /// The automatic backup written at this lock, when the referent chose a folder for them.
     pub backup: Option<BackupInfo>,
@@ -340,6 +340,12 @@ pub async fn lock(
         app.store().stash_unsaved(&json)?;
     }
     let settings = Settings::load(&session.real_path());
+    // The due dates (no names) stay beside the store, so the locked window can still remind.
+    if !session.in_demo()
+        && let Err(e) = super::reminders::keep_due_dates(&app, &settings)
+    {
+        eprintln!("proxi: the reminders' dates could not be kept: {e}");
+    }
     let folder = match settings.backup_folder {
         Some(folder) if !session.in_demo() => PathBuf::from(folder),
         _ => return Ok(LockReport::default()),

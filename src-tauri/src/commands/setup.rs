@@ -91,13 +91,17 @@ pub fn save_settings(
 ) -> Result<Settings, ErrorReport> {
     let path = session.real_path();
     settings.save(&path)?;
+    if !settings.reminders {
+        // Off means off: not even the dates stay beside the store.
+        proxi::reminders::DueDates::forget(&path)?;
+    }
     Ok(Settings::load(&path))
 }
 
 /// A place where backups can go: a USB stick, or the documents folder.
 #[derive(Debug, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export, export_to = "../../ui/src/lib/bindings/")]
+#[ts(export)]
 pub struct BackupPlace {
     pub path: String,
     /// The stick's name, or the folder's.
@@ -109,7 +113,7 @@ pub struct BackupPlace {
 /// Where backups can go, and the backups found there.
 #[derive(Debug, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export, export_to = "../../ui/src/lib/bindings/")]
+#[ts(export)]
 pub struct BackupPlaces {
     pub places: Vec<BackupPlace>,
     /// Sound Proxi backups found in those places, newest first.

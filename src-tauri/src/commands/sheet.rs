@@ -13,7 +13,7 @@ use super::session::{Session, locked, off_thread};
 /// Where a sheet was saved.
 #[derive(Debug, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-#[ts(export, export_to = "../../ui/src/lib/bindings/")]
+#[ts(export)]
 pub struct SavedSheet {
     pub path: String,
 }

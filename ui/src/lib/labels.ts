@@ -94,6 +94,7 @@ const errorKeys: Record<ErrorCode, Key> = {
   BACKUP_TOO_NEW: 'error.BACKUP_TOO_NEW',
   PASSPHRASE_TOO_WEAK: 'error.PASSPHRASE_TOO_WEAK', AUTHOR_EMPTY: 'error.AUTHOR_EMPTY',
   NO_PRINTER: 'error.NO_PRINTER', PRINT_FAILED: 'error.PRINT_FAILED',
+  NOTIFICATIONS_UNAVAILABLE: 'error.NOTIFICATIONS_UNAVAILABLE',
 };
 
 /** The sentence for an error code, which says what to do (null only for a code newer than this UI). */

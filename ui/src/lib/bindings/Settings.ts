@@ -19,4 +19,12 @@ backupFolder: string | null,
 /**
  * How many automatic backups are kept there (the oldest go first).
  */
-backupKeep: number, };
+backupKeep: number, 
+/**
+ * Desktop reminders of what is due (at launch and at `reminder_time`); one switch turns them off.
+ */
+reminders: boolean, 
+/**
+ * The time of day of the daily reminder, `HH:MM` on this computer's clock.
+ */
+reminderTime: string, };

@@ -470,4 +470,13 @@ export const en: Record<Key, string> = {
   'firstRun.keyPrinted': 'Key sent to the printer {printer}. Keep the sheet in a safe place.',
   'firstRun.keyOpened': 'The key\'s page is open in another window: print it. It is not kept on the computer.',
   'unsaved.back': 'What was not saved yet at the lock is back: cards picked and fields begun.',
+  'reminders.title': 'Reminders on the desktop',
+  'reminders.on': 'Remind me of overdue actions, those due today and plans to review',
+  'reminders.time': 'Every day at',
+  'reminders.help': 'Also a reminder when Proxi opens. Clicking a reminder opens the plan. While Proxi is locked, a reminder gives numbers only, never a name.',
+  'reminders.now': 'Show the reminders now',
+  'reminders.shown': 'Reminders shown on the desktop: {n}.',
+  'reminders.none': 'Nothing overdue or due today: no reminder.',
+  'reminders.afterUnlock': 'A reminder was clicked: the plan opens after the unlock.',
+  'error.NOTIFICATIONS_UNAVAILABLE': 'The desktop did not show the reminder: this computer has no notification service. The “Follow-up” tab says the same.',
 };

@@ -468,6 +468,15 @@ export const fr = {
   'firstRun.keyPrinted': 'Clé envoyée à l’imprimante {printer}. Rangez la feuille en lieu sûr.',
   'firstRun.keyOpened': 'La page de la clé est ouverte dans une autre fenêtre : imprimez-la. Elle n’est pas gardée sur l’ordinateur.',
   'unsaved.back': 'Ce qui n’était pas encore enregistré au verrouillage est revenu : cartes choisies et champs commencés.',
+  'reminders.title': 'Rappels sur le bureau',
+  'reminders.on': 'Me rappeler les actions en retard, celles du jour et les plans à revoir',
+  'reminders.time': 'Chaque jour à',
+  'reminders.help': 'Un rappel aussi à l’ouverture de Proxi. Cliquer sur un rappel ouvre le plan. Quand Proxi est verrouillé, le rappel ne donne que des nombres, jamais un nom.',
+  'reminders.now': 'Montrer les rappels maintenant',
+  'reminders.shown': 'Rappels affichés sur le bureau : {n}.',
+  'reminders.none': 'Rien n’est en retard ni prévu aujourd’hui : pas de rappel.',
+  'reminders.afterUnlock': 'Un rappel a été cliqué : le plan s’ouvrira après le déverrouillage.',
+  'error.NOTIFICATIONS_UNAVAILABLE': 'Le bureau n’a pas affiché le rappel : cet ordinateur n’a pas de service de notifications. L’onglet « Suivi » dit la même chose.',
 } as const;
 
 export type Key = keyof typeof fr;

@@ -470,4 +470,13 @@ export const nl: Record<Key, string> = {
   'firstRun.keyPrinted': 'Sleutel naar printer {printer} gestuurd. Bewaar het blad op een veilige plaats.',
   'firstRun.keyOpened': 'De pagina met de sleutel is geopend in een ander venster: druk ze af. Ze wordt niet op de computer bewaard.',
   'unsaved.back': 'Wat bij het vergrendelen nog niet bewaard was, is terug: gekozen kaarten en begonnen velden.',
+  'reminders.title': 'Herinneringen op het bureaublad',
+  'reminders.on': 'Herinner me aan acties die te laat zijn, die van vandaag en plannen om te herzien',
+  'reminders.time': 'Elke dag om',
+  'reminders.help': 'Ook een herinnering bij het openen van Proxi. Klikken op een herinnering opent het plan. Als Proxi vergrendeld is, geeft een herinnering alleen aantallen, nooit een naam.',
+  'reminders.now': 'Toon de herinneringen nu',
+  'reminders.shown': 'Herinneringen getoond op het bureaublad: {n}.',
+  'reminders.none': 'Niets is te laat of gepland voor vandaag: geen herinnering.',
+  'reminders.afterUnlock': 'Er werd op een herinnering geklikt: het plan opent na het ontgrendelen.',
+  'error.NOTIFICATIONS_UNAVAILABLE': 'Het bureaublad toonde de herinnering niet: deze computer heeft geen meldingendienst. Het tabblad „Opvolging” zegt hetzelfde.',
 };

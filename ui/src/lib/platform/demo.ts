@@ -1,6 +1,5 @@
 // Fictional people for the browser build (`npm run build:mock`): the family names mean "example".
-import { emptyPlan, mockPlatform } from './mock';
-import type { Platform } from './index';
+import { emptyPlan, mockPlatform, type MockPlatform } from './mock';
 import type { PersonSummary } from '../bindings/PersonSummary';
 import type { PlanDocument } from '../bindings/PlanDocument';
 
@@ -43,7 +42,7 @@ function herve(): PlanDocument {
 }
 
 /** The demo over fictional people; passphrase `demo`. With `?first-run` in the address, no store yet. */
-export function demoPlatform(unlocked = false): Platform {
+export function demoPlatform(unlocked = false): MockPlatform {
   const firstRun = typeof location !== 'undefined' && new URLSearchParams(location.search).has('first-run');
   return mockPlatform(demoPeople, 'demo', unlocked, 300, [herve()], '2026-11-23', { online: true, storeExists: !firstRun });
 }

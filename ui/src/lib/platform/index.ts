@@ -1,6 +1,7 @@
 // The only module that talks to the desktop shell. Everything else receives a `Platform`, so the UI
 // also runs in a plain browser or a test against `mockPlatform`.
 import { invoke } from '@tauri-apps/api/core';
+import { listen } from '@tauri-apps/api/event';
 import type { PeopleQuery } from '../bindings/PeopleQuery';
 import type { PersonSummary } from '../bindings/PersonSummary';
 import type { SessionState } from '../bindings/SessionState';
@@ -55,6 +56,10 @@ export interface Platform {
   backupPlaces(): Promise<BackupPlaces>;
   backupNow(folder: string): Promise<BackupInfo>;
   inspectBackup(file: string): Promise<BackupInfo>;
+  /** Shows the desktop reminders of what is due now; gives how many were shown. */
+  remindNow(): Promise<number>;
+  /** Calls `handler` when a desktop reminder is clicked: the plan to open, or `null` for the follow-up list. */
+  onReminderOpen(handler: (person: string | null) => void): Promise<() => void>;
   /** Checks a backup whole, keeps the current store aside, and opens the restored one. */
   restoreBackup(file: string, passphrase: string): Promise<RestoreReport>;
   listPeople(query: PeopleQuery): Promise<PersonSummary[]>;
@@ -115,6 +120,8 @@ export const tauriPlatform: Platform = {
   backupPlaces: () => invoke<BackupPlaces>('backup_places'),
   backupNow: (folder) => invoke<BackupInfo>('backup_now', { folder }),
   inspectBackup: (file) => invoke<BackupInfo>('inspect_backup', { file }),
+  remindNow: () => invoke<number>('remind_now'),
+  onReminderOpen: (handler) => listen<string | null>('reminder-open', (event) => handler(event.payload)),
   restoreBackup: (file, passphrase) => invoke<RestoreReport>('restore_backup', { file, passphrase }),
   listPeople: (query) => invoke<PersonSummary[]>('list_people', { query }),
   printSheet: (person, lang = null) => invoke<SavedSheet>('print_sheet', { person, lang }),

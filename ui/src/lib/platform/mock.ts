@@ -68,6 +68,12 @@ export function emptyPlan(summary: PersonSummary, created = '2026-01-05T09:00:00
   };
 }
 
+/** The mock, plus what a test does on the desktop around the window. */
+export type MockPlatform = Platform & {
+  /** A desktop reminder is clicked. */
+  clickReminder(person: string | null): void;
+};
+
 export function mockPlatform(
   people: PersonSummary[],
   passphrase = 'demo',
@@ -76,13 +82,30 @@ export function mockPlatform(
   plans: PlanDocument[] = [],
   today = '2026-11-23',
   /** The team side: whether the relay answers (tests flip it), and the sync state at start. */
-  options: { online: boolean; sync?: SyncStatus; keyring?: KeyringState; storeExists?: boolean; printers?: Printer[] } = { online: true },
-): Platform {
+  options: {
+    online: boolean;
+    sync?: SyncStatus;
+    keyring?: KeyringState;
+    storeExists?: boolean;
+    printers?: Printer[];
+    /** No notification service on this desktop. */
+    noNotifications?: boolean;
+  } = { online: true },
+): MockPlatform {
   let open = unlocked;
   // The first run: no store yet until one is created or restored.
   let storeExists = options.storeExists ?? true;
   let demo = false;
-  let settings: Settings = { language: null, idleMinutes: Math.max(1, Math.round(idleSeconds / 60)), backupFolder: null, backupKeep: 10 };
+  let settings: Settings = {
+    language: null,
+    idleMinutes: Math.max(1, Math.round(idleSeconds / 60)),
+    backupFolder: null,
+    backupKeep: 10,
+    reminders: true,
+    reminderTime: '09:00',
+  };
+  // Who listens to clicks on desktop reminders (the window, once started).
+  const reminderHandlers: ((person: string | null) => void)[] = [];
   const backups: BackupInfo[] = [];
   // What the window had not saved at its last lock.
   let stash: string | null = null;
@@ -296,6 +319,24 @@ export function mockPlatform(
     async leaveDemo() {
       demo = false;
       open = false;
+    },
+    clickReminder(person) {
+      for (const handler of reminderHandlers) handler(person);
+    },
+    async onReminderOpen(handler) {
+      reminderHandlers.push(handler);
+      return () => reminderHandlers.splice(reminderHandlers.indexOf(handler), 1);
+    },
+    async remindNow() {
+      if (options.noNotifications)
+        throw { code: 'NOTIFICATIONS_UNAVAILABLE', message: 'no notification service', violations: [] } satisfies ErrorReport;
+      if (!settings.reminders) return 0;
+      const due = [...docs.values()].filter(
+        (doc) => !doc.person.archived && doc.plan.actions.some((a) => (a.status === 'planned' || a.status === 'doing') && a.due !== null && a.due <= today),
+      );
+      // Locked: one notice of counts; open: one per person (three at most).
+      if (!open) return due.length > 0 ? 1 : 0;
+      return Math.min(3, due.length);
     },
     async saveSettings(given) {
       settings = { ...given, idleMinutes: Math.min(120, Math.max(1, given.idleMinutes)) };
