@@ -88,7 +88,12 @@ pub fn start(handle: AppHandle) {
         .name("proxi-reminders".into())
         .spawn(move || {
             // Let the window appear first (and the keyring open the store, if the referent chose so).
-            std::thread::sleep(Duration::from_secs(8));
+            // `PROXI_REMIND_AFTER_SECONDS`, for tests.
+            let delay = std::env::var("PROXI_REMIND_AFTER_SECONDS")
+                .ok()
+                .and_then(|s| s.parse::<u64>().ok())
+                .unwrap_or(8);
+            std::thread::sleep(Duration::from_secs(delay));
             let mut last = Zoned::now();
             if Settings::load(&handle.state::<Session>().real_path()).reminders {
                 report(remind(&handle));
