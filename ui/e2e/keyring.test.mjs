@@ -35,7 +35,7 @@ after(async () => {
   } catch {
     // nothing to forget
   }
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  if (dir) rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 300 });
 });
 
 async function relaunch() {

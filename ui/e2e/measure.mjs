@@ -116,4 +116,4 @@ const floor = memory();
 console.log(`floor, the locked window alone: RSS / PSS ${floor.rss} / ${floor.pss} MB`);
 await browser.deleteSession();
 lockedDriver.kill();
-rmSync(dir, { recursive: true, force: true });
+rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 300 });

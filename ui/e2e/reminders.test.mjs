@@ -68,7 +68,7 @@ after(async () => {
   await browser?.deleteSession().catch(() => {});
   for (const d of drivers) d.kill();
   dunst?.kill();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  if (dir) rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 300 });
 });
 
 test('open: one reminder per person, by name; clicking one opens that plan', async () => {

@@ -43,7 +43,7 @@ after(async () => {
   await browser?.deleteSession().catch(() => {});
   driver?.kill();
   relay?.kill();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  if (dir) rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 300 });
 });
 
 test('the window joins a team with a code, says where sync stands, and sends a plan once the person agreed', async () => {

@@ -24,7 +24,7 @@ before(async () => {
 after(async () => {
   await browser?.deleteSession().catch(() => {});
   driver?.kill();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  if (dir) rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 300 });
 });
 
 test('the window asks for the passphrase, refuses a wrong one, then lists the demo people', async () => {

@@ -181,3 +181,115 @@ describe('a long people list', () => {
     expect(screen.queryByTestId('more')).toBeNull();
   });
 });
+
+describe('everything made can be corrected', () => {
+  afterEach(cleanup);
+
+  const openHerve = async () => {
+    const platform = await openApp(demoPlatform(true));
+    await fireEvent.click(screen.getByRole('button', { name: 'Ouvrir le plan de Hervé Exemple' }));
+    await screen.findByRole('heading', { name: 'Hervé', level: 1 });
+    return platform;
+  };
+
+  it('corrects a moved address and a wrong phone; a bad postal code is explained and nothing changes', async () => {
+    const platform = await openHerve();
+    await fireEvent.click(screen.getByTestId('edit-person'));
+    const dialog = await screen.findByTestId('person-dialog');
+    expect((within(dialog).getByTestId('postal-code') as HTMLInputElement).value).toBe('1070');
+    await fireEvent.input(within(dialog).getByTestId('postal-code'), { target: { value: '99' } });
+    await fireEvent.click(within(dialog).getByTestId('create-person'));
+    await within(dialog).findByRole('alert');
+    expect((await platform.openPlan(demoPeople[0].id)).person.address.postalCode).toBe('1070');
+    await fireEvent.input(within(dialog).getByTestId('postal-code'), { target: { value: '1090' } });
+    await within(dialog).findByText('Proposé : Jette, bassin Nord. Vérifiez avec la personne.');
+    await fireEvent.click(within(dialog).getByTestId('create-person'));
+    await waitFor(() => expect(screen.queryByTestId('person-dialog')).toBeNull());
+    await screen.findByText(/1090 Jette/);
+    expect((await platform.openPlan(demoPeople[0].id)).person.address.commune).toBe('Jette');
+  });
+
+  it('corrects an action’s due date, and asks how it went when it is done', async () => {
+    const platform = await openHerve();
+    const edits = screen.getAllByTestId('action-edit');
+    await fireEvent.click(edits[0]);
+    const form = await screen.findByTestId('action-fix');
+    expect((within(form).getByTestId('fix-what') as HTMLInputElement).value).toBe('Appeler le club de cartes');
+    // A date already passed is refused with its sentence.
+    await fireEvent.input(within(form).getByTestId('fix-due'), { target: { value: '2020-01-01' } });
+    await fireEvent.click(within(form).getByTestId('fix-save'));
+    await within(form).findByRole('alert');
+    await fireEvent.input(within(form).getByTestId('fix-due'), { target: { value: '2026-12-09' } });
+    await fireEvent.click(within(form).getByTestId('fix-save'));
+    await waitFor(() => expect(screen.queryByTestId('action-fix')).toBeNull());
+    await screen.findByText('9 décembre 2026');
+
+    const status = screen.getAllByTestId('action-status')[1] as HTMLSelectElement;
+    await fireEvent.change(status, { target: { value: 'done' } });
+    const closing = await screen.findByTestId('action-closing');
+    await fireEvent.input(within(closing).getByTestId('action-outcome-input'), { target: { value: 'Le club l’attend jeudi' } });
+    await fireEvent.click(within(closing).getByTestId('action-outcome-save'));
+    await screen.findByText('Résultat : Le club l’attend jeudi');
+    const plan = await platform.openPlan(demoPeople[0].id);
+    const done = plan.plan.actions.find((a) => a.outcome !== '');
+    expect(done?.status).toBe('done');
+  });
+
+  it('corrects a network member, gives them an email, removes another, and corrects a visit', async () => {
+    const platform = await openHerve();
+    const members = screen.getAllByTestId('member');
+    await fireEvent.click(within(members[0]).getByRole('button', { name: 'Corriger « Dr Exemple »' }));
+    const form = await screen.findByTestId('member-fix');
+    await fireEvent.input(within(form).getByTestId('fix-member-phone'), { target: { value: '02 000 00 09' } });
+    await fireEvent.input(within(form).getByLabelText('E-mail'), { target: { value: 'pas-un-email' } });
+    await fireEvent.click(within(form).getByTestId('fix-save'));
+    await within(form).findByRole('alert');
+    await fireEvent.input(within(form).getByLabelText('E-mail'), { target: { value: 'dr@exemple.test' } });
+    await fireEvent.click(within(form).getByTestId('fix-save'));
+    await screen.findByText('dr@exemple.test');
+    await fireEvent.click(screen.getByRole('button', { name: 'Retirer Inès Exemple du réseau' }));
+    await waitFor(() => expect(screen.getAllByTestId('member-name').map((e) => e.textContent)).toEqual(['Dr Exemple']));
+    // Undo brings her back.
+    await fireEvent.click(screen.getByTestId('undo'));
+    await waitFor(() => expect(screen.getAllByTestId('member-name')).toHaveLength(2));
+
+    await fireEvent.click(screen.getByTestId('visit-edit'));
+    const visit = await screen.findByTestId('visit-fix');
+    await fireEvent.input(within(visit).getByTestId('fix-visit-notes'), { target: { value: 'Visite à domicile, avec sa fille' } });
+    await fireEvent.click(within(visit).getByTestId('fix-save'));
+    await screen.findByText('Visite à domicile, avec sa fille');
+    const plan = await platform.openPlan(demoPeople[0].id);
+    expect(plan.plan.network.find((m) => m.name === 'Dr Exemple')?.phone).toBe('02 000 00 09');
+  });
+
+  it('lets a priority go and keeps its review date through a rewording', async () => {
+    const platform = await openHerve();
+    await fireEvent.click(screen.getByText('Statut et date de révision de chaque priorité'));
+    const reviews = screen.getAllByTestId('priority-review');
+    await fireEvent.change(reviews[0], { target: { value: '2027-02-01' } });
+    await waitFor(async () => expect((await platform.openPlan(demoPeople[0].id)).plan.priorities[0].reviewDate).toBe('2027-02-01'));
+    const words = screen.getAllByTestId('priorities-words')[0];
+    await fireEvent.input(words, { target: { value: 'Rester chez moi' } });
+    await fireEvent.blur(words);
+    await waitFor(async () => expect((await platform.openPlan(demoPeople[0].id)).plan.priorities[0].words).toBe('Rester chez moi'));
+    expect((await platform.openPlan(demoPeople[0].id)).plan.priorities[0].reviewDate).toBe('2027-02-01');
+    await fireEvent.change(screen.getAllByTestId('priority-status')[2], { target: { value: 'letGo' } });
+    await waitFor(() => expect(priorities()).toEqual(['Rester chez moi', 'Revoir mes amis du club de cartes']));
+  });
+
+  it('archives a person out of the list, shows them with the switch, and restores them', async () => {
+    await openHerve();
+    await fireEvent.click(screen.getByTestId('archive-person'));
+    await screen.findByTestId('archived-note');
+    expect(screen.queryByTestId('edit-person')).toBeNull();
+    await fireEvent.click(screen.getByTestId('back'));
+    await waitFor(() => expect(screen.getAllByTestId('person-name').map((e) => e.textContent)).not.toContain('Hervé Exemple'));
+    await fireEvent.click(screen.getByTestId('filter-archived'));
+    await waitFor(() => expect(screen.getAllByTestId('person-name').map((e) => e.textContent)).toContain('Hervé Exemple'));
+    expect(screen.getAllByTestId('archived-badge')).toHaveLength(1);
+    await fireEvent.click(screen.getByRole('button', { name: 'Ouvrir le plan de Hervé Exemple' }));
+    await fireEvent.click(await screen.findByTestId('archive-person'));
+    await waitFor(() => expect(screen.queryByTestId('archived-note')).toBeNull());
+    expect(screen.getByTestId('edit-person')).toBeTruthy();
+  });
+});

@@ -10,6 +10,7 @@ import type { PlanEdit } from '../bindings/PlanEdit';
 import type { HistoryEntry } from '../bindings/HistoryEntry';
 import type { PostalArea } from '../bindings/PostalArea';
 import type { Statement } from '../bindings/Statement';
+import type { MemberInput } from '../bindings/MemberInput';
 import type { PersonInput } from '../bindings/PersonInput';
 import type { Violation } from '../bindings/Violation';
 import type { AuditEntry } from '../bindings/AuditEntry';
@@ -150,6 +151,13 @@ export function mockPlatform(
     if (card !== null && !/^[a-z-]+$/.test(card)) v.push({ code: 'CARD_UNKNOWN', field: 'card' });
     if (v.length) throw invalid(v);
   };
+  // The core's rules for a network member (src/domain.rs `check_member`), as far as the window shows them.
+  const checkMember = (input: MemberInput) => {
+    const v: Violation[] = [];
+    if (!input.name.trim()) v.push({ code: 'MEMBER_NAME_EMPTY', field: 'name' });
+    if (input.email.trim() && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(input.email.trim())) v.push({ code: 'EMAIL_INVALID', field: 'email' });
+    if (v.length) throw invalid(v);
+  };
   const checkPerson = (input: PersonInput) => {
     const v: Violation[] = [];
     if (!input.displayName.trim()) v.push({ code: 'DISPLAY_NAME_EMPTY', field: 'displayName' });
@@ -191,7 +199,7 @@ export function mockPlatform(
       case 'editPriority': {
         checkWords(edit.input.words, edit.input.card);
         const item = p.priorities.find((x) => x.id === edit.id);
-        if (item) Object.assign(item, { words: edit.input.words.trim(), card: edit.input.card });
+        if (item) Object.assign(item, { words: edit.input.words.trim(), card: edit.input.card, reviewDate: edit.input.reviewDate });
         return 'priority.edit';
       }
       case 'setPriorityStatus': {
@@ -245,10 +253,11 @@ export function mockPlatform(
         return 'action.status';
       }
       case 'addMember':
-        if (!edit.input.name.trim()) throw invalid([{ code: 'MEMBER_NAME_EMPTY', field: 'name' }]);
+        checkMember(edit.input);
         p.network.push({ id: newId(), ...edit.input, closed: false });
         return 'network.add';
       case 'editMember': {
+        checkMember(edit.input);
         const item = p.network.find((x) => x.id === edit.id);
         if (item) Object.assign(item, edit.input);
         return 'network.edit';
