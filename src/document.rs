@@ -40,6 +40,8 @@ pub struct HistoryEntry {
     /// The device's name in the team (as it announced itself), when this device knows it.
     pub device_name: Option<String>,
     pub action: String,
+    /// What the change changed, field by field (empty for the plan's creation).
+    pub changes: Vec<crate::diff::FieldChange>,
 }
 
 /// Reads the plan out of a document.
@@ -176,10 +178,28 @@ pub fn new_document(actor: &ActorId) -> AutoCommit {
 
 /// The plan's changes, newest first.
 pub fn history(doc: &mut AutoCommit) -> Vec<HistoryEntry> {
+    // The changes are replayed in order into a fresh document: the plan after each one, compared with
+    // the plan before it, says what it changed.
+    let mut replay = AutoCommit::new();
+    let mut state = serde_json::Value::Null;
     let mut entries: Vec<HistoryEntry> = doc
         .get_changes(&[])
         .into_iter()
         .map(|change| {
+            let after = replay
+                .apply_changes([change.clone()])
+                .ok()
+                .and_then(|()| read(&replay).ok())
+                .and_then(|plan| serde_json::to_value(plan).ok())
+                .unwrap_or(serde_json::Value::Null);
+            let changes = if state.is_null() || after.is_null() {
+                Vec::new()
+            } else {
+                crate::diff::between(&state, &after)
+            };
+            if !after.is_null() {
+                state = after;
+            }
             let note = change
                 .message()
                 .and_then(|m| serde_json::from_str::<ChangeNote>(m).ok())
@@ -195,6 +215,7 @@ pub fn history(doc: &mut AutoCommit) -> Vec<HistoryEntry> {
                 device: change.actor_id().to_hex_string(),
                 device_name: None,
                 action: note.action,
+                changes,
             }
         })
         .collect();

@@ -8,6 +8,7 @@ pub mod app;
 pub mod backup;
 pub mod clock;
 pub mod demo;
+pub mod diff;
 pub mod directory;
 pub mod document;
 pub mod domain;

@@ -321,6 +321,75 @@ fn history_says_what_changed_when_and_by_whom() {
     assert_eq!(export["format"], "proxi.person/1");
     assert_eq!(export["plan"]["person"]["phone"], "02 999 99 99");
     assert_eq!(export["history"].as_array().expect("array").len(), 3);
+    // Each line says what changed: the phone, from what to what.
+    assert_eq!(history[0].changes.len(), 1);
+    let phone = &history[0].changes[0];
+    assert_eq!(
+        (
+            phone.item.as_str(),
+            phone.label.as_str(),
+            phone.field.as_str()
+        ),
+        ("person", "Hervé", "phone")
+    );
+    assert_eq!(
+        (phone.old.as_str(), phone.new.as_str()),
+        (Some("02 000 00 00"), Some("02 999 99 99"))
+    );
+    assert_eq!(history[1].changes[0].item, "priority");
+    assert_eq!(history[1].changes[0].field, "", "an added item");
+    assert!(history[2].changes.is_empty(), "the creation lists no field");
+}
+
+#[test]
+fn the_history_gives_old_and_new_values_of_an_action_and_an_address() {
+    let (_dir, _path, mut app) = new_store();
+    let id = app.create_person(someone("Aline")).expect("person");
+    let input = |due| ActionInput {
+        what: "Appeler le CPAS".into(),
+        who: Who::Referent,
+        due: Some(due),
+        priority_id: None,
+        outcome: String::new(),
+    };
+    let action = app
+        .add_action(id, input(date(2026, 12, 2)))
+        .expect("action");
+    app.edit_action(id, action, input(date(2026, 12, 9)))
+        .expect("new due date");
+    app.set_action_status(id, action, ActionStatus::Done, Some("RDV pris".into()))
+        .expect("done");
+    let mut moved = someone("Aline");
+    moved.address.postal_code = "1090".into();
+    moved.address.commune = "Jette".into();
+    app.update_person(id, moved).expect("moved");
+
+    let history = app.history(id).expect("history");
+    let line = |i: usize| {
+        history[i]
+            .changes
+            .iter()
+            .map(|c| format!("{} {} {}: {} -> {}", c.item, c.label, c.field, c.old, c.new))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        line(0),
+        vec![
+            r#"person Aline address.commune: "Bruxelles" -> "Jette""#,
+            r#"person Aline address.postalCode: "1000" -> "1090""#,
+        ]
+    );
+    assert_eq!(
+        line(1),
+        vec![
+            r#"action Appeler le CPAS outcome: "" -> "RDV pris""#,
+            r#"action Appeler le CPAS status: "planned" -> "done""#,
+        ]
+    );
+    assert_eq!(
+        line(2),
+        vec![r#"action Appeler le CPAS due: "2026-12-02" -> "2026-12-09""#]
+    );
 }
 
 fn priority(words: &str, card: Option<&str>) -> PriorityInput {

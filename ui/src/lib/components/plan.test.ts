@@ -223,6 +223,9 @@ describe('everything made can be corrected', () => {
     await fireEvent.click(within(form).getByTestId('fix-save'));
     await waitFor(() => expect(screen.queryByTestId('action-fix')).toBeNull());
     await screen.findByText('9 décembre 2026');
+    // The history says what changed, old → new.
+    await fireEvent.click(screen.getByTestId('toggle-history'));
+    await screen.findByText('Action « Appeler le club de cartes » : échéance 18 novembre 2026 → 9 décembre 2026');
 
     const status = screen.getAllByTestId('action-status')[1] as HTMLSelectElement;
     await fireEvent.change(status, { target: { value: 'done' } });

@@ -11,6 +11,7 @@ import type { HistoryEntry } from '../bindings/HistoryEntry';
 import type { PostalArea } from '../bindings/PostalArea';
 import type { Statement } from '../bindings/Statement';
 import type { MemberInput } from '../bindings/MemberInput';
+import type { FieldChange } from '../bindings/FieldChange';
 import type { PersonInput } from '../bindings/PersonInput';
 import type { Violation } from '../bindings/Violation';
 import type { AuditEntry } from '../bindings/AuditEntry';
@@ -67,6 +68,45 @@ export function emptyPlan(summary: PersonSummary, created = '2026-01-05T09:00:00
     plan: { priorities: [], strengths: [], difficulties: [], actions: [], network: [], visits: [], reviewDate: summary.reviewDate },
     consent: null,
   };
+}
+
+/** What one change changed, as the core's `src/diff.rs` says it (the same rules, for the browser build). */
+export function diffPlans(before: PlanDocument, after: PlanDocument): FieldChange[] {
+  const out: FieldChange[] = [];
+  const quiet = ['id', 'created', 'rank'];
+  const fields = (item: string, label: string, prefix: string, old: unknown, now: unknown) => {
+    const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+    if (!isObj(old) || !isObj(now)) {
+      if (JSON.stringify(old) !== JSON.stringify(now)) out.push({ item, label, field: prefix.replace(/\.$/, ''), old: old ?? null, new: now ?? null });
+      return;
+    }
+    for (const key of [...new Set([...Object.keys(now), ...Object.keys(old)])].sort()) {
+      if (quiet.includes(key) || JSON.stringify(old[key]) === JSON.stringify(now[key])) continue;
+      if (key === 'address') fields(item, label, `${prefix}${key}.`, old[key] ?? {}, now[key]);
+      else out.push({ item, label, field: prefix + key, old: old[key] ?? null, new: now[key] ?? null });
+    }
+  };
+  fields('person', after.person.displayName, '', before.person, after.person);
+  fields('consent', '', '', before.consent, after.consent);
+  if (before.plan.reviewDate !== after.plan.reviewDate)
+    out.push({ item: 'plan', label: after.person.displayName, field: 'reviewDate', old: before.plan.reviewDate, new: after.plan.reviewDate });
+  const lists = [
+    ['priorities', 'priority', 'words'],
+    ['strengths', 'strength', 'words'],
+    ['difficulties', 'difficulty', 'words'],
+    ['actions', 'action', 'what'],
+    ['network', 'member', 'name'],
+    ['visits', 'visit', 'date'],
+  ] as const;
+  for (const [list, item, name] of lists) {
+    const olds = before.plan[list] as unknown as Record<string, unknown>[];
+    for (const now of after.plan[list] as unknown as Record<string, unknown>[]) {
+      const old = olds.find((o) => o.id === now.id);
+      if (old) fields(item, String(old[name] ?? ''), '', old, now);
+      else out.push({ item, label: String(now[name] ?? ''), field: '', old: null, new: now[name] ?? null });
+    }
+  }
+  return out;
 }
 
 /** The mock, plus what a test does on the desktop around the window. */
@@ -478,8 +518,19 @@ export function mockPlatform(
     async planHistory(person) {
       must();
       plan(person);
-      return (states.get(person) ?? [])
-        .map((s, i): HistoryEntry => ({ change: `c${i}`, at: s.at, author: 'Test Referent', device: 'a1b2c3d4e5f60718', deviceName: null, action: s.action }))
+      const list = states.get(person) ?? [];
+      return list
+        .map(
+          (s, i): HistoryEntry => ({
+            change: `c${i}`,
+            at: s.at,
+            author: 'Test Referent',
+            device: 'a1b2c3d4e5f60718',
+            deviceName: null,
+            action: s.action,
+            changes: i === 0 ? [] : diffPlans(list[i - 1].plan, s.plan),
+          }),
+        )
         .reverse();
     },
     async auditLog(person) {
