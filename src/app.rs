@@ -449,6 +449,21 @@ impl Proxi {
         Ok(serde_json::json!({ "format": "proxi.person/1", "plan": plan, "history": history }))
     }
 
+    /// Everything about one person as a readable PDF for them, in `lang` or else their language: who
+    /// they are, every item of the plan, the consent, every change with what it changed. Recorded in
+    /// the audit log as an export.
+    ///
+    /// # Errors
+    /// [`Error::PersonNotFound`]; [`Error::Sheet`] for a language the sheet does not speak.
+    pub fn record(&mut self, id: Uuid, lang: Option<&str>) -> Result<Vec<u8>> {
+        let plan = self.plan(id)?;
+        let history = self.history(id)?;
+        let lang = lang.unwrap_or_else(|| crate::sheet::language_for(&plan));
+        let pdf = crate::sheet::render_record(&plan, &history, lang, self.clock.today())?;
+        self.store.audit(self.now(), AuditAction::Export, id)?;
+        Ok(pdf)
+    }
+
     /// The person's priority sheet as PDF, dated `date` (default today), in `lang` or else the person's
     /// language. Printing is recorded in the audit log.
     ///

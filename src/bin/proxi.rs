@@ -75,12 +75,18 @@ enum Command {
         #[arg(long, default_value_t = 7)]
         days: i64,
     },
-    /// Everything about one person, as JSON
+    /// Everything about one person, as JSON (and, with --pdf, as a readable PDF for them)
     Export {
         id: Uuid,
         /// Write to this file instead of the standard output
         #[arg(short, long)]
         output: Option<PathBuf>,
+        /// Also write the whole record as a readable PDF, in the person's language, to this file
+        #[arg(long)]
+        pdf: Option<PathBuf>,
+        /// The PDF's language [default: the person's first language the sheet speaks, else fr]
+        #[arg(long)]
+        lang: Option<String>,
     },
     /// Print a person's priority sheet as PDF, in their language
     Print {
@@ -513,8 +519,18 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 )?;
             }
         }
-        Command::Export { id, output } => {
-            let json = serde_json::to_string_pretty(&open(&path)?.export(id)?)?;
+        Command::Export {
+            id,
+            output,
+            pdf,
+            lang,
+        } => {
+            let mut app = open(&path)?;
+            if let Some(file) = pdf {
+                std::fs::write(&file, app.record(id, lang.as_deref())?)
+                    .with_context(|| format!("writing {}", file.display()))?;
+            }
+            let json = serde_json::to_string_pretty(&app.export(id)?)?;
             match output {
                 Some(file) => {
                     std::fs::write(&file, json + "\n")

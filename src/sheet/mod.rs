@@ -7,6 +7,9 @@
 //! deterministic: the same plan, language and date give the same bytes.
 
 mod pictures;
+mod record;
+
+pub use record::render_record;
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -56,6 +59,7 @@ struct Catalogue {
     date_format: String,
     roles: HashMap<String, String>,
     recovery: RecoveryWords,
+    record: record::RecordWords,
 }
 
 /// The words of the recovery key's page (for the referent, in the window's language).

@@ -412,3 +412,67 @@ fn the_recovery_key_page_holds_the_key_in_large_type_on_one_page() {
     }
     assert!(proxi::sheet::render_recovery(key, "x", "xx", jiff::civil::date(2026, 12, 3)).is_err());
 }
+
+/// The person's whole record, for their right of access: everything in the plan (also what was
+/// achieved or removed), the consent, and every change with what it changed, in their language.
+#[test]
+fn the_record_holds_the_whole_plan_and_every_change_in_the_persons_language() {
+    use proxi::domain::{ActionInput, PriorityInput};
+    let (dir, _path, mut app) = crate::support::new_store();
+    let mut input = crate::support::someone("Aline");
+    input.languages = vec!["nl".into()];
+    let id = app.create_person(input).expect("person");
+    let walk = app
+        .add_priority(
+            id,
+            PriorityInput {
+                words: "Weer wandelen".into(),
+                card: None,
+                review_date: None,
+            },
+        )
+        .expect("priority");
+    app.set_priority_status(id, walk, proxi::domain::PriorityStatus::Achieved)
+        .expect("achieved");
+    let action = |due| ActionInput {
+        what: "Het OCMW bellen".into(),
+        who: Who::Referent,
+        due: Some(due),
+        priority_id: None,
+        outcome: String::new(),
+    };
+    let a = app
+        .add_action(id, action(date(2026, 12, 2)))
+        .expect("action");
+    app.edit_action(id, a, action(date(2026, 12, 9)))
+        .expect("edit");
+    app.set_action_status(
+        id,
+        a,
+        ActionStatus::Done,
+        Some("Afspraak op 10 december".into()),
+    )
+    .expect("done");
+
+    let pdf = write(
+        dir.path(),
+        "record.pdf",
+        &app.record(id, None).expect("record"),
+    );
+    let text = squash(&text_of(&pdf));
+    assert_in_order(
+        &text,
+        &[
+            "Wat Proxi over Aline bewaart",
+            "Roepnaam: Aline",
+            "Weer wandelen (bereikt)",
+            "Het OCMW bellen — mijn referent — 9 december 2026 (gedaan)",
+            "Afspraak op 10 december",
+            "actie „Het OCMW bellen”, tegen: 2 december 2026 → 9 december 2026",
+            "Toegevoegd (actie): Het OCMW bellen",
+            "Begin van het plan",
+        ],
+    );
+    let audit = app.audit_log(Some(id), 10).expect("audit");
+    assert_eq!(audit[0].action, proxi::store::AuditAction::Export);
+}
