@@ -48,6 +48,8 @@ pub fn run() {
             commands::sheet::list_printers,
             commands::sheet::send_to_printer,
             commands::sheet::open_sheet,
+            commands::rights::export_person,
+            commands::rights::erase_person,
             commands::directory::search_services,
             commands::directory::service_card,
             commands::directory::territory_map,

@@ -4,6 +4,7 @@ pub mod directory;
 pub mod people;
 pub mod plan;
 pub mod reminders;
+pub mod rights;
 pub mod session;
 pub mod setup;
 pub mod sheet;

@@ -19,7 +19,7 @@ pub struct SavedSheet {
 }
 
 /// The folder sheets go to: `PROXI_SHEETS_DIR`, else Documents/Proxi, else the home folder.
-fn sheets_dir() -> PathBuf {
+pub fn sheets_dir() -> PathBuf {
     if let Some(dir) = std::env::var_os("PROXI_SHEETS_DIR") {
         return PathBuf::from(dir);
     }
@@ -32,7 +32,7 @@ fn sheets_dir() -> PathBuf {
     base.join("Proxi")
 }
 
-fn io_error(e: std::io::Error) -> ErrorReport {
+pub fn io_error(e: std::io::Error) -> ErrorReport {
     ErrorReport {
         code: ErrorCode::SheetFailed,
         message: format!(

@@ -295,4 +295,26 @@ describe('everything made can be corrected', () => {
     await waitFor(() => expect(screen.queryByTestId('archived-note')).toBeNull());
     expect(screen.getByTestId('edit-person')).toBeTruthy();
   });
+
+  it('exports everything about the person, then erases them after the name is typed and asked twice', async () => {
+    const platform = await openHerve();
+    await fireEvent.click(screen.getByTestId('toggle-rights'));
+    await fireEvent.click(await screen.findByTestId('export-all'));
+    await waitFor(() => expect(screen.getByTestId('exported').textContent).toContain('Hervé dossier 2026-11-23.pdf'));
+    await fireEvent.click(screen.getByTestId('erase-start'));
+    const confirm = screen.getByTestId('erase-confirm') as HTMLButtonElement;
+    expect(confirm.disabled).toBe(true);
+    await fireEvent.input(screen.getByTestId('erase-name'), { target: { value: 'Herve' } });
+    expect(confirm.disabled, 'the name must be typed as it is written').toBe(true);
+    await fireEvent.input(screen.getByTestId('erase-name'), { target: { value: 'hervé' } });
+    expect(confirm.disabled).toBe(false);
+    await fireEvent.click(confirm);
+    await screen.findByTestId('erase-sure');
+    expect((await platform.listPeople({ text: '', includeArchived: true, bassin: null, reviewDue: false, overdue: false })).length).toBe(5);
+    await fireEvent.click(screen.getByRole('button', { name: 'Oui, effacer Hervé pour toujours' }));
+    await screen.findByText('« Hervé » est effacé de cet ordinateur.');
+    await waitFor(() => expect(screen.getAllByTestId('person-name').map((e) => e.textContent)).not.toContain('Hervé Exemple'));
+    const left = await platform.listPeople({ text: '', includeArchived: true, bassin: null, reviewDue: false, overdue: false });
+    expect(left.map((p) => p.displayName)).not.toContain('Hervé');
+  });
 });

@@ -553,6 +553,21 @@ export const fr = {
   'change.field.professionals': 'professionnels',
   'change.field.recordedOn': 'date',
   'change.field.recordedBy': 'noté par',
+  'rights.title': 'Exporter ou effacer',
+  'rights.exportTitle': 'Tout ce que Proxi garde sur cette personne',
+  'rights.exportHelp': 'La personne a le droit de le recevoir. Proxi écrit un PDF lisible, dans sa langue, et le même contenu en JSON pour un autre logiciel.',
+  'rights.export': 'Exporter tout',
+  'rights.exported': 'Enregistré :',
+  'rights.openPdf': 'Voir le PDF',
+  'rights.eraseTitle': 'Effacer cette personne',
+  'rights.eraseHelp': 'La personne a le droit de faire effacer ses données. Tout son plan, son historique et ses traces sont effacés de cet ordinateur.',
+  'rights.erase': 'Effacer…',
+  'rights.eraseWarning': 'Cela ne peut pas être annulé. Si cet ordinateur est dans une équipe, les ordinateurs des collègues et le relais l’effacent aussi à leur prochaine synchronisation. Exportez d’abord si la personne veut garder une copie.',
+  'rights.typeName': 'Pour confirmer, tapez le nom « {name} »',
+  'rights.sure': 'Dernière question : effacer « {name} » pour toujours ?',
+  'rights.eraseNow': 'Oui, effacer {name} pour toujours',
+  'rights.erased': '« {name} » est effacé de cet ordinateur.',
+  'rights.erasedTeam': 'Les ordinateurs de l’équipe et le relais l’effacent à leur prochaine synchronisation.',
 } as const;
 
 export type Key = keyof typeof fr;

@@ -30,6 +30,8 @@ import type { BackupInfo } from '../bindings/BackupInfo';
 import type { BackupPlaces } from '../bindings/BackupPlaces';
 import type { RestoreReport } from '../bindings/RestoreReport';
 import type { LockReport } from '../bindings/LockReport';
+import type { ExportedRecord } from '../bindings/ExportedRecord';
+import type { ErasedReport } from '../bindings/ErasedReport';
 
 export interface Platform {
   sessionState(): Promise<SessionState>;
@@ -75,6 +77,10 @@ export interface Platform {
   recoveryPage(key: string, lang: string): Promise<SavedSheet>;
   discardRecoveryPage(): Promise<void>;
   createPerson(input: PersonInput): Promise<string>;
+  /** Everything about the person, saved as JSON and as a readable PDF in their language. */
+  exportPerson(person: string): Promise<ExportedRecord>;
+  /** Erases the person here now, and on the team's laptops and the relay at their next sync. */
+  erasePerson(person: string): Promise<ErasedReport>;
   openPlan(person: string): Promise<PlanDocument>;
   /** Applies one edit, saved before the promise resolves; gives back the plan as it now is. */
   editPlan(person: string, edit: PlanEdit): Promise<PlanDocument>;
@@ -131,6 +137,8 @@ export const tauriPlatform: Platform = {
   recoveryPage: (key, lang) => invoke<SavedSheet>('recovery_page', { key, lang }),
   discardRecoveryPage: () => invoke<void>('discard_recovery_page'),
   createPerson: (input) => invoke<string>('create_person', { input }),
+  exportPerson: (person) => invoke<ExportedRecord>('export_person', { person }),
+  erasePerson: (person) => invoke<ErasedReport>('erase_person', { person }),
   openPlan: (person) => invoke<PlanDocument>('open_plan', { person }),
   editPlan: (person, edit) => invoke<PlanDocument>('edit_plan', { person, edit }),
   planHistory: (person) => invoke<HistoryEntry[]>('plan_history', { person }),

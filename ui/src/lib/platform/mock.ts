@@ -476,6 +476,21 @@ export function mockPlatform(
         )
         .sort((a, b) => fold(a.fullName).localeCompare(fold(b.fullName)));
     },
+    async exportPerson(person) {
+      must();
+      const doc = plan(person);
+      audited('export', person);
+      const stem = `/home/referent/Documents/Proxi/${doc.person.displayName} dossier ${today}`;
+      return { json: `${stem}.json`, pdf: `${stem}.pdf` };
+    },
+    async erasePerson(person) {
+      must();
+      plan(person);
+      docs.delete(person);
+      states.delete(person);
+      audited('erase', person);
+      return { inTeam: sync.team !== null };
+    },
     async createPerson(given) {
       must();
       // What crosses the IPC is JSON: reactive proxies and shared references do not.
