@@ -38,6 +38,8 @@ struct Received {
 enum Command {
     Click(u32),
     Close(u32),
+    /// From now on, answer `Notify` with an error (a desktop that refuses notifications).
+    Refuse,
     Stop,
 }
 
@@ -70,10 +72,22 @@ impl Server {
                 "another notification server owns {NAME}"
             );
             let mut next_id = 0u32;
+            let refusing = Arc::new(std::sync::atomic::AtomicBool::new(false));
+            let refuse = Arc::clone(&refusing);
             conn.start_receive(
                 MatchRule::new_method_call(),
                 Box::new(move |msg: Message, conn: &Connection| {
+                    let refused = refuse.load(std::sync::atomic::Ordering::SeqCst);
                     let reply = match msg.member().as_deref() {
+                        Some("Notify") if refused => {
+                            let name = dbus::strings::ErrorName::new(
+                                "org.freedesktop.DBus.Error.AccessDenied",
+                            )
+                            .expect("an error name");
+                            let text =
+                                std::ffi::CString::new("notifications are off").expect("text");
+                            msg.error(&name, &text)
+                        }
                         Some("Notify") => {
                             let mut args = msg.iter_init();
                             let app: String = args.read().expect("app name");
@@ -121,6 +135,9 @@ impl Server {
                             .expect("signal")
                             .append2(id, 2u32);
                         conn.send(signal).expect("sent");
+                    }
+                    Ok(Command::Refuse) => {
+                        refusing.store(true, std::sync::atomic::Ordering::SeqCst)
                     }
                     Ok(Command::Stop) => break,
                     Err(_) => {}
@@ -367,9 +384,11 @@ fn notices_reach_the_desktop_and_a_click_opens_the_plan() {
         "nothing else was opened"
     );
     let _ = alice;
-    server.stop();
 
-    // No notification server on the desktop: a clear error, nothing else.
-    let err = reminders::show(&locked, |_| {}).expect_err("no server");
+    // A desktop that refuses notifications: a clear error, nothing else.
+    server.commands.send(Command::Refuse).expect("cmd");
+    std::thread::sleep(Duration::from_millis(200));
+    let err = reminders::show(&locked, |_| {}).expect_err("refused");
     assert_eq!(err.code(), ErrorCode::NotificationsUnavailable);
+    server.stop();
 }

@@ -50,6 +50,13 @@ before(async () => {
   // Notices stay until acted on (dunst's default is to let them expire after 10 s).
   const conf = join(dir, 'dunstrc');
   writeFileSync(conf, '[urgency_low]\n  timeout = 0\n[urgency_normal]\n  timeout = 0\n[urgency_critical]\n  timeout = 0\n');
+  // Ours, with that configuration: not one D-Bus activation may have started before.
+  try {
+    execFileSync('pkill', ['-x', 'dunst']);
+    await new Promise((r) => setTimeout(r, 500));
+  } catch {
+    // none was running
+  }
   dunst = spawn('dunst', ['-conf', conf], { stdio: 'ignore' });
   const until = Date.now() + 10_000;
   for (;;) {

@@ -32,7 +32,9 @@ async function waitForPort(port, ms) {
 
 /** tauri-driver on `port`; the app it starts gets `env` (PROXI_STORE…), never PROXI_PASSPHRASE unless given. */
 export async function startDriver(port, env) {
-  const full = { ...process.env, ...env };
+  // No reminder at launch unless a suite asks for one (the reminders suite): desktop notices from
+  // other suites would start a notification daemon through D-Bus activation in the middle of theirs.
+  const full = { PROXI_REMIND_AFTER_SECONDS: '1000000', ...process.env, ...env };
   if (!('PROXI_PASSPHRASE' in env)) delete full.PROXI_PASSPHRASE;
   const driver = spawn(process.env.TAURI_DRIVER ?? 'tauri-driver', ['--port', String(port), '--native-port', String(port + 100)], {
     env: full,
