@@ -346,3 +346,263 @@ fn the_directory_from_a_script_import_search_export_and_a_clear_refusal() {
     let e = text(&out.stderr);
     assert!(e.contains("services.json at [0], field maximum_age: expected a number, found \"old\"; nothing was imported"), "{e}");
 }
+
+/// The command line alone: a store, a person, a plan with priorities, actions, a network and a
+/// consent; corrections; the sheet printed, everything exported, the person erased. Exit codes: 0,
+/// 1 for a refused input (its code in brackets, nothing stored), 2 for a wrong command.
+#[test]
+fn a_whole_plan_from_the_command_line_alone() {
+    let dir = tempfile::tempdir().expect("dir");
+    let store = dir.path().join("cli.db");
+    let pass = Some("a long enough passphrase for tests");
+    let run = |args: &[&str]| {
+        let out = proxi(&store, pass, args);
+        assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
+        text(&out.stdout)
+    };
+    let id_of = |json: String| -> String {
+        let v: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+        v["id"].as_str().expect("an id").to_owned()
+    };
+    run(&["init", "--author", "Référente CLI"]);
+    let person = id_of(run(&[
+        "person",
+        "add",
+        "--first-name",
+        "Zénobe",
+        "--last-name",
+        "Exemple",
+        "--language",
+        "fr",
+        "--postal-code",
+        "1000",
+        "--commune",
+        "Bruxelles",
+        "--json",
+    ]));
+
+    // A refused input: exit 1, its code in brackets, nothing stored.
+    let out = proxi(
+        &store,
+        pass,
+        &["person", "edit", &person, "--postal-code", "99"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("[PostalCodeInvalid]"),
+        "{}",
+        text(&out.stderr)
+    );
+    // A wrong command: exit 2.
+    let out = proxi(&store, pass, &["plan", "add-priority"]);
+    assert_eq!(out.status.code(), Some(2));
+
+    run(&[
+        "person",
+        "edit",
+        &person,
+        "--postal-code",
+        "1090",
+        "--commune",
+        "Jette",
+        "--phone",
+        "02 000 00 07",
+    ]);
+    let walk = id_of(run(&[
+        "plan",
+        "add-priority",
+        &person,
+        "Marcher jusqu'au parc",
+        "--card",
+        "moving",
+        "--json",
+    ]));
+    run(&[
+        "plan",
+        "add-priority",
+        &person,
+        "Voir mes petits-enfants",
+        "--card",
+        "family",
+    ]);
+    run(&[
+        "plan",
+        "add-priority",
+        &person,
+        "Dormir mieux",
+        "--card",
+        "sleep",
+    ]);
+    let due = jiff::Zoned::now()
+        .date()
+        .checked_add(jiff::Span::new().days(10))
+        .expect("date")
+        .to_string();
+    let later = jiff::Zoned::now()
+        .date()
+        .checked_add(jiff::Span::new().days(17))
+        .expect("date")
+        .to_string();
+    let action = id_of(run(&[
+        "plan",
+        "add-action",
+        &person,
+        "Demander un déambulateur",
+        "--who",
+        "referent",
+        "--due",
+        &due,
+        "--priority",
+        &walk,
+        "--json",
+    ]));
+    let gp = id_of(run(&[
+        "plan",
+        "add-member",
+        &person,
+        "Dr Exemple",
+        "--role",
+        "gp",
+        "--phone",
+        "02 000 00 01",
+        "--json",
+    ]));
+    run(&[
+        "plan",
+        "add-action",
+        &person,
+        "Appeler le médecin",
+        "--who",
+        &format!("member:{gp}"),
+        "--due",
+        &due,
+    ]);
+    run(&["plan", "consent", &person, "--keep", "--share"]);
+    run(&["plan", "edit-action", &person, &action, "--due", &later]);
+    run(&[
+        "plan",
+        "action-status",
+        &person,
+        &action,
+        "done",
+        "--outcome",
+        "Livré mardi",
+    ]);
+    run(&["plan", "priority-status", &person, &walk, "let-go"]);
+    run(&["plan", "add-visit", &person, "--notes", "Première visite"]);
+    // Any edit of the window, as its JSON.
+    run(&[
+        "plan",
+        "apply",
+        &person,
+        r#"{"kind":"setReviewDate","date":null}"#,
+    ]);
+
+    let plan: PlanDocument =
+        serde_json::from_str(&run(&["plan", "show", &person, "--json"])).expect("plan");
+    assert_eq!(plan.person.address.commune, "Jette");
+    assert_eq!(plan.plan.priorities.len(), 3);
+    assert_eq!(plan.plan.network[0].name, "Dr Exemple");
+    let done = plan
+        .plan
+        .actions
+        .iter()
+        .find(|a| a.what == "Demander un déambulateur")
+        .expect("action");
+    assert_eq!(done.due.map(|d| d.to_string()), Some(later.clone()));
+    assert_eq!(done.outcome, "Livré mardi");
+    assert!(
+        plan.consent
+            .as_ref()
+            .is_some_and(|c| c.keep_plan && c.share_with_team)
+    );
+
+    let history = run(&["plan", "history", &person]);
+    assert!(
+        history.contains(&format!(
+            r#"action "Demander un déambulateur" due: "{due}" -> "{later}""#
+        )),
+        "{history}"
+    );
+
+    let sheet = dir.path().join("sheet.pdf");
+    run(&["print", &person, "-o", sheet.to_str().expect("path")]);
+    let words = std::process::Command::new("pdftotext")
+        .arg(&sheet)
+        .arg("-")
+        .output()
+        .expect("pdftotext");
+    let words = text(&words.stdout);
+    assert!(
+        words.contains("Zénobe") && words.contains("Voir mes petits-enfants"),
+        "{words}"
+    );
+    let record = dir.path().join("record.pdf");
+    let json = run(&["export", &person, "--pdf", record.to_str().expect("path")]);
+    assert!(json.contains("proxi.person/1"));
+    assert!(record.exists());
+
+    run(&["erase", &person, "--yes"]);
+    assert!(!run(&["person", "list", "--all"]).contains("Zénobe"));
+    let out = proxi(&store, pass, &["plan", "show", &person]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("[PersonNotFound]"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+/// Every `proxi …` command the README lists exists: its subcommand is named in the `--help` of its
+/// parent (so the README's list of what the command line does stays true).
+#[test]
+fn every_command_the_readme_names_is_in_the_help() {
+    let readme = include_str!("../../README.md");
+    let section = readme
+        .split("## The command line")
+        .nth(1)
+        .and_then(|s| s.split("\n## ").next())
+        .expect("the README's command-line section");
+    let help = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_proxi"))
+            .args(args)
+            .arg("--help")
+            .output()
+            .expect("run proxi");
+        assert!(out.status.success(), "{args:?} --help");
+        text(&out.stdout)
+    };
+    let mut checked = 0;
+    for line in section.lines().map(str::trim) {
+        let Some(rest) = line.strip_prefix("proxi ") else {
+            continue;
+        };
+        // `proxi --store a.db team create …` → ["team", "create"]
+        let words: Vec<&str> = rest
+            .split_whitespace()
+            .filter(|w| !w.starts_with('#'))
+            .collect();
+        let words: Vec<&str> = if words.first() == Some(&"--store") {
+            words[2..].to_vec()
+        } else {
+            words
+        };
+        let command = words[0];
+        assert!(
+            help(&[]).contains(&format!("  {command} ")),
+            "the README names `proxi {command}`, which --help does not list"
+        );
+        if let Some(sub) = words
+            .get(1)
+            .filter(|w| w.chars().all(|c| c.is_ascii_lowercase() || c == '-'))
+            && ["person", "plan", "team", "directory", "passphrase"].contains(&command)
+        {
+            assert!(
+                help(&[command]).contains(&format!("  {sub} ")),
+                "the README names `proxi {command} {sub}`, which `proxi {command} --help` does not list"
+            );
+        }
+        checked += 1;
+    }
+    assert!(checked >= 30, "only {checked} commands found in the README");
+}

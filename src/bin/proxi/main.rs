@@ -17,6 +17,8 @@ use proxi::territory::{self, Bassin};
 use proxi::{Proxi, backup, demo, directory};
 use uuid::Uuid;
 
+mod edits;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "proxi",
@@ -267,6 +269,8 @@ enum PersonCommand {
         #[arg(long)]
         all: bool,
     },
+    #[command(flatten)]
+    Edit(Box<edits::PersonEdit>),
 }
 
 #[derive(Debug, Subcommand)]
@@ -279,7 +283,14 @@ enum PlanCommand {
         json: bool,
     },
     /// Show what changed in a plan, newest first
-    History { id: Uuid },
+    History {
+        id: Uuid,
+        /// As JSON, with what each change changed (old → new)
+        #[arg(long)]
+        json: bool,
+    },
+    #[command(flatten)]
+    Edit(edits::PlanEditCommand),
 }
 
 fn main() -> ExitCode {
@@ -495,8 +506,20 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 write_plan(&mut out, &plan)?;
             }
         }
+        Command::Person {
+            command: PersonCommand::Edit(command),
+        } => edits::person(&mut open(&path)?, *command, &mut out)?,
         Command::Plan {
-            command: PlanCommand::History { id },
+            command: PlanCommand::Edit(command),
+        } => edits::plan(&mut open(&path)?, SystemClock.today(), command, &mut out)?,
+        Command::Plan {
+            command: PlanCommand::History { id, json: true },
+        } => {
+            serde_json::to_writer_pretty(&mut out, &open(&path)?.history(id)?)?;
+            writeln!(out)?;
+        }
+        Command::Plan {
+            command: PlanCommand::History { id, json: false },
         } => {
             for entry in open(&path)?.history(id)? {
                 writeln!(
@@ -507,6 +530,17 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     entry.author,
                     entry.device.get(..8).unwrap_or(&entry.device)
                 )?;
+                for c in &entry.changes {
+                    if c.field.is_empty() {
+                        writeln!(out, "    + {} {:?}", c.item, c.label)?;
+                    } else {
+                        writeln!(
+                            out,
+                            "    {} {:?} {}: {} -> {}",
+                            c.item, c.label, c.field, c.old, c.new
+                        )?;
+                    }
+                }
             }
         }
         Command::Due { days } => {
