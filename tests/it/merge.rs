@@ -58,6 +58,15 @@ enum Edit {
     Reword(usize, String),
     /// Marks the n-th action of the starting plan done.
     CloseAction(usize),
+    /// Corrections (issue 16): an action's due date and outcome, a member's email and removal, a
+    /// priority let go, a visit's notes, the person archived or restored.
+    Due(usize, i8),
+    Outcome(usize, String),
+    MemberEmail(usize, String),
+    RemoveMember(usize),
+    LetGo(usize),
+    VisitNotes(usize, String),
+    Archive(bool),
 }
 
 fn edit() -> impl Strategy<Value = Edit> {
@@ -74,7 +83,33 @@ fn edit() -> impl Strategy<Value = Edit> {
         words.prop_map(Edit::AddAction),
         (0usize..6, words).prop_map(|(n, v)| Edit::Reword(n, v)),
         (0usize..6).prop_map(Edit::CloseAction),
+        (0usize..6, 1i8..28).prop_map(|(n, d)| Edit::Due(n, d)),
+        (0usize..6, words).prop_map(|(n, v)| Edit::Outcome(n, v)),
+        (0usize..6, "[a-z]{1,6}@[a-z]{1,6}\\.be").prop_map(|(n, v)| Edit::MemberEmail(n, v)),
+        (0usize..6).prop_map(Edit::RemoveMember),
+        (0usize..6).prop_map(Edit::LetGo),
+        (0usize..6, words).prop_map(|(n, v)| Edit::VisitNotes(n, v)),
+        any::<bool>().prop_map(Edit::Archive),
     ]
+}
+
+/// The value of one corrected field in a plan, as text (`None`: the item is not there).
+fn value_of(plan: &PlanDocument, id: Uuid, field: &str) -> Option<String> {
+    let action = || plan.plan.actions.iter().find(|a| a.id == id);
+    let member = || plan.plan.network.iter().find(|m| m.id == id);
+    Some(match field {
+        "due" => action()?.due.map(|d| d.to_string()).unwrap_or_default(),
+        "outcome" => action()?.outcome.clone(),
+        "email" => member()?.email.clone(),
+        "closed" => member()?.closed.to_string(),
+        "status" => format!(
+            "{:?}",
+            plan.plan.priorities.iter().find(|p| p.id == id)?.status
+        ),
+        "notes" => plan.plan.visits.iter().find(|v| v.id == id)?.notes.clone(),
+        "archived" => plan.person.archived.to_string(),
+        _ => return None,
+    })
 }
 
 /// What one side did, to check it against the merge.
@@ -85,6 +120,8 @@ struct Done {
     actions: Vec<(Uuid, String)>,
     reworded: HashMap<Uuid, String>,
     closed: Vec<Uuid>,
+    /// Corrected fields: (item, field) → the value written last on this side.
+    set: HashMap<(Uuid, &'static str), String>,
 }
 
 fn apply(doc: &mut AutoCommit, side: u128, edits: &[Edit], base: &PlanDocument) -> Done {
@@ -140,6 +177,66 @@ fn apply(doc: &mut AutoCommit, side: u128, edits: &[Edit], base: &PlanDocument) 
                     a.status = ActionStatus::Done;
                     done.closed.push(target);
                 }
+            }
+            Edit::Due(i, day) => {
+                let Some(target) = base.plan.actions.get(*i).map(|a| a.id) else {
+                    continue;
+                };
+                let due = jiff::civil::date(2027, 1, *day);
+                if let Some(a) = plan.plan.actions.iter_mut().find(|a| a.id == target) {
+                    a.due = Some(due);
+                    done.set.insert((target, "due"), due.to_string());
+                }
+            }
+            Edit::Outcome(i, words) => {
+                let Some(target) = base.plan.actions.get(*i).map(|a| a.id) else {
+                    continue;
+                };
+                if let Some(a) = plan.plan.actions.iter_mut().find(|a| a.id == target) {
+                    a.outcome = words.clone();
+                    done.set.insert((target, "outcome"), words.clone());
+                }
+            }
+            Edit::MemberEmail(i, email) => {
+                let Some(target) = base.plan.network.get(*i).map(|m| m.id) else {
+                    continue;
+                };
+                if let Some(m) = plan.plan.network.iter_mut().find(|m| m.id == target) {
+                    m.email = email.clone();
+                    done.set.insert((target, "email"), email.clone());
+                }
+            }
+            Edit::RemoveMember(i) => {
+                let Some(target) = base.plan.network.get(*i).map(|m| m.id) else {
+                    continue;
+                };
+                if let Some(m) = plan.plan.network.iter_mut().find(|m| m.id == target) {
+                    m.closed = true;
+                    done.set.insert((target, "closed"), "true".into());
+                }
+            }
+            Edit::LetGo(i) => {
+                let Some(target) = base.plan.priorities.get(*i).map(|p| p.id) else {
+                    continue;
+                };
+                if let Some(p) = plan.plan.priorities.iter_mut().find(|p| p.id == target) {
+                    p.status = PriorityStatus::LetGo;
+                    done.set.insert((target, "status"), "LetGo".into());
+                }
+            }
+            Edit::VisitNotes(i, words) => {
+                let Some(target) = base.plan.visits.get(*i).map(|v| v.id) else {
+                    continue;
+                };
+                if let Some(v) = plan.plan.visits.iter_mut().find(|v| v.id == target) {
+                    v.notes = words.clone();
+                    done.set.insert((target, "notes"), words.clone());
+                }
+            }
+            Edit::Archive(archived) => {
+                plan.person.archived = *archived;
+                done.set
+                    .insert((Uuid::nil(), "archived"), archived.to_string());
             }
         }
         document::write(
@@ -200,6 +297,21 @@ fn check_side(
         match theirs.reworded.get(id) {
             None => prop_assert_eq!(&p.words, words),
             Some(other) => prop_assert!(p.words == *words || p.words == *other),
+        }
+    }
+    for ((id, field), value) in &mine.set {
+        let now = value_of(merged, *id, field);
+        prop_assert!(now.is_some(), "{} of {} is gone", field, id);
+        let now = now.unwrap_or_default();
+        match theirs.set.get(&(*id, *field)) {
+            None => prop_assert_eq!(&now, value, "{} of {} lost", field, id),
+            Some(other) => prop_assert!(
+                now == *value || now == *other,
+                "{} of {}: {}",
+                field,
+                id,
+                now
+            ),
         }
     }
     for (field, value) in &mine.fields {

@@ -355,3 +355,152 @@ fn an_old_due_date_may_stay_but_a_new_one_may_not_be_in_the_past() {
         .expect_err("a new past date");
     assert_eq!(err.code(), ErrorCode::ActionDueInPast);
 }
+
+/// Corrections are held to the same rules as creations: each broken input is refused with its code
+/// and field, and the plan (and its history) stays as it was.
+#[test]
+fn every_correction_is_checked_like_its_creation_and_stores_nothing() {
+    let (_dir, _path, mut app) = new_store();
+    let id = app.create_person(someone("Valid")).expect("a valid person");
+    let due = Some(date(2026, 12, 20));
+    let priority = app
+        .add_priority(
+            id,
+            PriorityInput {
+                words: "Walk".into(),
+                ..Default::default()
+            },
+        )
+        .expect("priority");
+    let strength = app
+        .add_statement(
+            id,
+            StatementList::Strengths,
+            StatementInput {
+                words: "Neighbour".into(),
+                card: None,
+            },
+        )
+        .expect("strength");
+    let act = app
+        .add_action(id, action("Call", Who::Referent, due))
+        .expect("action");
+    let nurse = app
+        .add_member(id, member("Inès", "02 000 00 02", ""))
+        .expect("member");
+    let d = date(2026, 11, 23);
+    let visit = app
+        .add_visit(
+            id,
+            VisitInput {
+                date: d,
+                place: String::new(),
+                notes: String::new(),
+                next_visit: None,
+            },
+        )
+        .expect("visit");
+    let tries: Vec<(&str, Attempt, ErrorCode, &str)> = vec![
+        (
+            "priority reworded to nothing",
+            Box::new(move |app, id| {
+                app.edit_priority(
+                    id,
+                    priority,
+                    PriorityInput {
+                        words: "  ".into(),
+                        ..Default::default()
+                    },
+                )
+            }),
+            ErrorCode::WordsEmpty,
+            "words",
+        ),
+        (
+            "strength reworded to nothing",
+            Box::new(move |app, id| {
+                app.edit_statement(
+                    id,
+                    StatementList::Strengths,
+                    strength,
+                    StatementInput {
+                        words: String::new(),
+                        card: None,
+                    },
+                )
+            }),
+            ErrorCode::WordsEmpty,
+            "words",
+        ),
+        (
+            "action corrected to no words",
+            Box::new(move |app, id| app.edit_action(id, act, action(" ", Who::Referent, due))),
+            ErrorCode::ActionWhatEmpty,
+            "what",
+        ),
+        (
+            "action given to an unknown member",
+            Box::new(move |app, id| {
+                app.edit_action(
+                    id,
+                    act,
+                    action("Call", Who::Member { id: Uuid::nil() }, due),
+                )
+            }),
+            ErrorCode::ActionMemberUnknown,
+            "who",
+        ),
+        (
+            "member corrected with a wrong email",
+            Box::new(move |app, id| app.edit_member(id, nurse, member("Inès", "", "not-an-email"))),
+            ErrorCode::EmailInvalid,
+            "email",
+        ),
+        (
+            "member corrected with a wrong phone",
+            Box::new(move |app, id| app.edit_member(id, nurse, member("Inès", "call me", ""))),
+            ErrorCode::PhoneInvalid,
+            "phone",
+        ),
+        (
+            "visit corrected with its next visit the same day",
+            Box::new(move |app, id| {
+                app.edit_visit(
+                    id,
+                    visit,
+                    VisitInput {
+                        date: d,
+                        place: String::new(),
+                        notes: String::new(),
+                        next_visit: Some(d),
+                    },
+                )
+            }),
+            ErrorCode::NextVisitNotAfterVisit,
+            "nextVisit",
+        ),
+    ];
+    for (what, attempt, code, field) in tries {
+        let before = app.plan(id).expect("plan");
+        let history_before = app.history(id).expect("history").len();
+        let err = attempt(&mut app, id).expect_err(what);
+        assert_eq!(err.code(), code, "{what}: {err}");
+        assert!(
+            err.violations()
+                .iter()
+                .any(|v| v.code == code && v.field == field),
+            "{what}: {:?}",
+            err.violations()
+        );
+        assert_eq!(
+            before,
+            app.plan(id).expect("plan"),
+            "{what}: the plan changed"
+        );
+        assert_eq!(
+            history_before,
+            app.history(id).expect("history").len(),
+            "{what}: a change was recorded"
+        );
+    }
+}
