@@ -66,6 +66,20 @@ pub struct PlanDocument {
     pub consent: Option<Consent>,
 }
 
+/// Days between a consent that refuses keeping the plan and the plan's erasure: time for the person
+/// to change their mind (a new consent that says "keep" cancels it) and for an export first.
+pub const KEEP_REFUSED_GRACE_DAYS: i64 = 30;
+
+/// The day the plan is erased because the person did not agree to keep it; none while they agree (or
+/// said nothing yet).
+pub fn erase_on(plan: &PlanDocument) -> Option<Date> {
+    let consent = plan.consent.as_ref().filter(|c| !c.keep_plan)?;
+    consent
+        .recorded_on
+        .checked_add(jiff::Span::new().days(KEEP_REFUSED_GRACE_DAYS))
+        .ok()
+}
+
 /// What the person agreed to about their plan, when, recorded by whom.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Reconcile, Hydrate, TS)]
 #[serde(rename_all = "camelCase")]

@@ -51,11 +51,15 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0007_team_key_candidates",
         include_str!("../migrations/0007_team_key_candidates.sql"),
     ),
+    (
+        "0008_erase_on",
+        include_str!("../migrations/0008_erase_on.sql"),
+    ),
 ];
 
 /// Version of the derived tables' content. When the code derives rows differently, bump it: stores
 /// rebuild their derived tables from the documents at the next open.
-const DERIVED_VERSION: &str = "2";
+const DERIVED_VERSION: &str = "3";
 
 /// The newest schema this build knows.
 pub fn latest_schema() -> i64 {
@@ -999,6 +1003,21 @@ impl Store {
         Ok(())
     }
 
+    /// The people whose plan is to be erased by `today`: their consent says the plan is not to be kept,
+    /// and the grace days have passed.
+    ///
+    /// # Errors
+    /// [`Error::Storage`].
+    pub fn erase_due(&self, today: Date) -> Result<Vec<Uuid>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT id FROM person_row WHERE erase_on IS NOT NULL AND erase_on <= ?1 ORDER BY id",
+        )?;
+        let ids = stmt
+            .query_map([today.to_string()], |r| r.get::<_, Uuid>(0))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(ids)
+    }
+
     /// Rebuilds every derived table from the documents, in one transaction.
     ///
     /// # Errors
@@ -1272,16 +1291,18 @@ fn write_derived(tx: &Transaction<'_>, plan: &PlanDocument, updated: Timestamp) 
         .iter()
         .filter(|a| a.status.is_open())
         .count() as i64;
+    let erase_on = crate::domain::erase_on(plan).map(|d| d.to_string());
     tx.execute(
         "INSERT INTO person_row (id, display_name, full_name, search_key, postal_code, commune, archived,
-                                 review_date, active_priorities, open_actions, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+                                 review_date, active_priorities, open_actions, updated_at, erase_on)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
          ON CONFLICT (id) DO UPDATE SET
             display_name = excluded.display_name, full_name = excluded.full_name,
             search_key = excluded.search_key, postal_code = excluded.postal_code,
             commune = excluded.commune, archived = excluded.archived,
             review_date = excluded.review_date, active_priorities = excluded.active_priorities,
-            open_actions = excluded.open_actions, updated_at = excluded.updated_at",
+            open_actions = excluded.open_actions, updated_at = excluded.updated_at,
+            erase_on = excluded.erase_on",
         params![
             p.id,
             p.display_name,
@@ -1294,6 +1315,7 @@ fn write_derived(tx: &Transaction<'_>, plan: &PlanDocument, updated: Timestamp) 
             active,
             open,
             updated.as_millisecond(),
+            erase_on,
         ],
     )?;
     tx.execute("DELETE FROM action_row WHERE person_id = ?1", [p.id])?;

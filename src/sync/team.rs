@@ -1035,6 +1035,20 @@ fn rotate_if_reached_revoked(access: &impl Access) -> Result<bool> {
     })
 }
 
+/// Erases the plans whose person did not agree to keep them, once the grace days after that consent
+/// have passed ([`crate::domain::KEEP_REFUSED_GRACE_DAYS`]): here, and in the team like [`erase`].
+/// Gives the ids erased.
+///
+/// # Errors
+/// [`Error::Storage`].
+pub fn erase_refused(app: &mut Proxi, today: jiff::civil::Date) -> Result<Vec<Uuid>> {
+    let due = app.store().erase_due(today)?;
+    for id in &due {
+        erase(app, *id)?;
+    }
+    Ok(due)
+}
+
 /// Erases a person on this device now, and on every device of the team and the relay at the next
 /// syncs; late changes to the plan from a device that had not heard yet never bring it back.
 ///

@@ -309,3 +309,60 @@ fn wrong_passphrases_slow_the_next_tries_across_restarts_and_delete_nothing() {
     assert!(!tries_file_path(&path).exists());
     assert!(std::fs::metadata(&path).expect("the store").len() >= size);
 }
+
+/// "Keep the plan: no" does something: the plan is erased 30 days after that consent unless a new
+/// consent says keep; here and in the team, at the next opening of the store.
+#[test]
+fn a_plan_the_person_did_not_agree_to_keep_is_erased_after_the_grace_days() {
+    use jiff::civil::date;
+    use proxi::domain::ConsentInput;
+    let (_dir, path, mut app) = new_store();
+    let consent = |on, keep| ConsentInput {
+        recorded_on: on,
+        keep_plan: keep,
+        share_with_team: false,
+        professionals: Vec::new(),
+    };
+    // Today is 2026-11-23.
+    let refused_long_ago = app.create_person(someone("Anouk")).expect("person");
+    app.record_consent(refused_long_ago, consent(date(2026, 10, 1), false))
+        .expect("consent");
+    let refused_lately = app.create_person(someone("Basile")).expect("person");
+    app.record_consent(refused_lately, consent(date(2026, 11, 20), false))
+        .expect("consent");
+    let changed_mind = app.create_person(someone("Cyril")).expect("person");
+    app.record_consent(changed_mind, consent(date(2026, 10, 1), false))
+        .expect("consent");
+    app.record_consent(changed_mind, consent(date(2026, 10, 15), true))
+        .expect("renewed");
+    let keeps = app.create_person(someone("Dora")).expect("person");
+    app.record_consent(keeps, consent(date(2026, 10, 1), true))
+        .expect("consent");
+
+    assert_eq!(
+        app.store().erase_due(date(2026, 11, 23)).expect("due"),
+        vec![refused_long_ago]
+    );
+    let erased = proxi::sync::team::erase_refused(&mut app, date(2026, 11, 23)).expect("erased");
+    assert_eq!(erased, vec![refused_long_ago]);
+    assert_eq!(
+        app.plan(refused_long_ago).expect_err("gone").code(),
+        ErrorCode::PersonNotFound
+    );
+    drop(app);
+
+    // A month later, the second one goes too; the others stay.
+    let mut app = reopen(&path);
+    let erased = proxi::sync::team::erase_refused(&mut app, date(2026, 12, 20)).expect("erased");
+    assert_eq!(erased, vec![refused_lately]);
+    let left: Vec<String> = app
+        .people(&PeopleQuery {
+            include_archived: true,
+            ..PeopleQuery::default()
+        })
+        .expect("people")
+        .into_iter()
+        .map(|p| p.display_name)
+        .collect();
+    assert_eq!(left, vec!["Cyril", "Dora"]);
+}

@@ -94,8 +94,19 @@ impl Session {
     }
 
     /// Puts an opened store in use.
+    /// Plans whose person did not agree to keep them are erased here, once their grace days passed.
     pub fn install(&self, store: Store) {
-        *self.guard() = Some(Proxi::new(store, Arc::new(SystemClock)));
+        let mut app = Proxi::new(store, Arc::new(SystemClock));
+        let today = proxi::clock::Clock::today(&SystemClock);
+        match proxi::sync::team::erase_refused(&mut app, today) {
+            Ok(erased) if !erased.is_empty() => eprintln!(
+                "proxi: erased {} plan(s) whose person did not agree to keep them",
+                erased.len()
+            ),
+            Ok(_) => {}
+            Err(e) => eprintln!("proxi: the plans to erase could not be erased now: {e}"),
+        }
+        *self.guard() = Some(app);
     }
 
     fn unlock(&self, passphrase: &str) -> Result<(), ErrorReport> {

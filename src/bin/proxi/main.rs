@@ -351,10 +351,24 @@ fn open(path: &Path) -> anyhow::Result<Proxi> {
     if std::env::var_os("PROXI_PASSPHRASE").is_none()
         && let Ok(Some(store)) = os_keyring::open(path)
     {
-        return Ok(Proxi::new(store, Arc::new(SystemClock)));
+        return erase_refused(Proxi::new(store, Arc::new(SystemClock)));
     }
     let store = Store::open_guarded(path, &passphrase(false)?)?;
-    Ok(Proxi::new(store, Arc::new(SystemClock)))
+    erase_refused(Proxi::new(store, Arc::new(SystemClock)))
+}
+
+/// Every opening erases the plans whose person did not agree to keep them, once their grace days
+/// have passed; said on the standard error.
+fn erase_refused(mut app: Proxi) -> anyhow::Result<Proxi> {
+    let erased = proxi::sync::team::erase_refused(&mut app, SystemClock.today())?;
+    if !erased.is_empty() {
+        eprintln!(
+            "Erased {} plan(s) whose person did not agree to keep them ({} days after that consent).",
+            erased.len(),
+            proxi::domain::KEEP_REFUSED_GRACE_DAYS
+        );
+    }
+    Ok(app)
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {

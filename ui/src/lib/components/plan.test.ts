@@ -317,4 +317,15 @@ describe('everything made can be corrected', () => {
     const left = await platform.listPeople({ text: '', includeArchived: true, bassin: null, reviewDue: false, overdue: false });
     expect(left.map((p) => p.displayName)).not.toContain('Hervé');
   });
+
+  it('a consent that refuses keeping the plan says when it will be erased', async () => {
+    await openHerve();
+    await fireEvent.input(screen.getByTestId('consent-date'), { target: { value: '2026-11-23' } });
+    await fireEvent.click(screen.getByTestId('consent-keep'));
+    await screen.findByTestId('consent-keep-help');
+    await fireEvent.click(screen.getByTestId('consent-save'));
+    await waitFor(() =>
+      expect(screen.getByTestId('consent-erase-on').textContent).toContain('Proxi l’effacera le 23 décembre 2026'),
+    );
+  });
 });

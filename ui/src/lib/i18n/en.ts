@@ -570,4 +570,6 @@ export const en: Record<Key, string> = {
   'rights.eraseNow': 'Yes, erase {name} for good',
   'rights.erased': '“{name}” is erased from this computer.',
   'rights.erasedTeam': 'The team’s computers and the relay erase it at their next sync.',
+  'consent.eraseOn': 'The person does not agree that their plan is kept: Proxi erases it on {date}, here and in the team, unless a new consent says to keep it. Export it first if they want a copy.',
+  'consent.keepNo': 'Without this agreement, the plan is erased {days} days after the date of the agreement, unless a new one says to keep it.',
 };

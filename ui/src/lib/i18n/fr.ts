@@ -568,6 +568,8 @@ export const fr = {
   'rights.eraseNow': 'Oui, effacer {name} pour toujours',
   'rights.erased': '« {name} » est effacé de cet ordinateur.',
   'rights.erasedTeam': 'Les ordinateurs de l’équipe et le relais l’effacent à leur prochaine synchronisation.',
+  'consent.eraseOn': 'La personne n’accepte pas que son plan soit gardé : Proxi l’effacera le {date}, ici et dans l’équipe, sauf si un nouvel accord dit de le garder. Exportez-le d’abord si elle en veut une copie.',
+  'consent.keepNo': 'Sans cet accord, le plan est effacé {days} jours après la date de l’accord, sauf si un nouvel accord dit de le garder.',
 } as const;
 
 export type Key = keyof typeof fr;

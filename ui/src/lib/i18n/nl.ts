@@ -570,4 +570,6 @@ export const nl: Record<Key, string> = {
   'rights.eraseNow': 'Ja, {name} voorgoed wissen',
   'rights.erased': '„{name}” is van deze computer gewist.',
   'rights.erasedTeam': 'De computers van het team en het relais wissen het bij hun volgende synchronisatie.',
+  'consent.eraseOn': 'De persoon aanvaardt niet dat het plan bewaard wordt: Proxi wist het op {date}, hier en in het team, tenzij een nieuwe toestemming zegt het te bewaren. Exporteer het eerst als de persoon een kopie wil.',
+  'consent.keepNo': 'Zonder deze toestemming wordt het plan {days} dagen na de datum van de toestemming gewist, tenzij een nieuwe toestemming zegt het te bewaren.',
 };
