@@ -16,9 +16,10 @@ use crate::directory::{self as dir, ImportReport, ServiceCard};
 use crate::document::{self, HistoryEntry};
 use crate::domain::{
     ActionInput, ActionStatus, AgreedAction, CarePlan, Consent, ConsentInput, DOCUMENT_SCHEMA,
-    MemberInput, NetworkMember, Person, PersonInput, PlanDocument, Priority, PriorityInput,
-    PriorityStatus, Statement, StatementInput, Visit, VisitInput, Who, check_action, check_consent,
-    check_member, check_person, check_priority, check_statement, check_visit,
+    MemberInput, NetworkMember, Orientation, OrientationInput, OrientationStep, Person,
+    PersonInput, PlanDocument, Priority, PriorityInput, PriorityStatus, Statement, StatementInput,
+    Visit, VisitInput, Who, check_action, check_consent, check_member, check_orientation,
+    check_person, check_priority, check_statement, check_visit,
 };
 use crate::error::{Error, ErrorCode, Result, Violation};
 use crate::store::{AuditAction, AuditEntry, PeopleQuery, PersonSummary, Store};
@@ -145,7 +146,13 @@ pub struct FollowUp {
     pub actions: Vec<DueAction>,
     /// People whose plan is to be reviewed by `until`, earliest first.
     pub reviews: Vec<PersonSummary>,
+    /// Orientations at one step for [`ORIENTATION_STUCK_DAYS`] days or more, the longest first.
+    pub stuck: Vec<crate::store::StuckOrientation>,
 }
+
+/// After this many days at one step (proposed, contacted, waiting for the appointment), an
+/// orientation shows in the follow-up list.
+pub const ORIENTATION_STUCK_DAYS: i64 = 14;
 
 /// Proxi's use cases over one open store.
 #[derive(Debug)]
@@ -417,11 +424,15 @@ impl Proxi {
             .filter(|p| p.review_date.as_ref().is_some_and(|d| *d <= until_text))
             .collect();
         reviews.sort_by(|a, b| a.review_date.cmp(&b.review_date));
+        let stuck_since = today
+            .checked_sub(jiff::Span::new().days(ORIENTATION_STUCK_DAYS))
+            .unwrap_or(today);
         Ok(FollowUp {
             today,
             until,
             actions: self.store.actions_due(today, until)?,
             reviews,
+            stuck: self.store.stuck_orientations(stuck_since)?,
         })
     }
 
@@ -757,6 +768,7 @@ impl Proxi {
         self.change(person, "action.add", |plan, now, today| {
             check_action(&input, &plan.plan, Some(today)).finish()?;
             let id = new_id(now);
+            let orients = matches!(input.who, Who::Service { .. });
             plan.plan.actions.push(AgreedAction {
                 id,
                 what: input.what,
@@ -766,6 +778,14 @@ impl Proxi {
                 priority_id: input.priority_id,
                 outcome: input.outcome,
                 created: now,
+                // An action that sends the person to a service is an orientation, followed from here.
+                orientation: orients.then(|| Orientation {
+                    step: OrientationStep::Proposed,
+                    since: today,
+                    appointment: None,
+                    note: String::new(),
+                    theme: None,
+                }),
             });
             Ok(id)
         })
@@ -818,6 +838,52 @@ impl Proxi {
                 item.outcome = outcome;
             }
             item.status = status;
+            Ok(())
+        })
+    }
+
+    /// Records where an orientation stands (proposed, contacted, appointment with its date, seen, or
+    /// refused, no place, no service found), with a note; any action can become one. The action
+    /// follows: in progress while contacted or waiting for the appointment, done once seen, dropped
+    /// when it could not happen (the note becomes its outcome if it has none). "No service found"
+    /// keeps the need (its theme) as an unmet need of the person's place.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] (an appointment without its date), [`Error::ItemNotFound`],
+    /// [`Error::PersonNotFound`], [`Error::PersonArchived`], [`Error::Storage`].
+    pub fn set_orientation(
+        &mut self,
+        person: Uuid,
+        id: Uuid,
+        input: OrientationInput,
+    ) -> Result<()> {
+        check_orientation(&input).finish()?;
+        self.change(person, "action.orientation", |plan, _, today| {
+            let item = find(&mut plan.plan.actions, id, "action")?;
+            let theme = input
+                .theme
+                .clone()
+                .or_else(|| item.orientation.as_ref().and_then(|o| o.theme.clone()));
+            let since = match &item.orientation {
+                Some(o) if o.step == input.step => o.since,
+                _ => today,
+            };
+            item.orientation = Some(Orientation {
+                step: input.step,
+                since,
+                appointment: input.appointment,
+                note: input.note.clone(),
+                theme,
+            });
+            item.status = match input.step {
+                OrientationStep::Proposed => item.status,
+                OrientationStep::Contacted | OrientationStep::Appointment => ActionStatus::Doing,
+                OrientationStep::Seen => ActionStatus::Done,
+                _ => ActionStatus::Dropped,
+            };
+            if input.step.is_final() && item.outcome.is_empty() {
+                item.outcome = input.note.clone();
+            }
             Ok(())
         })
     }

@@ -771,6 +771,7 @@ pub fn typical_plan() -> crate::domain::PlanDocument {
                     priority_id: Some(id(101 + n % 5)),
                     outcome: String::new(),
                     created,
+                    orientation: None,
                 })
                 .collect(),
             network: network

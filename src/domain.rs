@@ -266,6 +266,84 @@ pub struct AgreedAction {
     #[autosurgeon(with = "am_timestamp")]
     #[ts(type = "string")]
     pub created: Timestamp,
+    /// When the action orients the person to a service: where that stands (none for other actions,
+    /// and in documents written before orientations were followed).
+    #[serde(default)]
+    #[autosurgeon(missing = "Option::default")]
+    pub orientation: Option<Orientation>,
+}
+
+/// The steps of an orientation to a service, as a referent follows them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Reconcile, Hydrate, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum OrientationStep {
+    Proposed,
+    Contacted,
+    Appointment,
+    Seen,
+    Refused,
+    NoPlace,
+    NoServiceFound,
+}
+
+impl OrientationStep {
+    /// The orientation is over (seen, or it could not happen).
+    pub fn is_final(self) -> bool {
+        matches!(
+            self,
+            OrientationStep::Seen
+                | OrientationStep::Refused
+                | OrientationStep::NoPlace
+                | OrientationStep::NoServiceFound
+        )
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrientationStep::Proposed => "proposed",
+            OrientationStep::Contacted => "contacted",
+            OrientationStep::Appointment => "appointment",
+            OrientationStep::Seen => "seen",
+            OrientationStep::Refused => "refused",
+            OrientationStep::NoPlace => "noPlace",
+            OrientationStep::NoServiceFound => "noServiceFound",
+        }
+    }
+}
+
+/// An orientation to a service, followed step by step: where it stands, since when, the appointment,
+/// a note; and the need (a theme of the directory), kept when no service was found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Reconcile, Hydrate, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Orientation {
+    pub step: OrientationStep,
+    /// The day it reached this step.
+    #[autosurgeon(with = "am_date")]
+    #[ts(type = "string")]
+    pub since: Date,
+    #[autosurgeon(with = "am_opt_date")]
+    #[ts(type = "string | null")]
+    pub appointment: Option<Date>,
+    pub note: String,
+    /// The need, as a directory theme code.
+    pub theme: Option<String>,
+}
+
+/// A step of an orientation, as the referent records it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct OrientationInput {
+    pub step: OrientationStep,
+    #[ts(type = "string | null")]
+    #[serde(default)]
+    pub appointment: Option<Date>,
+    #[serde(default)]
+    pub note: String,
+    #[serde(default)]
+    pub theme: Option<String>,
 }
 
 /// The role of someone in the person's network.
@@ -591,6 +669,18 @@ pub fn check_action(input: &ActionInput, plan: &CarePlan, due_floor: Option<Date
         .rule(member_unknown, ErrorCode::ActionMemberUnknown, "who")
         .rule(service_empty, ErrorCode::ActionServiceEmpty, "who")
         .rule(carer_empty, ErrorCode::MemberNameEmpty, "who");
+    c
+}
+
+/// Checks a step of an orientation: an appointment has its date; the note fits.
+pub fn check_orientation(input: &OrientationInput) -> Checks {
+    let mut c = Checks::default();
+    c.rule(
+        input.step == OrientationStep::Appointment && input.appointment.is_none(),
+        ErrorCode::AppointmentDateMissing,
+        "appointment",
+    )
+    .length(&input.note, NOTES_MAX, "note");
     c
 }
 

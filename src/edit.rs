@@ -8,8 +8,8 @@ use uuid::Uuid;
 
 use crate::app::{Proxi, StatementList};
 use crate::domain::{
-    ActionInput, ActionStatus, ConsentInput, MemberInput, PersonInput, PriorityInput,
-    PriorityStatus, StatementInput, VisitInput,
+    ActionInput, ActionStatus, ConsentInput, MemberInput, OrientationInput, PersonInput,
+    PriorityInput, PriorityStatus, StatementInput, VisitInput,
 };
 use crate::error::Result;
 
@@ -76,6 +76,10 @@ pub enum PlanEdit {
         status: ActionStatus,
         outcome: Option<String>,
     },
+    SetOrientation {
+        id: Uuid,
+        input: OrientationInput,
+    },
     AddMember {
         input: MemberInput,
     },
@@ -137,6 +141,7 @@ impl Proxi {
                 status,
                 outcome,
             } => self.set_action_status(person, id, status, outcome),
+            PlanEdit::SetOrientation { id, input } => self.set_orientation(person, id, input),
             PlanEdit::AddMember { input } => self.add_member(person, input).map(drop),
             PlanEdit::EditMember { id, input } => self.edit_member(person, id, input),
             PlanEdit::CloseMember { id, closed } => self.close_member(person, id, closed),

@@ -34,6 +34,8 @@ pub enum ErrorCode {
     NextVisitNotAfterVisit,
     ReorderMismatch,
     ConsentDateInFuture,
+    /// An orientation's appointment step without its date.
+    AppointmentDateMissing,
     // Use cases.
     PersonNotFound,
     ItemNotFound,

@@ -55,11 +55,15 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0008_erase_on",
         include_str!("../migrations/0008_erase_on.sql"),
     ),
+    (
+        "0009_orientation",
+        include_str!("../migrations/0009_orientation.sql"),
+    ),
 ];
 
 /// Version of the derived tables' content. When the code derives rows differently, bump it: stores
 /// rebuild their derived tables from the documents at the next open.
-const DERIVED_VERSION: &str = "3";
+const DERIVED_VERSION: &str = "4";
 
 /// The newest schema this build knows.
 pub fn latest_schema() -> i64 {
@@ -441,6 +445,34 @@ fn migrate(conn: &mut Connection) -> Result<()> {
     }
     tx.commit()?;
     Ok(())
+}
+
+/// An orientation that has not moved for a while.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct StuckOrientation {
+    pub person_id: Uuid,
+    pub display_name: String,
+    pub action_id: Uuid,
+    pub what: String,
+    pub step: crate::domain::OrientationStep,
+    /// The day it reached that step.
+    #[ts(type = "string")]
+    pub since: Date,
+}
+
+/// A need for which no service was found: what, and where the person lives (no one named).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct UnmetNeed {
+    /// A directory theme code, when the referent chose one.
+    pub theme: Option<String>,
+    pub postal_code: String,
+    pub commune: String,
+    pub bassin: Option<Bassin>,
+    pub since: String,
 }
 
 /// A row of the people list.
@@ -1037,7 +1069,9 @@ impl Store {
             plans.push((document::read(&doc)?, updated));
         }
         let tx = self.conn.transaction()?;
-        tx.execute_batch("DELETE FROM action_row; DELETE FROM person_row;")?;
+        tx.execute_batch(
+            "DELETE FROM action_row; DELETE FROM person_row; DELETE FROM unmet_need;",
+        )?;
         for (plan, updated) in &plans {
             write_derived(&tx, plan, *updated)?;
         }
@@ -1113,6 +1147,69 @@ impl Store {
                 active_priorities: r.get(7)?,
                 open_actions: r.get(8)?,
                 overdue_actions: r.get(9)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+
+    /// Orientations that have not moved since `before` (proposed, contacted or waiting for an
+    /// appointment), across every person not archived, the longest stuck first.
+    ///
+    /// # Errors
+    /// [`Error::Storage`].
+    pub fn stuck_orientations(&self, before: Date) -> Result<Vec<StuckOrientation>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT a.person_id, p.display_name, a.id, a.what, a.orientation_step, a.orientation_since
+             FROM action_row a JOIN person_row p ON p.id = a.person_id
+             WHERE p.archived = 0 AND a.orientation_step IN ('proposed', 'contacted', 'appointment')
+               AND a.orientation_since <= ?1
+             ORDER BY a.orientation_since, p.search_key, a.id",
+        )?;
+        let rows = stmt.query_map([before.to_string()], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, String>(5)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (person_id, display_name, action_id, what, step, since) = row?;
+            out.push(StuckOrientation {
+                person_id,
+                display_name,
+                action_id,
+                what,
+                step: serde_json::from_value(serde_json::Value::String(step.clone()))
+                    .map_err(|_| Error::StoreCorrupt(format!("orientation step '{step}'")))?,
+                since: since
+                    .parse()
+                    .map_err(|_| Error::StoreCorrupt(format!("orientation date '{since}'")))?,
+            });
+        }
+        Ok(out)
+    }
+
+    /// The needs for which no service was found, with the place of the person (for the bassin's
+    /// needs watch), newest first.
+    ///
+    /// # Errors
+    /// [`Error::Storage`].
+    pub fn unmet_needs(&self) -> Result<Vec<UnmetNeed>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT theme, postal_code, commune, since FROM unmet_need ORDER BY since DESC, action_id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            let postal_code: String = r.get(1)?;
+            Ok(UnmetNeed {
+                theme: r.get(0)?,
+                bassin: territory::lookup(&postal_code).map(|a| a.bassin),
+                postal_code,
+                commune: r.get(2)?,
+                since: r.get(3)?,
             })
         })?;
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
@@ -1213,6 +1310,8 @@ impl Store {
             return Err(Error::PersonNotFound(id));
         }
         tx.execute("DELETE FROM person_row WHERE id = ?1", [id])?;
+        tx.execute("DELETE FROM action_row WHERE person_id = ?1", [id])?;
+        tx.execute("DELETE FROM unmet_need WHERE person_id = ?1", [id])?;
         for table in [
             "sync_outbox",
             "sync_sent",
@@ -1320,7 +1419,8 @@ fn write_derived(tx: &Transaction<'_>, plan: &PlanDocument, updated: Timestamp) 
     )?;
     tx.execute("DELETE FROM action_row WHERE person_id = ?1", [p.id])?;
     let mut insert = tx.prepare_cached(
-        "INSERT INTO action_row (id, person_id, what, due, status) VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT INTO action_row (id, person_id, what, due, status, orientation_step, orientation_since)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?;
     for a in plan.plan.actions.iter().filter(|a| a.status.is_open()) {
         insert.execute(params![
@@ -1328,7 +1428,30 @@ fn write_derived(tx: &Transaction<'_>, plan: &PlanDocument, updated: Timestamp) 
             p.id,
             a.what,
             a.due.map(|d| d.to_string()),
-            a.status.as_str()
+            a.status.as_str(),
+            a.orientation.as_ref().map(|o| o.step.as_str()),
+            a.orientation.as_ref().map(|o| o.since.to_string()),
+        ])?;
+    }
+    tx.execute("DELETE FROM unmet_need WHERE person_id = ?1", [p.id])?;
+    let mut need = tx.prepare_cached(
+        "INSERT INTO unmet_need (action_id, person_id, theme, postal_code, commune, since)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    for (a, o) in plan
+        .plan
+        .actions
+        .iter()
+        .filter_map(|a| Some((a, a.orientation.as_ref()?)))
+        .filter(|(_, o)| o.step == crate::domain::OrientationStep::NoServiceFound)
+    {
+        need.execute(params![
+            a.id,
+            p.id,
+            o.theme,
+            p.address.postal_code,
+            p.address.commune,
+            o.since.to_string()
         ])?;
     }
     Ok(())

@@ -85,6 +85,14 @@ fn value(w: &RecordWords, t: &super::Catalogue, v: &serde_json::Value) -> String
             .and_then(|n| n.as_str())
             .map(str::to_owned)
             .or_else(|| o.get("kind").and_then(|k| k.as_str()).map(|k| w.field(k)))
+            // An orientation: its step, and the appointment's date.
+            .or_else(|| {
+                let step = w.status(o.get("step")?.as_str()?);
+                Some(match o.get("appointment").and_then(|a| a.as_str()) {
+                    Some(day) => format!("{step} ({})", value(w, t, &serde_json::json!(day))),
+                    None => step,
+                })
+            })
             .unwrap_or_default(),
         other => other.to_string(),
     }

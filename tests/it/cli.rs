@@ -489,6 +489,38 @@ fn a_whole_plan_from_the_command_line_alone() {
         "Livré mardi",
     ]);
     run(&["plan", "priority-status", &person, &walk, "let-go"]);
+    let cleaning = id_of(run(&[
+        "plan",
+        "add-action",
+        &person,
+        "Trouver une aide au ménage",
+        "--who",
+        "referent",
+        "--json",
+    ]));
+    let out = proxi(
+        &store,
+        pass,
+        &["plan", "orientation", &person, &cleaning, "appointment"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("[AppointmentDateMissing]"),
+        "{}",
+        text(&out.stderr)
+    );
+    run(&[
+        "plan",
+        "orientation",
+        &person,
+        &cleaning,
+        "no-service-found",
+        "--theme",
+        "home-help",
+        "--note",
+        "Pas de place à Jette",
+    ]);
+    assert!(run(&["needs"]).contains("home-help  1090 Jette  Nord"));
     run(&["plan", "add-visit", &person, "--notes", "Première visite"]);
     // Any edit of the window, as its JSON.
     run(&[

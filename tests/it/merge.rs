@@ -157,6 +157,7 @@ fn apply(doc: &mut AutoCommit, side: u128, edits: &[Edit], base: &PlanDocument) 
                     priority_id: None,
                     outcome: String::new(),
                     created: Timestamp::UNIX_EPOCH,
+                    orientation: None,
                 });
                 done.actions.push((id, what.clone()));
             }

@@ -93,9 +93,10 @@ fn action() -> impl Strategy<Value = AgreedAction> {
         proptest::option::of(any::<u128>()),
         text(),
         instant(),
+        proptest::option::of(orientation()),
     )
         .prop_map(
-            |(what, who, due, status, priority, outcome, created)| AgreedAction {
+            |(what, who, due, status, priority, outcome, created, orientation)| AgreedAction {
                 id: Uuid::nil(),
                 what,
                 who,
@@ -104,8 +105,35 @@ fn action() -> impl Strategy<Value = AgreedAction> {
                 priority_id: priority.map(Uuid::from_u128),
                 outcome,
                 created,
+                orientation,
             },
         )
+}
+
+fn orientation() -> impl Strategy<Value = Orientation> {
+    let step = proptest::sample::select(vec![
+        OrientationStep::Proposed,
+        OrientationStep::Contacted,
+        OrientationStep::Appointment,
+        OrientationStep::Seen,
+        OrientationStep::Refused,
+        OrientationStep::NoPlace,
+        OrientationStep::NoServiceFound,
+    ]);
+    (
+        step,
+        day(),
+        proptest::option::of(day()),
+        text(),
+        proptest::option::of(text()),
+    )
+        .prop_map(|(step, since, appointment, note, theme)| Orientation {
+            step,
+            since,
+            appointment,
+            note,
+            theme,
+        })
 }
 
 fn member() -> impl Strategy<Value = NetworkMember> {

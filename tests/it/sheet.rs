@@ -251,6 +251,7 @@ fn overlong_content_wraps_and_flows_to_more_pages_never_past_a_margin() {
             priority_id: None,
             outcome: String::new(),
             created: plan.person.created,
+            orientation: None,
         });
     }
     let file = write(

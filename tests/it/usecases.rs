@@ -627,3 +627,128 @@ fn the_follow_up_lists_actions_due_this_week_and_reviews_due() {
         .collect();
     assert_eq!(reviews, vec!["Bruno"]);
 }
+
+/// An orientation to a service is followed step by step: proposed when agreed, contacted, an
+/// appointment (its date required), seen; or it ends without a service, and the need is kept (theme,
+/// place, no name) for the bassin's needs watch. Orientations at one step for two weeks show in the
+/// follow-up list.
+#[test]
+fn orientations_go_through_their_steps_and_unmet_needs_are_kept() {
+    use proxi::domain::{OrientationInput, OrientationStep};
+    let (_dir, path, mut app) = new_store();
+    app.import_directory_records(&proxi::directory::demo::generate(5, 7))
+        .expect("a directory");
+    let service = app
+        .search_services(&Default::default())
+        .expect("search")
+        .hits[0]
+        .id
+        .clone();
+    let mut jette = someone("Aline");
+    jette.address.postal_code = "1090".into();
+    jette.address.commune = "Jette".into();
+    let id = app.create_person(jette).expect("person");
+    let to_service = app
+        .add_action(
+            id,
+            ActionInput {
+                what: "Prendre contact avec le service".into(),
+                who: Who::Service { id: service },
+                due: None,
+                priority_id: None,
+                outcome: String::new(),
+            },
+        )
+        .expect("orientation");
+    let helper = app
+        .add_action(
+            id,
+            ActionInput {
+                what: "Trouver une aide pour le ménage".into(),
+                who: Who::Referent,
+                due: None,
+                priority_id: None,
+                outcome: String::new(),
+            },
+        )
+        .expect("action");
+    let plan = app.plan(id).expect("plan");
+    let o = plan.plan.actions[0]
+        .orientation
+        .as_ref()
+        .expect("an orientation");
+    assert_eq!(
+        (o.step, o.since),
+        (OrientationStep::Proposed, date(2026, 11, 23))
+    );
+    assert!(plan.plan.actions[1].orientation.is_none());
+
+    let step = |step, appointment, note: &str| OrientationInput {
+        step,
+        appointment,
+        note: note.into(),
+        theme: None,
+    };
+    // An appointment needs its date: refused, nothing stored.
+    let err = app
+        .set_orientation(id, to_service, step(OrientationStep::Appointment, None, ""))
+        .expect_err("no date");
+    assert_eq!(err.code(), ErrorCode::AppointmentDateMissing);
+    assert_eq!(err.violations()[0].field, "appointment");
+    assert_eq!(app.plan(id).expect("plan"), plan);
+
+    app.set_orientation(
+        id,
+        to_service,
+        step(OrientationStep::Contacted, None, "Message laissé"),
+    )
+    .expect("contacted");
+    app.set_orientation(
+        id,
+        to_service,
+        step(OrientationStep::Appointment, Some(date(2026, 12, 4)), ""),
+    )
+    .expect("appointment");
+    let a = &app.plan(id).expect("plan").plan.actions[0];
+    assert_eq!(a.status, ActionStatus::Doing);
+    assert_eq!(
+        a.orientation.as_ref().and_then(|o| o.appointment),
+        Some(date(2026, 12, 4))
+    );
+
+    // No service found for the other need: kept with its theme and place, without a name.
+    app.set_orientation(
+        id,
+        helper,
+        OrientationInput {
+            step: OrientationStep::NoServiceFound,
+            appointment: None,
+            note: "Aucun service avec de la place à Jette".into(),
+            theme: Some("home-help".into()),
+        },
+    )
+    .expect("no service");
+    let a = &app.plan(id).expect("plan").plan.actions[1];
+    assert_eq!(a.status, ActionStatus::Dropped);
+    assert_eq!(a.outcome, "Aucun service avec de la place à Jette");
+    let needs = app.store().unmet_needs().expect("needs");
+    assert_eq!(needs.len(), 1);
+    assert_eq!(needs[0].theme.as_deref(), Some("home-help"));
+    assert_eq!(
+        (needs[0].postal_code.as_str(), needs[0].commune.as_str()),
+        ("1090", "Jette")
+    );
+    assert_eq!(needs[0].bassin, Some(proxi::territory::Bassin::Nord));
+
+    // Two weeks later, the appointment step has not moved: the follow-up list says so.
+    let later = std::sync::Arc::new(proxi::clock::SteppingClock::new(
+        "2026-12-07T08:00:00Z".parse().expect("instant"),
+        jiff::SignedDuration::from_secs(1),
+    ));
+    let app = proxi::Proxi::new(app.into_store(), later);
+    let follow = app.follow_up(7).expect("follow-up");
+    assert_eq!(follow.stuck.len(), 1);
+    assert_eq!(follow.stuck[0].action_id, to_service);
+    assert_eq!(follow.stuck[0].step, OrientationStep::Appointment);
+    let _ = path;
+}

@@ -9,8 +9,8 @@ use clap::Subcommand;
 use jiff::civil::Date;
 use proxi::Proxi;
 use proxi::domain::{
-    ActionInput, ActionStatus, Address, ConsentInput, MemberInput, NetworkRole, PersonInput,
-    PriorityInput, PriorityStatus, VisitInput, Who,
+    ActionInput, ActionStatus, Address, ConsentInput, MemberInput, NetworkRole, OrientationInput,
+    OrientationStep, PersonInput, PriorityInput, PriorityStatus, VisitInput, Who,
 };
 use proxi::edit::PlanEdit;
 use uuid::Uuid;
@@ -156,6 +156,20 @@ pub enum PlanEditCommand {
         status: String,
         #[arg(long)]
         outcome: Option<String>,
+    },
+    /// Where an orientation to a service stands: proposed, contacted, appointment (with --appointment),
+    /// seen, refused, no-place or no-service-found (with --theme, the need)
+    Orientation {
+        id: Uuid,
+        action: Uuid,
+        step: String,
+        #[arg(long)]
+        appointment: Option<Date>,
+        #[arg(long, default_value = "")]
+        note: String,
+        /// The need, as a directory theme code (kept as an unmet need when no service was found)
+        #[arg(long)]
+        theme: Option<String>,
     },
     /// Someone of the person's network; prints their id
     AddMember {
@@ -386,6 +400,29 @@ pub fn plan(
         } => {
             let status: ActionStatus = named("status (planned, doing, done, dropped)", &status)?;
             app.set_action_status(id, action, status, outcome)?;
+        }
+        PlanEditCommand::Orientation {
+            id,
+            action,
+            step,
+            appointment,
+            note,
+            theme,
+        } => {
+            let step: OrientationStep = named(
+                "step (proposed, contacted, appointment, seen, refused, no-place, no-service-found)",
+                &step,
+            )?;
+            app.set_orientation(
+                id,
+                action,
+                OrientationInput {
+                    step,
+                    appointment,
+                    note,
+                    theme,
+                },
+            )?;
         }
         PlanEditCommand::AddMember {
             id,

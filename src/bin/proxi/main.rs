@@ -72,6 +72,8 @@ enum Command {
         #[command(subcommand)]
         command: PlanCommand,
     },
+    /// Needs for which no service was found: when, the need, the place (no one named)
+    Needs,
     /// Open actions due within some days, and those overdue, across everyone
     Due {
         #[arg(long, default_value_t = 7)]
@@ -555,6 +557,19 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                         )?;
                     }
                 }
+            }
+        }
+        Command::Needs => {
+            for n in open(&path)?.store().unmet_needs()? {
+                writeln!(
+                    out,
+                    "{}  {}  {} {}  {}",
+                    n.since,
+                    n.theme.as_deref().unwrap_or("-"),
+                    n.postal_code,
+                    n.commune,
+                    n.bassin.map(|b| format!("{b:?}")).unwrap_or_default()
+                )?;
             }
         }
         Command::Due { days } => {

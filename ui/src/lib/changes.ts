@@ -3,7 +3,8 @@ import type { FieldChange } from './bindings/FieldChange';
 import type { ActionStatus } from './bindings/ActionStatus';
 import type { NetworkRole } from './bindings/NetworkRole';
 import type { PriorityStatus } from './bindings/PriorityStatus';
-import { cardKeys, roleKeys, statusKeys } from './labels';
+import { cardKeys, orientationKeys, roleKeys, statusKeys } from './labels';
+import type { OrientationStep } from './bindings/OrientationStep';
 import { formatDate, languageName, translate, type Key, type Lang } from './i18n';
 
 const itemKeys: Record<string, Key> = {
@@ -53,6 +54,7 @@ const fieldKeys: Record<string, Key> = {
   professionals: 'change.field.professionals',
   recordedOn: 'change.field.recordedOn',
   recordedBy: 'change.field.recordedBy',
+  orientation: 'change.field.orientation',
 };
 
 const priorityStatusKeys: Record<PriorityStatus, Key> = { active: 'priority.active', achieved: 'priority.achieved', letGo: 'priority.letGo' };
@@ -68,6 +70,11 @@ function value(lang: Lang, c: FieldChange, v: unknown): string {
   if (c.field === 'card' && typeof v === 'string') return cardKeys[v] ? t(cardKeys[v]) : v;
   if (c.field === 'priorityId') return t('change.linked');
   if (c.field === 'languages' && Array.isArray(v)) return v.map((l) => languageName(lang, String(l))).join(', ') || '—';
+  if (c.field === 'orientation' && typeof v === 'object') {
+    const o = v as { step: OrientationStep; appointment: string | null };
+    const step = orientationKeys[o.step] ? t(orientationKeys[o.step]) : o.step;
+    return o.appointment ? `${step} (${formatDate(lang, o.appointment)})` : step;
+  }
   if (c.field === 'who' && typeof v === 'object') {
     const who = v as { kind: string; name?: string };
     const kinds: Record<string, Key> = {

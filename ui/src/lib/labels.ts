@@ -4,6 +4,7 @@ import type { Key } from './i18n';
 import type { ActionStatus } from './bindings/ActionStatus';
 import type { Bassin } from './bindings/Bassin';
 import type { NetworkRole } from './bindings/NetworkRole';
+import type { OrientationStep } from './bindings/OrientationStep';
 import type { ErrorCode } from './bindings/ErrorCode';
 import type { AuditAction } from './bindings/AuditAction';
 import type { Weakness } from './bindings/Weakness';
@@ -28,6 +29,12 @@ export const bassinKeys: Record<Bassin, Key> = {
   sudEst: 'bassin.sudEst',
 };
 
+export const orientationKeys: Record<OrientationStep, Key> = {
+  proposed: 'orientation.proposed', contacted: 'orientation.contacted', appointment: 'orientation.appointment',
+  seen: 'orientation.seen', refused: 'orientation.refused', noPlace: 'orientation.noPlace',
+  noServiceFound: 'orientation.noServiceFound',
+};
+
 export const roleKeys: Record<NetworkRole, Key> = {
   informalCarer: 'role.informalCarer', family: 'role.family', gp: 'role.gp', nurse: 'role.nurse',
   pharmacist: 'role.pharmacist', socialWorker: 'role.socialWorker', homeHelp: 'role.homeHelp',
@@ -47,7 +54,7 @@ const historyKeys: Record<string, Key> = {
   'difficulty.close': 'history.action.difficulty.close',
   'difficulty.reorder': 'history.action.difficulty.reorder',
   'action.add': 'history.action.action.add', 'action.edit': 'history.action.action.edit',
-  'action.status': 'history.action.action.status', 'network.add': 'history.action.network.add',
+  'action.status': 'history.action.action.status', 'action.orientation': 'history.action.action.orientation', 'network.add': 'history.action.network.add',
   'network.edit': 'history.action.network.edit', 'network.close': 'history.action.network.close',
   'visit.add': 'history.action.visit.add', 'visit.edit': 'history.action.visit.edit',
   undo: 'history.action.undo',
@@ -95,6 +102,7 @@ const errorKeys: Record<ErrorCode, Key> = {
   PASSPHRASE_TOO_WEAK: 'error.PASSPHRASE_TOO_WEAK', AUTHOR_EMPTY: 'error.AUTHOR_EMPTY',
   NO_PRINTER: 'error.NO_PRINTER', PRINT_FAILED: 'error.PRINT_FAILED',
   NOTIFICATIONS_UNAVAILABLE: 'error.NOTIFICATIONS_UNAVAILABLE',
+  APPOINTMENT_DATE_MISSING: 'error.APPOINTMENT_DATE_MISSING',
 };
 
 /** The sentence for an error code, which says what to do (null only for a code newer than this UI). */

@@ -328,4 +328,29 @@ describe('everything made can be corrected', () => {
       expect(screen.getByTestId('consent-erase-on').textContent).toContain('Proxi l’effacera le 23 décembre 2026'),
     );
   });
+
+  it('follows an orientation step by step, asks the appointment’s date, and lists the ones that do not move', async () => {
+    const platform = await openHerve();
+    const opens = screen.getAllByTestId('orientation-open');
+    await fireEvent.click(opens[0]);
+    const form = await screen.findByTestId('orientation-form');
+    await fireEvent.change(within(form).getByTestId('orientation-select'), { target: { value: 'appointment' } });
+    await fireEvent.click(within(form).getByTestId('orientation-save'));
+    await within(form).findByText('Indiquez la date du rendez-vous.');
+    await fireEvent.input(within(form).getByTestId('orientation-date'), { target: { value: '2026-12-04' } });
+    await fireEvent.click(within(form).getByTestId('orientation-save'));
+    await waitFor(() =>
+      expect(screen.getAllByTestId('orientation-step').map((e) => e.textContent?.trim())).toContain(
+        'Orientation : Rendez-vous pris le 4 décembre 2026',
+      ),
+    );
+    const plan = await platform.openPlan(demoPeople[0].id);
+    expect(plan.plan.actions.find((a) => a.orientation?.step === 'appointment')?.status).toBe('doing');
+
+    // The other one has been "contacted" since 2 November: three weeks without moving.
+    await fireEvent.click(screen.getByTestId('nav-follow'));
+    const stuck = await screen.findByTestId('follow-stuck');
+    expect(stuck.textContent).toContain('Demander une rampe au propriétaire');
+    expect(stuck.textContent).toContain('Service contacté depuis le 2 novembre 2026');
+  });
 });

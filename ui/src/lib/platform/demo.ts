@@ -34,8 +34,9 @@ function herve(): PlanDocument {
     { id: id(7), role: 'nurse', name: 'Inès Exemple', organisation: 'Soins à domicile', phone: '02 000 00 02', email: '', closed: false },
   ];
   plan.plan.actions = [
-    { id: id(8), what: 'Appeler le club de cartes', who: { kind: 'person' }, due: '2026-11-18', status: 'planned', priorityId: id(2), outcome: '', created: '2026-09-02' },
-    { id: id(9), what: 'Demander une rampe au propriétaire', who: { kind: 'referent' }, due: '2026-11-26', status: 'doing', priorityId: id(1), outcome: '', created: '2026-09-02' },
+    { id: id(8), what: 'Appeler le club de cartes', who: { kind: 'person' }, due: '2026-11-18', status: 'planned', priorityId: id(2), outcome: '', created: '2026-09-02', orientation: null },
+    { id: id(9), what: 'Demander une rampe au propriétaire', who: { kind: 'referent' }, due: '2026-11-26', status: 'doing', priorityId: id(1), outcome: '', created: '2026-09-02',
+      orientation: { step: 'contacted', since: '2026-11-02', appointment: null, note: 'Courrier envoyé au propriétaire', theme: null } },
   ];
   plan.plan.visits = [{ id: id(10), date: '2026-10-14', place: '', notes: 'Visite à domicile', nextVisit: '2026-11-25' }];
   return plan;

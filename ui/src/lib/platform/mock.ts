@@ -277,7 +277,9 @@ export function mockPlatform(
         if (edit.input.due !== null && edit.input.due < today) v.push({ code: 'ACTION_DUE_IN_PAST', field: 'due' });
         if (v.length) throw invalid(v);
         if (edit.kind === 'addAction') {
-          p.actions.push({ id: newId(), ...edit.input, what: edit.input.what.trim(), status: 'planned', created: today });
+          const orientation =
+            edit.input.who.kind === 'service' ? { step: 'proposed' as const, since: today, appointment: null, note: '', theme: null } : null;
+          p.actions.push({ id: newId(), ...edit.input, what: edit.input.what.trim(), status: 'planned', created: today, orientation });
           return 'action.add';
         }
         const item = p.actions.find((x) => x.id === edit.id);
@@ -291,6 +293,20 @@ export function mockPlatform(
           if (edit.outcome !== null) item.outcome = edit.outcome;
         }
         return 'action.status';
+      }
+      case 'setOrientation': {
+        // The core's rules (src/app.rs `set_orientation`).
+        if (edit.input.step === 'appointment' && !edit.input.appointment) throw invalid([{ code: 'APPOINTMENT_DATE_MISSING', field: 'appointment' }]);
+        const item = p.actions.find((x) => x.id === edit.id);
+        if (item) {
+          const since = item.orientation && item.orientation.step === edit.input.step ? item.orientation.since : today;
+          item.orientation = { ...edit.input, since, theme: edit.input.theme ?? item.orientation?.theme ?? null };
+          const final = ['seen', 'refused', 'noPlace', 'noServiceFound'].includes(edit.input.step);
+          if (edit.input.step === 'contacted' || edit.input.step === 'appointment') item.status = 'doing';
+          if (final) item.status = edit.input.step === 'seen' ? 'done' : 'dropped';
+          if (final && !item.outcome) item.outcome = edit.input.note;
+        }
+        return 'action.orientation';
       }
       case 'addMember':
         checkMember(edit.input);
@@ -569,7 +585,30 @@ export function mockPlatform(
         .map(summary)
         .filter((p) => !p.archived && p.reviewDate !== null && p.reviewDate <= last)
         .sort((a, b) => (a.reviewDate ?? '').localeCompare(b.reviewDate ?? ''));
-      return { today, until: last, actions, reviews };
+      const stuckSince = new Date(`${today}T12:00:00Z`);
+      stuckSince.setUTCDate(stuckSince.getUTCDate() - 14);
+      const before = stuckSince.toISOString().slice(0, 10);
+      const stuck = [...docs.values()].flatMap((doc) =>
+        doc.person.archived
+          ? []
+          : doc.plan.actions
+              .filter(
+                (a) =>
+                  (a.status === 'planned' || a.status === 'doing') &&
+                  a.orientation !== null &&
+                  ['proposed', 'contacted', 'appointment'].includes(a.orientation.step) &&
+                  a.orientation.since <= before,
+              )
+              .map((a) => ({
+                personId: doc.person.id,
+                displayName: doc.person.displayName,
+                actionId: a.id,
+                what: a.what,
+                step: a.orientation!.step,
+                since: a.orientation!.since,
+              })),
+      );
+      return { today, until: last, actions, reviews, stuck };
     },
     async postalAreas() {
       return areas;
