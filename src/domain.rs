@@ -130,6 +130,15 @@ pub struct Address {
     pub street: String,
     pub postal_code: String,
     pub commune: String,
+    /// The bassin, as the referent confirmed or corrected what the postal code proposes; none: not
+    /// confirmed (the postal code's proposal is used).
+    #[serde(default)]
+    #[autosurgeon(missing = "Option::default")]
+    pub bassin: Option<crate::territory::Bassin>,
+    /// The monitoring quartier (its code in the reference file), as the referent chose it.
+    #[serde(default)]
+    #[autosurgeon(missing = "Option::default")]
+    pub quartier: Option<u32>,
 }
 
 /// The goal-oriented care plan.
@@ -605,6 +614,14 @@ pub fn check_person(input: &PersonInput, this_year: i64) -> Checks {
         !input.languages.iter().all(|l| is_language_code(l)),
         ErrorCode::LanguageCodeInvalid,
         "languages",
+    )
+    .rule(
+        input
+            .address
+            .quartier
+            .is_some_and(|q| !crate::territory::quartiers().iter().any(|x| x.code == q)),
+        ErrorCode::QuartierUnknown,
+        "address.quartier",
     )
     .rule(
         !blank(&input.address.postal_code) && !is_postal_code(input.address.postal_code.trim()),

@@ -19,6 +19,8 @@ pub enum ErrorCode {
     BirthYearOutOfRange,
     LanguageCodeInvalid,
     PostalCodeInvalid,
+    /// A quartier code that is not one of the region's monitoring quartiers.
+    QuartierUnknown,
     PhoneInvalid,
     EmailInvalid,
     // Validation of a plan.

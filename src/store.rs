@@ -59,11 +59,15 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0009_orientation",
         include_str!("../migrations/0009_orientation.sql"),
     ),
+    (
+        "0010_person_bassin",
+        include_str!("../migrations/0010_person_bassin.sql"),
+    ),
 ];
 
 /// Version of the derived tables' content. When the code derives rows differently, bump it: stores
 /// rebuild their derived tables from the documents at the next open.
-const DERIVED_VERSION: &str = "4";
+const DERIVED_VERSION: &str = "5";
 
 /// The newest schema this build knows.
 pub fn latest_schema() -> i64 {
@@ -491,7 +495,7 @@ pub struct PersonSummary {
     pub open_actions: u32,
     /// Open actions whose date has passed.
     pub overdue_actions: u32,
-    /// The bassin the postal code proposes, for a Brussels code.
+    /// The bassin as the referent confirmed it, else as the postal code proposes it (Brussels codes).
     pub bassin: Option<Bassin>,
 }
 
@@ -1105,7 +1109,8 @@ impl Store {
             "SELECT id, display_name, full_name, postal_code, commune, archived, review_date,
                     active_priorities, open_actions,
                     (SELECT count(*) FROM action_row a
-                     WHERE a.person_id = p.id AND a.due IS NOT NULL AND a.due < ?2) AS overdue
+                     WHERE a.person_id = p.id AND a.due IS NOT NULL AND a.due < ?2) AS overdue,
+                    bassin
              FROM person_row p WHERE (archived = 0 OR ?1)",
         );
         for word in fold(&query.text).split(' ').filter(|w| !w.is_empty()) {
@@ -1116,13 +1121,8 @@ impl Store {
             ));
         }
         if let Some(bassin) = query.bassin {
-            let codes: Vec<String> = territory::areas()
-                .iter()
-                .filter(|a| a.bassin == bassin)
-                .map(|a| format!("'{}'", a.postal_code))
-                .collect();
-            // The codes come from the embedded reference file: four digits each, checked when read.
-            sql.push_str(&format!(" AND postal_code IN ({})", codes.join(",")));
+            values.push(Box::new(bassin.code()));
+            sql.push_str(&format!(" AND bassin = ?{}", values.len()));
         }
         if query.review_due {
             sql.push_str(" AND review_date IS NOT NULL AND review_date <= ?2");
@@ -1134,13 +1134,13 @@ impl Store {
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let params: Vec<&dyn rusqlite::ToSql> = values.iter().map(AsRef::as_ref).collect();
         let rows = stmt.query_map(params.as_slice(), |r| {
-            let postal_code: String = r.get(3)?;
+            let bassin: Option<String> = r.get(10)?;
             Ok(PersonSummary {
                 id: r.get(0)?,
                 display_name: r.get(1)?,
                 full_name: r.get(2)?,
-                bassin: territory::lookup(&postal_code).map(|a| a.bassin),
-                postal_code,
+                bassin: bassin.as_deref().and_then(Bassin::from_code),
+                postal_code: r.get(3)?,
                 commune: r.get(4)?,
                 archived: r.get(5)?,
                 review_date: r.get(6)?,
@@ -1391,17 +1391,22 @@ fn write_derived(tx: &Transaction<'_>, plan: &PlanDocument, updated: Timestamp) 
         .filter(|a| a.status.is_open())
         .count() as i64;
     let erase_on = crate::domain::erase_on(plan).map(|d| d.to_string());
+    let bassin = p
+        .address
+        .bassin
+        .or_else(|| territory::lookup(&p.address.postal_code).map(|a| a.bassin))
+        .map(Bassin::code);
     tx.execute(
         "INSERT INTO person_row (id, display_name, full_name, search_key, postal_code, commune, archived,
-                                 review_date, active_priorities, open_actions, updated_at, erase_on)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+                                 review_date, active_priorities, open_actions, updated_at, erase_on, bassin)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
          ON CONFLICT (id) DO UPDATE SET
             display_name = excluded.display_name, full_name = excluded.full_name,
             search_key = excluded.search_key, postal_code = excluded.postal_code,
             commune = excluded.commune, archived = excluded.archived,
             review_date = excluded.review_date, active_priorities = excluded.active_priorities,
             open_actions = excluded.open_actions, updated_at = excluded.updated_at,
-            erase_on = excluded.erase_on",
+            erase_on = excluded.erase_on, bassin = excluded.bassin",
         params![
             p.id,
             p.display_name,
@@ -1415,6 +1420,7 @@ fn write_derived(tx: &Transaction<'_>, plan: &PlanDocument, updated: Timestamp) 
             open,
             updated.as_millisecond(),
             erase_on,
+            bassin,
         ],
     )?;
     tx.execute("DELETE FROM action_row WHERE person_id = ?1", [p.id])?;

@@ -9,7 +9,19 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 /// The five bassins d'aide et de soins of the Brussels region.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    TS,
+    autosurgeon::Reconcile,
+    autosurgeon::Hydrate,
+)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub enum Bassin {
@@ -29,6 +41,22 @@ impl Bassin {
         Bassin::Sud,
         Bassin::SudEst,
     ];
+
+    /// The bassin's name as the JSON and the store write it (`nordEst`…).
+    pub fn code(self) -> &'static str {
+        match self {
+            Bassin::Nord => "nord",
+            Bassin::NordEst => "nordEst",
+            Bassin::CentreOuest => "centreOuest",
+            Bassin::Sud => "sud",
+            Bassin::SudEst => "sudEst",
+        }
+    }
+
+    /// The bassin a code names; none for another text.
+    pub fn from_code(code: &str) -> Option<Bassin> {
+        Bassin::ALL.into_iter().find(|b| b.code() == code)
+    }
 }
 
 /// What a postal code proposes.

@@ -237,6 +237,8 @@ fn person() -> impl Strategy<Value = Person> {
                     street,
                     postal_code,
                     commune,
+                    bassin: None,
+                    quartier: None,
                 },
                 phone,
                 notes,

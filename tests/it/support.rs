@@ -54,6 +54,8 @@ pub fn someone(name: &str) -> PersonInput {
             street: "Rue de l'Exemple 1".into(),
             postal_code: "1000".into(),
             commune: "Bruxelles".into(),
+            bassin: None,
+            quartier: None,
         },
         phone: "02 000 00 00".into(),
         notes: String::new(),

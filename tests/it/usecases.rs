@@ -752,3 +752,51 @@ fn orientations_go_through_their_steps_and_unmet_needs_are_kept() {
     assert_eq!(follow.stuck[0].step, OrientationStep::Appointment);
     let _ = path;
 }
+
+/// The bassin the postal code proposes can be corrected by the referent and is then the person's (in
+/// the list and its filter); a quartier is one of the region's, or refused.
+#[test]
+fn the_referent_confirms_or_corrects_the_bassin_and_chooses_the_quartier() {
+    use proxi::territory::Bassin;
+    let (_dir, _path, mut app) = new_store();
+    // 1090 Jette proposes the bassin Nord.
+    let mut input = someone("Jeanne");
+    input.address.postal_code = "1090".into();
+    input.address.commune = "Jette".into();
+    let id = app.create_person(input.clone()).expect("person");
+    let bassin = |app: &proxi::Proxi| names_in(app, Some(Bassin::Nord));
+    assert_eq!(bassin(&app), vec!["Jeanne"]);
+
+    // The person lives on the edge: the referent's team is the centre-ouest one.
+    input.address.bassin = Some(Bassin::CentreOuest);
+    let quartier = proxi::territory::quartiers()[0].code;
+    input.address.quartier = Some(quartier);
+    app.update_person(id, input.clone()).expect("corrected");
+    assert!(bassin(&app).is_empty());
+    assert_eq!(names_in(&app, Some(Bassin::CentreOuest)), vec!["Jeanne"]);
+    let plan = app.plan(id).expect("plan");
+    assert_eq!(plan.person.address.quartier, Some(quartier));
+    assert_eq!(
+        app.people(&PeopleQuery::default()).expect("people")[0].bassin,
+        Some(Bassin::CentreOuest)
+    );
+
+    // A quartier that does not exist is refused, nothing stored.
+    input.address.quartier = Some(99_999);
+    let err = app.update_person(id, input).expect_err("no such quartier");
+    assert_eq!(err.code(), ErrorCode::QuartierUnknown);
+    assert_eq!(err.violations()[0].code, ErrorCode::QuartierUnknown);
+    assert_eq!(err.violations()[0].field, "address.quartier");
+    assert_eq!(app.plan(id).expect("plan"), plan);
+}
+
+fn names_in(app: &proxi::Proxi, bassin: Option<proxi::territory::Bassin>) -> Vec<String> {
+    app.people(&PeopleQuery {
+        bassin,
+        ..PeopleQuery::default()
+    })
+    .expect("people")
+    .into_iter()
+    .map(|p| p.display_name)
+    .collect()
+}

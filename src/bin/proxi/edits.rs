@@ -39,6 +39,13 @@ pub struct PersonFields {
     postal_code: Option<String>,
     #[arg(long)]
     commune: Option<String>,
+    /// The bassin, confirmed or corrected (nord, nord-est, centre-ouest, sud, sud-est); none: the one
+    /// the postal code proposes
+    #[arg(long)]
+    bassin: Option<String>,
+    /// The monitoring quartier's code (see the directory map)
+    #[arg(long)]
+    quartier: Option<u32>,
     #[arg(long)]
     phone: Option<String>,
     #[arg(long)]
@@ -46,7 +53,20 @@ pub struct PersonFields {
 }
 
 impl PersonFields {
-    fn over(self, mut p: PersonInput) -> PersonInput {
+    fn over(self, mut p: PersonInput) -> anyhow::Result<PersonInput> {
+        // A new postal code proposes its own bassin, unless one is given with it.
+        if self.postal_code.is_some() {
+            p.address.bassin = None;
+        }
+        if let Some(b) = &self.bassin {
+            p.address.bassin = Some(named(
+                "bassin (nord, nord-est, centre-ouest, sud, sud-est)",
+                b,
+            )?);
+        }
+        if self.quartier.is_some() {
+            p.address.quartier = self.quartier;
+        }
         let set = |field: &mut String, value: Option<String>| {
             if let Some(v) = value {
                 *field = v;
@@ -72,7 +92,7 @@ impl PersonFields {
         if p.display_name.trim().is_empty() {
             p.display_name = p.first_name.clone();
         }
-        p
+        Ok(p)
     }
 }
 
@@ -285,11 +305,13 @@ pub fn person(app: &mut Proxi, command: PersonEdit, out: &mut impl Write) -> any
                     street: String::new(),
                     postal_code: String::new(),
                     commune: String::new(),
+                    bassin: None,
+                    quartier: None,
                 },
                 phone: String::new(),
                 notes: String::new(),
             };
-            let id = app.create_person(fields.over(blank))?;
+            let id = app.create_person(fields.over(blank)?)?;
             print_id(out, id, json)?;
         }
         PersonEdit::Edit { id, fields } => {
@@ -305,7 +327,7 @@ pub fn person(app: &mut Proxi, command: PersonEdit, out: &mut impl Write) -> any
                 phone: p.phone,
                 notes: p.notes,
             };
-            app.update_person(id, fields.over(current))?;
+            app.update_person(id, fields.over(current)?)?;
         }
         PersonEdit::Archive { id } => app.set_archived(id, true)?,
         PersonEdit::Restore { id } => app.set_archived(id, false)?,

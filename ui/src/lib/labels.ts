@@ -103,6 +103,7 @@ const errorKeys: Record<ErrorCode, Key> = {
   NO_PRINTER: 'error.NO_PRINTER', PRINT_FAILED: 'error.PRINT_FAILED',
   NOTIFICATIONS_UNAVAILABLE: 'error.NOTIFICATIONS_UNAVAILABLE',
   APPOINTMENT_DATE_MISSING: 'error.APPOINTMENT_DATE_MISSING',
+  QUARTIER_UNKNOWN: 'error.QUARTIER_UNKNOWN',
 };
 
 /** The sentence for an error code, which says what to do (null only for a code newer than this UI). */

@@ -10,6 +10,6 @@ export type PersonSummary = { id: string, displayName: string, fullName: string,
  */
 overdueActions: number, 
 /**
- * The bassin the postal code proposes, for a Brussels code.
+ * The bassin as the referent confirmed it, else as the postal code proposes it (Brussels codes).
  */
 bassin: Bassin | null, };

@@ -353,4 +353,24 @@ describe('everything made can be corrected', () => {
     expect(stuck.textContent).toContain('Demander une rampe au propriétaire');
     expect(stuck.textContent).toContain('Service contacté depuis le 2 novembre 2026');
   });
+
+  it('the bassin the postal code proposes is confirmed or corrected, and the quartier chosen', async () => {
+    const platform = await openHerve();
+    await fireEvent.click(screen.getByTestId('edit-person'));
+    const dialog = await screen.findByTestId('person-dialog');
+    const bassin = within(dialog).getByTestId('person-bassin') as HTMLSelectElement;
+    await waitFor(() => expect(bassin.value).toBe('centreOuest'));
+    await fireEvent.change(bassin, { target: { value: 'sud' } });
+    const quartier = within(dialog).getByTestId('person-quartier') as HTMLSelectElement;
+    await waitFor(() => expect(quartier.options.length).toBeGreaterThan(1));
+    const chosen = quartier.options[1].value;
+    await fireEvent.change(quartier, { target: { value: chosen } });
+    await fireEvent.click(within(dialog).getByTestId('create-person'));
+    await screen.findByText(/bassin Sud/);
+    const person = (await platform.openPlan(demoPeople[0].id)).person;
+    expect(person.address.bassin).toBe('sud');
+    expect(person.address.quartier).toBe(Number(chosen));
+    const south = await platform.listPeople({ text: '', includeArchived: false, bassin: 'sud', reviewDue: false, overdue: false });
+    expect(south.map((p) => p.displayName)).toContain('Hervé');
+  });
 });

@@ -594,4 +594,9 @@ export const en: Record<Key, string> = {
   'followUp.stuckLine': '{step} since {date}',
   'error.APPOINTMENT_DATE_MISSING': 'Give the date of the appointment.',
   'change.field.orientation': 'orientation',
+  'error.QUARTIER_UNKNOWN': 'This quartier is not in the Region’s list: choose one from the list.',
+  'person.bassin': 'Care area (bassin)',
+  'person.quartier': 'Quartier (optional)',
+  'person.bassinHelp': 'Proposed from the postal code: correct it if the person belongs to another bassin.',
+  'plan.bassin': 'bassin {bassin}',
 };

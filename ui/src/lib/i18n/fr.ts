@@ -592,6 +592,11 @@ export const fr = {
   'followUp.stuckLine': '{step} depuis le {date}',
   'error.APPOINTMENT_DATE_MISSING': 'Indiquez la date du rendez-vous.',
   'change.field.orientation': 'orientation',
+  'error.QUARTIER_UNKNOWN': 'Ce quartier n’existe pas dans la liste de la Région : choisissez-en un dans la liste.',
+  'person.bassin': 'Bassin d’aide et de soins',
+  'person.quartier': 'Quartier (facultatif)',
+  'person.bassinHelp': 'Proposé d’après le code postal : corrigez-le si la personne dépend d’un autre bassin.',
+  'plan.bassin': 'bassin {bassin}',
 } as const;
 
 export type Key = keyof typeof fr;

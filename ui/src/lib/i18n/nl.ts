@@ -594,4 +594,9 @@ export const nl: Record<Key, string> = {
   'followUp.stuckLine': '{step} sinds {date}',
   'error.APPOINTMENT_DATE_MISSING': 'Vul de datum van de afspraak in.',
   'change.field.orientation': 'doorverwijzing',
+  'error.QUARTIER_UNKNOWN': 'Deze wijk staat niet in de lijst van het Gewest: kies er een uit de lijst.',
+  'person.bassin': 'Zorgzone',
+  'person.quartier': 'Wijk (niet verplicht)',
+  'person.bassinHelp': 'Voorgesteld op basis van de postcode: verbeter als de persoon bij een andere zone hoort.',
+  'plan.bassin': 'zorgzone {bassin}',
 };

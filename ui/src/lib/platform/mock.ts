@@ -59,7 +59,7 @@ export function emptyPlan(summary: PersonSummary, created = '2026-01-05T09:00:00
       birthYear: 1948,
       languages: ['fr'],
       interpreterNeeded: false,
-      address: { street: 'Rue de l’Exemple 1', postalCode: summary.postalCode, commune: summary.commune },
+      address: { street: 'Rue de l’Exemple 1', postalCode: summary.postalCode, commune: summary.commune, bassin: null, quartier: null },
       phone: '02 000 00 00',
       notes: '',
       archived: summary.archived,
@@ -182,7 +182,7 @@ export function mockPlatform(
       activePriorities: doc.plan.priorities.filter((p) => p.status === 'active').length,
       openActions: openActions.length,
       overdueActions: openActions.filter((a) => a.due !== null && a.due < today).length,
-      bassin: area?.bassin ?? null,
+      bassin: doc.person.address.bassin ?? area?.bassin ?? null,
     };
   };
   const checkWords = (words: string, card: string | null) => {
