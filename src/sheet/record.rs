@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use super::{BODY, Face, INK, MARGIN, NAME, QUIET, Sheet, SheetError, catalogue, finish, fonts};
 use crate::document::HistoryEntry;
-use crate::domain::{ActionStatus, PlanDocument, PriorityStatus, Who};
+use crate::domain::{ActionStatus, PlanDocument, PriorityStatus};
 
 /// The words of the record (in each catalogue, under "record").
 #[derive(Debug, Clone, Deserialize)]
@@ -217,19 +217,7 @@ pub fn render_record(
 
     s.heading(&t.agreed.clone());
     for a in &plan.plan.actions {
-        let who = match &a.who {
-            Who::Person => t.who_me.clone(),
-            Who::Referent => t.who_referent.clone(),
-            Who::InformalCarer { name } => name.clone(),
-            Who::Member { id } => plan
-                .plan
-                .network
-                .iter()
-                .find(|m| m.id == *id)
-                .map(|m| m.name.clone())
-                .unwrap_or_default(),
-            Who::Service { .. } => t.who_service.clone(),
-        };
+        let who = super::who(plan, &a.who, &t, &super::Services::new());
         let due = a.due.map_or_else(|| t.no_date.clone(), |d| t.date(d));
         let status = w.status(&json_name(&a.status));
         line(&mut s, &format!("• {} — {who} — {due} ({status})", a.what));

@@ -286,27 +286,45 @@ fn every_rule_is_rejected_with_its_code_and_field_and_stores_nothing() {
     let (_dir, _path, mut app) = new_store();
     for (what, attempt, code, field) in cases() {
         let id = app.create_person(someone("Valid")).expect("a valid person");
-        let before = app.plan(id).expect("plan");
-        let history_before = app.history(id).expect("history").len();
-        let err = attempt(&mut app, id).expect_err(what);
-        assert_eq!(err.code(), code, "{what}: {err}");
-        assert!(
-            err.violations()
-                .iter()
-                .any(|v| v.code == code && v.field == field),
-            "{what}: {:?}",
-            err.violations()
-        );
-        let after = app.plan(id).expect("plan");
         // The reorder case adds a valid priority first; everything else leaves the plan as it was.
-        if code != ErrorCode::ReorderMismatch {
-            assert_eq!(before, after, "{what}: the plan changed");
-            assert_eq!(
-                history_before,
-                app.history(id).expect("history").len(),
-                "{what}: a change was recorded"
-            );
-        }
+        let unchanged = code != ErrorCode::ReorderMismatch;
+        refused_storing_nothing(&mut app, id, what, &attempt, code, field, unchanged);
+    }
+}
+
+/// `attempt` is refused with `code` on `field`; when `unchanged`, the plan and its history are as
+/// they were before it.
+fn refused_storing_nothing(
+    app: &mut Proxi,
+    id: Uuid,
+    what: &str,
+    attempt: &Attempt,
+    code: ErrorCode,
+    field: &str,
+    unchanged: bool,
+) {
+    let before = app.plan(id).expect("plan");
+    let history_before = app.history(id).expect("history").len();
+    let err = attempt(app, id).expect_err(what);
+    assert_eq!(err.code(), code, "{what}: {err}");
+    assert!(
+        err.violations()
+            .iter()
+            .any(|v| v.code == code && v.field == field),
+        "{what}: {:?}",
+        err.violations()
+    );
+    if unchanged {
+        assert_eq!(
+            before,
+            app.plan(id).expect("plan"),
+            "{what}: the plan changed"
+        );
+        assert_eq!(
+            history_before,
+            app.history(id).expect("history").len(),
+            "{what}: a change was recorded"
+        );
     }
 }
 
@@ -481,26 +499,6 @@ fn every_correction_is_checked_like_its_creation_and_stores_nothing() {
         ),
     ];
     for (what, attempt, code, field) in tries {
-        let before = app.plan(id).expect("plan");
-        let history_before = app.history(id).expect("history").len();
-        let err = attempt(&mut app, id).expect_err(what);
-        assert_eq!(err.code(), code, "{what}: {err}");
-        assert!(
-            err.violations()
-                .iter()
-                .any(|v| v.code == code && v.field == field),
-            "{what}: {:?}",
-            err.violations()
-        );
-        assert_eq!(
-            before,
-            app.plan(id).expect("plan"),
-            "{what}: the plan changed"
-        );
-        assert_eq!(
-            history_before,
-            app.history(id).expect("history").len(),
-            "{what}: a change was recorded"
-        );
+        refused_storing_nothing(&mut app, id, what, &attempt, code, field, true);
     }
 }
