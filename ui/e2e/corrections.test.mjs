@@ -64,6 +64,10 @@ test('a moved address, an action’s due date and outcome, a member removed; the
   await postal.setValue('1090');
   const commune = await browser.$('[data-testid=commune]');
   await browser.waitUntil(async () => (await commune.getValue()) === 'Jette', { timeout: 5_000 });
+  // Jette proposes the bassin Nord; the referent confirms it.
+  await browser.waitUntil(async () => (await browser.$('[data-testid=person-bassin]').getValue()) === 'nord', { timeout: 5_000 });
+  await browser.$('[data-testid=person-bassin]').scrollIntoView();
+  await screenshot(browser, 'person-edit.png', false);
   await browser.$('[data-testid=create-person]').click();
   await browser.$('[data-testid=person-dialog]').waitForExist({ reverse: true, timeout: 10_000 });
   await browser.waitUntil(async () => (await browser.$('.person-card').getText()).includes('1090 Jette'), { timeout: 10_000 });
@@ -83,6 +87,20 @@ test('a moved address, an action’s due date and outcome, a member removed; the
   await browser.$('[data-testid=action-outcome-save]').click();
   await browser.$('[data-testid=action-outcome]').waitForDisplayed({ timeout: 10_000 });
   assert.equal(await browser.$('[data-testid=action-outcome]').getText(), 'Résultat : Le pilulier est arrivé');
+
+  // The first action becomes an orientation followed up: an appointment, with its date.
+  await browser.$$('[data-testid=orientation-open]')[0].click();
+  await browser.$('[data-testid=orientation-form]').waitForDisplayed({ timeout: 5_000 });
+  await browser.$('[data-testid=orientation-select]').selectByAttribute('value', 'appointment');
+  await setDate(browser, '[data-testid=orientation-date]', inDays(5));
+  await browser.$('[data-testid=orientation-note]').setValue('Avec sa fille');
+  await browser.$('[data-testid=orientation-save]').click();
+  await browser.waitUntil(
+    async () => (await browser.$$('[data-testid=orientation-step]').map((e) => e.getText())).some((t) => t.startsWith('Orientation : Rendez-vous pris le ')),
+    { timeout: 10_000 },
+  );
+  await browser.$('[data-testid=orientation-step]').scrollIntoView();
+  await screenshot(browser, 'orientation.png', false);
 
   // A network member leaves.
   const members = await browser.$$('[data-testid=member-name]').map((e) => e.getText());
