@@ -6,10 +6,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cli, demoStore, openWindow, setDate, screenshot, startDriver, unlock } from './support.mjs';
+import { cli, demoStore, openWindow, setDate, screenshot, startDriver, unlock, cleanUp } from './support.mjs';
 
 const PASSPHRASE = 'corrections passphrase';
 const PORT = 4484;
@@ -30,7 +30,7 @@ before(async () => {
 after(async () => {
   await browser?.deleteSession().catch(() => {});
   driver?.kill();
-  if (dir) rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 300 });
+  await cleanUp(dir);
 });
 
 const cliText = (...args) => execFileSync(cli, ['--store', store, ...args], { env: { ...process.env, PROXI_PASSPHRASE: PASSPHRASE }, encoding: 'utf8' });

@@ -6,10 +6,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cli, openWindow, setDate, screenshot, startDriver } from './support.mjs';
+import { cli, openWindow, setDate, screenshot, startDriver, cleanUp } from './support.mjs';
 
 const PASSPHRASE = 'girafe sous la pluie verte';
 const PORT = 4474;
@@ -37,7 +37,7 @@ before(async () => {
 after(async () => {
   await browser?.deleteSession().catch(() => {});
   driver?.kill();
-  if (dir) rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 300 });
+  await cleanUp(dir);
 });
 
 const shot = (name, top = true) => screenshot(browser, name, top);

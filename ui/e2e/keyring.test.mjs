@@ -5,10 +5,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cli, demoStore, openWindow, shots, startDriver } from './support.mjs';
+import { cli, demoStore, openWindow, shots, startDriver, cleanUp } from './support.mjs';
 
 let dir;
 let store;
@@ -35,7 +35,7 @@ after(async () => {
   } catch {
     // nothing to forget
   }
-  if (dir) rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 300 });
+  await cleanUp(dir);
 });
 
 async function relaunch() {

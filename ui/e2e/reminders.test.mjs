@@ -6,10 +6,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cli, demoStore, openWindow, screenshot, shots, startDriver, unlock } from './support.mjs';
+import { cli, demoStore, openWindow, screenshot, shots, startDriver, unlock, cleanUp } from './support.mjs';
 
 const PASSPHRASE = 'demo passphrase';
 let dir;
@@ -75,7 +75,7 @@ after(async () => {
   await browser?.deleteSession().catch(() => {});
   for (const d of drivers) d.kill();
   dunst?.kill();
-  if (dir) rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 300 });
+  await cleanUp(dir);
 });
 
 test('open: one reminder per person, by name; clicking one opens that plan', async () => {

@@ -1,7 +1,7 @@
 // Shared by the WebDriver suites: the binaries, a demo store, and the real window started through
 // tauri-driver (which drives Debian's WebKitWebDriver) under Xvfb.
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { remote } from 'webdriverio';
 
@@ -77,4 +77,27 @@ export async function screenshot(browser, name, top = true) {
   if (top) await browser.execute(() => window.scrollTo(0, 0));
   await browser.pause(600);
   await browser.saveScreenshot(join(shots, name));
+}
+
+/**
+ * Removes a suite's temporary folder once its windows are closed. A desktop process that outlives its
+ * WebDriver session (seen with the first-run suite: WebKit still writing its shader cache) is ended
+ * first; what cannot be removed is said, not failed on: the suite's assertions are in its tests.
+ */
+export async function cleanUp(dir) {
+  if (!dir) return;
+  for (let attempt = 0; attempt < 3; attempt += 1) {
+    try {
+      rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+      return;
+    } catch (e) {
+      try {
+        execFileSync('pkill', ['-f', 'proxi-desktop']);
+      } catch {
+        // none left
+      }
+      await new Promise((r) => setTimeout(r, 1000));
+      if (attempt === 2) console.error(`# could not remove ${dir}: ${e.message}`);
+    }
+  }
 }

@@ -4,11 +4,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { cli, demoStore, openWindow, root, shots, startDriver, unlock } from './support.mjs';
+import { cli, demoStore, openWindow, root, shots, startDriver, unlock, cleanUp } from './support.mjs';
 
 const relayBin = join(root, 'target', 'debug', 'proxi-relay');
 let dir;
@@ -43,7 +43,7 @@ after(async () => {
   await browser?.deleteSession().catch(() => {});
   driver?.kill();
   relay?.kill();
-  if (dir) rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 300 });
+  await cleanUp(dir);
 });
 
 test('the window joins a team with a code, says where sync stands, and sends a plan once the person agreed', async () => {

@@ -4,10 +4,10 @@
 // Screenshots for the README: people list, plan, picture-card mode, follow-up list.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { demoStore, openWindow, setDate, screenshot, startDriver, unlock } from './support.mjs';
+import { demoStore, openWindow, setDate, screenshot, startDriver, unlock, cleanUp } from './support.mjs';
 
 const PASSPHRASE = 'visit passphrase';
 const PORT = 4454;
@@ -35,7 +35,7 @@ before(async () => {
 after(async () => {
   await browser?.deleteSession().catch(() => {});
   driver?.kill();
-  if (dir) rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 300 });
+  await cleanUp(dir);
 });
 
 const shot = (name, top = true) => screenshot(browser, name, top);

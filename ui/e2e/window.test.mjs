@@ -2,10 +2,10 @@
 // unlock a demo store with its passphrase and see the demo people; search them without accents.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { demoStore, openWindow, shots, startDriver } from './support.mjs';
+import { demoStore, openWindow, shots, startDriver, cleanUp } from './support.mjs';
 
 let dir;
 let driver;
@@ -24,7 +24,7 @@ before(async () => {
 after(async () => {
   await browser?.deleteSession().catch(() => {});
   driver?.kill();
-  if (dir) rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 300 });
+  await cleanUp(dir);
 });
 
 test('the window asks for the passphrase, refuses a wrong one, then lists the demo people', async () => {
