@@ -110,7 +110,7 @@ fn main() {
     println!("Proxi store benchmark: {PEOPLE} people (building the stores…)");
     let started = Instant::now();
     let store = Store::create(&path, PASSPHRASE, KdfParams::RECOMMENDED, "Bench").expect("create");
-    let store = proxi::demo::fill_many(store, jiff::Timestamp::now(), PEOPLE).expect("fill");
+    let store = proxi::demo::fill_many(store, jiff::Timestamp::now(), PEOPLE, 300).expect("fill");
     let mut app = Proxi::new(store, Arc::new(SystemClock));
     let ids: Vec<Uuid> = app
         .people(&PeopleQuery::default())

@@ -146,13 +146,15 @@ pub struct FollowUp {
     pub actions: Vec<DueAction>,
     /// People whose plan is to be reviewed by `until`, earliest first.
     pub reviews: Vec<PersonSummary>,
-    /// Orientations at one step for [`ORIENTATION_STUCK_DAYS`] days or more, the longest first.
+    /// Orientations at one step for `stuck_after_days` days or more, the longest first.
     pub stuck: Vec<crate::store::StuckOrientation>,
+    /// After how many days at one step an orientation is listed in `stuck`.
+    pub stuck_after_days: u32,
 }
 
 /// After this many days at one step (proposed, contacted, waiting for the appointment), an
-/// orientation shows in the follow-up list.
-pub const ORIENTATION_STUCK_DAYS: i64 = 14;
+/// orientation shows in the follow-up list, unless the referent chose another number.
+pub const ORIENTATION_STUCK_DAYS: u32 = 14;
 
 /// Proxi's use cases over one open store.
 #[derive(Debug)]
@@ -407,12 +409,13 @@ impl Proxi {
         self.store.actions_due(today, until)
     }
 
-    /// The follow-up list across everyone: open actions due within `days` or overdue, and the plans
-    /// whose review falls within `days` or has passed.
+    /// The follow-up list across everyone: open actions due within `days` or overdue, the plans
+    /// whose review falls within `days` or has passed, and the orientations at one step for
+    /// `stuck_after_days` days or more.
     ///
     /// # Errors
     /// [`Error::Storage`].
-    pub fn follow_up(&self, days: i64) -> Result<FollowUp> {
+    pub fn follow_up(&self, days: i64, stuck_after_days: u32) -> Result<FollowUp> {
         let today = self.clock.today();
         let until = today
             .checked_add(jiff::Span::new().days(days))
@@ -425,7 +428,7 @@ impl Proxi {
             .collect();
         reviews.sort_by(|a, b| a.review_date.cmp(&b.review_date));
         let stuck_since = today
-            .checked_sub(jiff::Span::new().days(ORIENTATION_STUCK_DAYS))
+            .checked_sub(jiff::Span::new().days(i64::from(stuck_after_days)))
             .unwrap_or(today);
         Ok(FollowUp {
             today,
@@ -433,6 +436,7 @@ impl Proxi {
             actions: self.store.actions_due(today, until)?,
             reviews,
             stuck: self.store.stuck_orientations(stuck_since)?,
+            stuck_after_days,
         })
     }
 

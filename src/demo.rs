@@ -12,8 +12,8 @@ use uuid::Uuid;
 use crate::app::{Proxi, StatementList};
 use crate::clock::{Clock, SteppingClock};
 use crate::domain::{
-    ActionInput, ActionStatus, Address, MemberInput, NetworkRole, PersonInput, PriorityInput,
-    PriorityStatus, StatementInput, VisitInput, Who,
+    ActionInput, ActionStatus, Address, MemberInput, NetworkRole, OrientationInput,
+    OrientationStep, PersonInput, PriorityInput, PriorityStatus, StatementInput, VisitInput, Who,
 };
 use crate::error::Result;
 use crate::store::Store;
@@ -409,34 +409,46 @@ fn words(w: &Words, dutch: bool) -> String {
     if dutch { w.2 } else { w.1 }.to_owned()
 }
 
-/// Fills `store` with the demo people, their plans made during the weeks before `now`.
+/// Fills `store` with a directory of `services` fictional services, then the demo people, their
+/// plans made during the weeks before `now` (some oriented to those services).
 ///
 /// # Errors
 /// Any error of the use cases (none is expected on an empty store).
-pub fn fill(store: Store, now: Timestamp) -> Result<Store> {
+pub fn fill(store: Store, now: Timestamp, services: usize) -> Result<Store> {
     let start = now
         .checked_sub(SignedDuration::from_hours(24 * 45))
         .unwrap_or(now);
     let clock: Arc<dyn Clock> = Arc::new(SteppingClock::new(start, SignedDuration::from_mins(47)));
     let mut app = Proxi::new(store, clock.clone());
+    let services = directory(&mut app, services)?;
     for (i, who) in PEOPLE.iter().enumerate() {
-        add_person(&mut app, clock.as_ref(), i, who)?;
+        add_person(&mut app, clock.as_ref(), i, who, services)?;
     }
     Ok(app.into_store())
 }
 
+/// Imports `count` fictional services; how many there are.
+fn directory(app: &mut Proxi, count: usize) -> Result<usize> {
+    if count == 0 {
+        return Ok(0);
+    }
+    let report = app.import_directory_records(&crate::directory::demo::generate(count, 1))?;
+    Ok(report.services as usize)
+}
+
 /// Fills `store` with `count` people for benchmarks: the demo people again and again, numbered
-/// ("Hervé Exemple 2", …), with the same kind of plans.
+/// ("Hervé Exemple 2", …), with the same kind of plans, and `services` fictional services.
 ///
 /// # Errors
 /// Any error of the use cases.
-pub fn fill_many(store: Store, now: Timestamp, count: usize) -> Result<Store> {
+pub fn fill_many(store: Store, now: Timestamp, count: usize, services: usize) -> Result<Store> {
     let start = now
         .checked_sub(SignedDuration::from_hours(24 * 45))
         .unwrap_or(now);
     let step = SignedDuration::from_secs((45 * 24 * 3600 / (count.max(1) as i64 * 40)).max(1));
     let clock: Arc<dyn Clock> = Arc::new(SteppingClock::new(start, step));
     let mut app = Proxi::new(store, clock.clone());
+    let services = directory(&mut app, services)?;
     for i in 0..count {
         let (display, first, last, born, langs, interpreter, postal, commune) =
             PEOPLE[i % PEOPLE.len()];
@@ -456,7 +468,7 @@ pub fn fill_many(store: Store, now: Timestamp, count: usize) -> Result<Store> {
             postal,
             commune,
         );
-        add_person(&mut app, clock.as_ref(), i, &someone)?;
+        add_person(&mut app, clock.as_ref(), i, &someone, services)?;
     }
     Ok(app.into_store())
 }
@@ -472,7 +484,13 @@ type Numbered<'a> = (
     &'a str,
 );
 
-fn add_person(app: &mut Proxi, clock: &dyn Clock, i: usize, p: &Numbered<'_>) -> Result<Uuid> {
+fn add_person(
+    app: &mut Proxi,
+    clock: &dyn Clock,
+    i: usize,
+    p: &Numbered<'_>,
+    services: usize,
+) -> Result<Uuid> {
     let (display, first, last, born, langs, interpreter, postal, commune) = *p;
     let dutch = langs.first() == Some(&"nl") || (langs.contains(&"nl") && i % 2 == 1);
     let street = if dutch {
@@ -603,6 +621,40 @@ fn add_person(app: &mut Proxi, clock: &dyn Clock, i: usize, p: &Numbered<'_>) ->
         if k == 0 && i % 5 == 2 {
             app.set_action_status(person, action, ActionStatus::Done, Some("OK".into()))?;
         }
+    }
+    // One person in four is oriented to a service of the demo directory, and the service was
+    // contacted weeks ago with no news since: the follow-up list shows it.
+    if i % 4 == 2 && services > 0 {
+        let input = ActionInput {
+            what: if dutch {
+                "Een dienst voor thuishulp contacteren"
+            } else {
+                "Contacter un service d'aide à domicile"
+            }
+            .into(),
+            who: Who::Service {
+                id: format!("svc-{}", i % services.min(50)),
+            },
+            due: today.checked_add(21.days()).ok(),
+            priority_id: priorities.first().copied(),
+            outcome: String::new(),
+        };
+        let action = app.add_action(person, input)?;
+        let note = if dutch {
+            "Bericht ingesproken, wacht op terugbellen"
+        } else {
+            "Message laissé, attend d'être rappelée"
+        };
+        app.set_orientation(
+            person,
+            action,
+            OrientationInput {
+                step: OrientationStep::Contacted,
+                appointment: None,
+                note: note.into(),
+                theme: Some("home_help".into()),
+            },
+        )?;
     }
     app.add_visit(
         person,

@@ -218,7 +218,7 @@ pub fn locked(counts: Counts, lang: &str) -> Option<Notice> {
 }
 
 /// The notices of an open store, one per person (the first [`MAX_PEOPLE`], most overdue first),
-/// from a follow-up list looking at today only (`follow_up(0)`).
+/// from a follow-up list looking at today only (`follow_up(0, …)`).
 pub fn unlocked(follow_up: &FollowUp, lang: &str) -> Vec<Notice> {
     let w = words(lang);
     let today = follow_up.today;

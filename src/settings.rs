@@ -24,6 +24,8 @@ pub struct Settings {
     pub reminders: bool,
     /// The time of day of the daily reminder, `HH:MM` on this computer's clock.
     pub reminder_time: String,
+    /// After how many days at one step an orientation shows in the follow-up list (1 to 90).
+    pub stuck_days: u32,
 }
 
 impl Default for Settings {
@@ -35,6 +37,7 @@ impl Default for Settings {
             backup_keep: 10,
             reminders: true,
             reminder_time: "09:00".into(),
+            stuck_days: crate::app::ORIENTATION_STUCK_DAYS,
         }
     }
 }
@@ -68,11 +71,12 @@ impl Settings {
             .map_err(|e| crate::Error::Storage(format!("{}: {e}", path.display())))
     }
 
-    /// The same choices within what the window offers (1 minute to 2 hours; 1 to 100 backups; a
-    /// language the interface speaks).
+    /// The same choices within what the window offers (1 minute to 2 hours; 1 to 100 backups; 1 to
+    /// 90 days for an orientation without news; a language the interface speaks).
     fn clamped(mut self) -> Settings {
         self.idle_minutes = self.idle_minutes.clamp(1, 120);
         self.backup_keep = self.backup_keep.clamp(1, 100);
+        self.stuck_days = self.stuck_days.clamp(1, 90);
         if !matches!(self.language.as_deref(), None | Some("fr" | "nl" | "en")) {
             self.language = None;
         }
@@ -119,6 +123,7 @@ mod tests {
             backup_keep: 3,
             reminders: false,
             reminder_time: "07:45".into(),
+            stuck_days: 30,
         };
         chosen.save(&store).expect("saved");
         assert_eq!(Settings::load(&store), chosen);
@@ -127,7 +132,7 @@ mod tests {
         assert_eq!(Settings::load(&store), Settings::default());
         std::fs::write(
             path_for(&store),
-            br#"{"language":"xx","idleMinutes":0,"backupKeep":5000,"backupFolder":"  ","reminderTime":"25:99"}"#,
+            br#"{"language":"xx","idleMinutes":0,"backupKeep":5000,"backupFolder":"  ","reminderTime":"25:99","stuckDays":400}"#,
         )
         .expect("write");
         let read = Settings::load(&store);
@@ -136,6 +141,7 @@ mod tests {
         assert_eq!(read.backup_keep, 100);
         assert_eq!(read.backup_folder, None);
         assert_eq!(read.reminder_time, "09:00");
+        assert_eq!(read.stuck_days, 90);
         assert!(read.reminders, "reminders are on unless switched off");
         assert_eq!(chosen.reminder_at(), Some(jiff::civil::time(7, 45, 0, 0)));
     }

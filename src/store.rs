@@ -7,7 +7,6 @@
 //!   acknowledged edit is never lost and the derived tables never disagree with the documents;
 //! - derived tables can be rebuilt from the documents at any time ([`Store::rebuild_derived`]).
 
-use std::collections::HashMap;
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -17,6 +16,7 @@ use argon2::{Algorithm, Argon2, Params, Version};
 use automerge::{ActorId, AutoCommit};
 use jiff::Timestamp;
 use jiff::civil::Date;
+use lru::LruCache;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, params};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -68,6 +68,9 @@ const MIGRATIONS: &[(&str, &str)] = &[
 /// Version of the derived tables' content. When the code derives rows differently, bump it: stores
 /// rebuild their derived tables from the documents at the next open.
 const DERIVED_VERSION: &str = "5";
+
+/// How many documents (and plans) are kept in memory once read: more than a day of visits opens.
+const CACHED_PLANS: std::num::NonZeroUsize = std::num::NonZeroUsize::new(16).expect("not zero");
 
 /// The newest schema this build knows.
 pub fn latest_schema() -> i64 {
@@ -568,9 +571,12 @@ pub struct Store {
     path: PathBuf,
     actor: ActorId,
     author: String,
-    docs: HashMap<Uuid, AutoCommit>,
+    /// The documents read lately (the disk holds them all: a document dropped from here is read
+    /// again when needed). Bounded, so that a sync touching every plan of a team, or a day opening
+    /// many plans, does not keep them all in memory.
+    docs: LruCache<Uuid, AutoCommit>,
     /// The plans as read from `docs`, kept in step with them.
-    plans: HashMap<Uuid, PlanDocument>,
+    plans: LruCache<Uuid, PlanDocument>,
     /// The store key, to seal it anew when the passphrase or recovery key changes.
     key: StoreKey,
 }
@@ -757,8 +763,8 @@ impl Store {
             path: path.to_owned(),
             actor,
             author,
-            docs: HashMap::new(),
-            plans: HashMap::new(),
+            docs: LruCache::new(CACHED_PLANS),
+            plans: LruCache::new(CACHED_PLANS),
             key: key.clone(),
         })
     }
@@ -860,11 +866,16 @@ impl Store {
     }
 
     pub(crate) fn document(&mut self, id: Uuid) -> Result<&mut AutoCommit> {
-        if !self.docs.contains_key(&id) {
+        if !self.docs.contains(&id) {
             let doc = self.load(id)?;
-            self.docs.insert(id, doc);
+            self.docs.put(id, doc);
         }
         self.docs.get_mut(&id).ok_or(Error::PersonNotFound(id))
+    }
+
+    /// How many documents are in memory now (at most 16; the measures and tests read it).
+    pub fn cached_documents(&self) -> usize {
+        self.docs.len()
     }
 
     /// The plan of one person, read once from its document and then kept in memory.
@@ -873,7 +884,7 @@ impl Store {
             return Ok(plan.clone());
         }
         let plan = document::read(self.document(id)?)?;
-        self.plans.insert(id, plan.clone());
+        self.plans.put(id, plan.clone());
         Ok(plan)
     }
 
@@ -913,8 +924,8 @@ impl Store {
         at: Timestamp,
     ) -> Result<()> {
         // The cached plan is only a valid "previous" for the cached document.
-        let previous = self.plans.remove(&id);
-        let (mut doc, previous) = match self.docs.remove(&id) {
+        let previous = self.plans.pop(&id);
+        let (mut doc, previous) = match self.docs.pop(&id) {
             Some(doc) => (doc, previous),
             None => match self.load(id) {
                 Ok(doc) => (doc, None),
@@ -928,8 +939,8 @@ impl Store {
         if !change.is_empty() {
             self.write_change(id, &mut doc, &change, plan, at)?;
         }
-        self.docs.insert(id, doc);
-        self.plans.insert(id, plan.clone());
+        self.docs.put(id, doc);
+        self.plans.put(id, plan.clone());
         Ok(())
     }
 
@@ -980,8 +991,8 @@ impl Store {
         at: Timestamp,
         bookkeeping: impl FnOnce(&Transaction<'_>) -> Result<()>,
     ) -> Result<()> {
-        self.plans.remove(&id);
-        let mut doc = match self.docs.remove(&id) {
+        self.plans.pop(&id);
+        let mut doc = match self.docs.pop(&id) {
             Some(doc) => doc,
             None => match self.load(id) {
                 Ok(doc) => doc,
@@ -1034,7 +1045,7 @@ impl Store {
         bookkeeping(&tx)?;
         tx.commit()?;
         if plan.is_some() {
-            self.docs.insert(id, doc);
+            self.docs.put(id, doc);
         }
         Ok(())
     }
@@ -1302,8 +1313,8 @@ impl Store {
     /// are zeroed (`secure_delete`), the write-ahead log is emptied and the file rebuilt (`VACUUM`), so
     /// that no trace of the plan stays in the store's pages. The erasure itself is audited (by id).
     pub(crate) fn erase(&mut self, id: Uuid, at: Timestamp) -> Result<()> {
-        self.docs.remove(&id);
-        self.plans.remove(&id);
+        self.docs.pop(&id);
+        self.plans.pop(&id);
         let tx = self.conn.transaction()?;
         let chunks = tx.execute("DELETE FROM doc_chunk WHERE doc_id = ?1", [id])?;
         if chunks == 0 {

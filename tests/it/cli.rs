@@ -126,6 +126,23 @@ fn demo_list_show_export_from_a_script() {
     let out = proxi(&store, Some("demo"), &["due", "--days", "3650"]);
     assert!(text(&out.stdout).lines().count() >= 20);
 
+    // The follow-up list: the demo's orientations to home help have had no news for weeks.
+    let out = proxi(&store, Some("demo"), &["follow-up", "--json"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let list: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let stuck = list["stuck"].as_array().expect("stuck");
+    assert!(stuck.len() >= 3, "{list}");
+    assert!(stuck.iter().all(|o| o["step"] == "contacted"), "{list}");
+    assert_eq!(list["stuckAfterDays"], 14);
+    let out = proxi(&store, Some("demo"), &["follow-up", "--stuck-after", "90"]);
+    let words = text(&out.stdout);
+    assert!(
+        words.ends_with("Orientations at one step for 90 days or more:\n"),
+        "{words}"
+    );
+    let out = proxi(&store, Some("demo"), &["follow-up", "--stuck-after", "0"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+
     let out = proxi(&store, Some("wrong"), &["person", "list"]);
     assert!(!out.status.success());
     assert!(

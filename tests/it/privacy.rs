@@ -220,7 +220,7 @@ fn schema_errors(validator: &jsonschema::Validator, value: &serde_json::Value) -
 fn every_export_follows_its_documented_schema_and_the_schema_is_strict() {
     let validator = export_schema();
     let (_dir, _path, app) = new_store();
-    let store = proxi::demo::fill(app.into_store(), crate::support::start()).expect("demo");
+    let store = proxi::demo::fill(app.into_store(), crate::support::start(), 300).expect("demo");
     let mut app = proxi::Proxi::new(store, crate::support::clock());
     let people = app.people(&PeopleQuery::default()).expect("people");
     assert_eq!(people.len(), 24);

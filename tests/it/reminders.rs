@@ -15,6 +15,7 @@ use dbus::message::MatchRule;
 use jiff::civil::date;
 use proxi::ErrorCode;
 use proxi::Proxi;
+use proxi::app::ORIENTATION_STUCK_DAYS;
 use proxi::clock::SteppingClock;
 use proxi::domain::{ActionInput, ActionStatus, Who};
 use proxi::reminders::{self, Counts, DueDates, Notice};
@@ -219,7 +220,10 @@ fn a_week_of_follow_up() -> (tempfile::TempDir, std::path::PathBuf, Proxi, Uuid,
 #[test]
 fn the_open_store_names_each_person_and_what_is_due() {
     let (_dir, _path, app, alice, bruno) = a_week_of_follow_up();
-    let notices = reminders::unlocked(&app.follow_up(0).expect("follow-up"), "fr");
+    let notices = reminders::unlocked(
+        &app.follow_up(0, ORIENTATION_STUCK_DAYS).expect("follow-up"),
+        "fr",
+    );
     assert_eq!(
         notices,
         vec![
@@ -237,7 +241,10 @@ fn the_open_store_names_each_person_and_what_is_due() {
             },
         ]
     );
-    let dutch = reminders::unlocked(&app.follow_up(0).expect("follow-up"), "nl");
+    let dutch = reminders::unlocked(
+        &app.follow_up(0, ORIENTATION_STUCK_DAYS).expect("follow-up"),
+        "nl",
+    );
     assert_eq!(dutch[0].body, "Te laat (sinds 25/11): Appeler le CPAS");
     assert_eq!(dutch[1].open, "Openen");
 }
@@ -250,7 +257,10 @@ fn beyond_three_people_one_notice_sums_up_the_rest() {
         app.add_action(id, act("Téléphoner", date(2026, 11, 23)))
             .expect("action");
     }
-    let notices = reminders::unlocked(&app.follow_up(0).expect("follow-up"), "en");
+    let notices = reminders::unlocked(
+        &app.follow_up(0, ORIENTATION_STUCK_DAYS).expect("follow-up"),
+        "en",
+    );
     assert_eq!(notices.len(), 3);
     assert_eq!(notices[0].body, "Today: Téléphoner");
     assert_eq!(notices[2].summary, "3 more people");
@@ -260,7 +270,10 @@ fn beyond_three_people_one_notice_sums_up_the_rest() {
 #[test]
 fn a_locked_window_counts_from_dates_alone_and_names_no_one() {
     let (_dir, path, app, _alice, _bruno) = a_week_of_follow_up();
-    let dates = DueDates::of(&app.follow_up(365).expect("follow-up"));
+    let dates = DueDates::of(
+        &app.follow_up(365, ORIENTATION_STUCK_DAYS)
+            .expect("follow-up"),
+    );
     dates.save(&path).expect("saved");
     let on_disk = std::fs::read_to_string(reminders::path_for(&path)).expect("the file");
     for word in [
@@ -322,9 +335,12 @@ fn notices_reach_the_desktop_and_a_click_opens_the_plan() {
     let (_dir, path, app, alice, bruno) = a_week_of_follow_up();
     let server = Server::start();
 
-    DueDates::of(&app.follow_up(365).expect("follow-up"))
-        .save(&path)
-        .expect("saved");
+    DueDates::of(
+        &app.follow_up(365, ORIENTATION_STUCK_DAYS)
+            .expect("follow-up"),
+    )
+    .save(&path)
+    .expect("saved");
     let counts = DueDates::load(&path)
         .expect("dates")
         .counts(date(2026, 12, 1));
@@ -332,7 +348,10 @@ fn notices_reach_the_desktop_and_a_click_opens_the_plan() {
     let (opened, clicks) = channel();
     let on_open = |tx: Sender<Option<Uuid>>| move |person| tx.send(person).expect("sent");
     reminders::show(&locked, on_open(opened.clone())).expect("shown while locked");
-    for notice in reminders::unlocked(&app.follow_up(0).expect("follow-up"), "fr") {
+    for notice in reminders::unlocked(
+        &app.follow_up(0, ORIENTATION_STUCK_DAYS).expect("follow-up"),
+        "fr",
+    ) {
         reminders::show(&notice, on_open(opened.clone())).expect("shown");
     }
     let got = server.wait_for(3);

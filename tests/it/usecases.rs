@@ -1,6 +1,7 @@
 //! The use cases of the façade, on a real store.
 
 use jiff::civil::date;
+use proxi::app::ORIENTATION_STUCK_DAYS;
 use proxi::domain::{
     ActionInput, ActionStatus, MemberInput, NetworkRole, PriorityInput, PriorityStatus,
     StatementInput, VisitInput, Who,
@@ -616,7 +617,7 @@ fn the_follow_up_lists_actions_due_this_week_and_reviews_due() {
         .expect("review in 7 days");
     app.set_review_date(a, Some(date(2026, 12, 1)))
         .expect("review in 8 days");
-    let list = app.follow_up(7).expect("follow-up");
+    let list = app.follow_up(7, ORIENTATION_STUCK_DAYS).expect("follow-up");
     assert_eq!(list.today, date(2026, 11, 23));
     let whats: Vec<&str> = list.actions.iter().map(|x| x.what.as_str()).collect();
     assert_eq!(whats, vec!["Prendre rendez-vous"]);
@@ -746,10 +747,14 @@ fn orientations_go_through_their_steps_and_unmet_needs_are_kept() {
         jiff::SignedDuration::from_secs(1),
     ));
     let app = proxi::Proxi::new(app.into_store(), later);
-    let follow = app.follow_up(7).expect("follow-up");
+    let follow = app.follow_up(7, ORIENTATION_STUCK_DAYS).expect("follow-up");
     assert_eq!(follow.stuck.len(), 1);
     assert_eq!(follow.stuck[0].action_id, to_service);
     assert_eq!(follow.stuck[0].step, OrientationStep::Appointment);
+    assert_eq!(follow.stuck_after_days, ORIENTATION_STUCK_DAYS);
+    // A referent who chose to be told after 30 days is not told yet.
+    let patient = app.follow_up(7, 30).expect("follow-up");
+    assert!(patient.stuck.is_empty(), "{:?}", patient.stuck);
     let _ = path;
 }
 
@@ -799,4 +804,60 @@ fn names_in(app: &proxi::Proxi, bassin: Option<proxi::territory::Bassin>) -> Vec
     .into_iter()
     .map(|p| p.display_name)
     .collect()
+}
+
+/// Opening many plans keeps only the last ones in memory; a plan dropped from memory is read again
+/// from the disk, whole, and edited as if it had never left.
+#[test]
+fn many_plans_opened_keep_memory_bounded_and_lose_nothing() {
+    let (_dir, _path, mut app) = new_store();
+    let mut people = Vec::new();
+    for i in 0..40 {
+        let id = app
+            .create_person(someone(&format!("Personne {i}")))
+            .expect("person");
+        app.add_priority(
+            id,
+            proxi::domain::PriorityInput {
+                words: format!("Priorité {i}"),
+                card: None,
+                review_date: None,
+            },
+        )
+        .expect("priority");
+        people.push(id);
+    }
+    for id in &people {
+        app.open_plan(*id).expect("opens");
+    }
+    assert!(
+        app.store().cached_documents() <= 16,
+        "{}",
+        app.store().cached_documents()
+    );
+    // The first one left memory long ago: it reads back whole, takes an edit and undoes it.
+    let first = people[0];
+    app.add_priority(
+        first,
+        proxi::domain::PriorityInput {
+            words: "Encore une".into(),
+            card: None,
+            review_date: None,
+        },
+    )
+    .expect("edit of a plan read again");
+    let plan = app.open_plan(first).expect("opens");
+    let words: Vec<&str> = plan
+        .plan
+        .priorities
+        .iter()
+        .map(|p| p.words.as_str())
+        .collect();
+    assert_eq!(words, ["Priorité 0", "Encore une"]);
+    app.undo(first).expect("undo");
+    assert_eq!(
+        app.open_plan(first).expect("opens").plan.priorities.len(),
+        1
+    );
+    assert_eq!(app.history(first).expect("history").len(), 4);
 }

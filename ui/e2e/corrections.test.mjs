@@ -118,6 +118,18 @@ test('a moved address, an action’s due date and outcome, a member removed; the
   assert.ok(lines.includes(`Réseau « ${members[0]} » : retiré non → oui`), lines.join('\n'));
   await screenshot(browser, 'history-changes.png', false);
 
+  // Today's visit is noted; its summary lists what was changed in the plan today.
+  const visits = await browser.$$('[data-testid=visit]').length;
+  await browser.$('[data-testid=visit-notes-input]').setValue('Visite avec sa fille');
+  await browser.$('[data-testid=visit-add] button[type=submit]').click();
+  await browser.waitUntil(async () => (await browser.$$('[data-testid=visit]').length) === visits + 1, { timeout: 10_000 });
+  const summary = browser.$$('[data-testid=visit-summary]')[0];
+  await summary.$('summary').click();
+  await summary.$('[data-testid=visit-history]').waitForDisplayed({ timeout: 10_000 });
+  const today = await summary.$$('[data-testid=visit-history] li').map((e) => e.getText());
+  assert.ok(today.some((l) => l.includes('Personne : code postal 1000 → 1090')), today.join('\n'));
+  assert.ok(today.some((l) => l.startsWith('Visite notée')), today.join('\n'));
+
   // The command line reads the same store: the new address and the outcome.
   const exported = JSON.parse(cliText('export', id));
   assert.equal(exported.plan.person.address.commune, 'Jette');

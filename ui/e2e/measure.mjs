@@ -81,16 +81,18 @@ for (let i = 0; i < runs; i += 1) {
 launches.sort((a, b) => a - b);
 console.log(`launch to people list (2,000 people), median of ${runs}: ${launches[Math.floor(runs / 2)].toFixed(0)} ms (min ${launches[0].toFixed(0)}, max ${launches[runs - 1].toFixed(0)})`);
 
+/** The memory of the app and its WebKit processes, in all and process by process (PSS, MB). */
 const memory = () => {
   const pids = tree(appPid());
   const mb = (f) => (pids.reduce((s, p) => s + f(p), 0) / 1024).toFixed(0);
-  return { count: pids.length, rss: mb(rssKiB), pss: mb(pssKiB) };
+  const each = pids.map((p) => `${readFileSync(`/proc/${p}/comm`, 'utf8').trim()} ${(pssKiB(p) / 1024).toFixed(0)}`).join(', ');
+  return { count: pids.length, rss: mb(rssKiB), pss: mb(pssKiB), each };
 };
 const before = memory();
 const names = await browser.$$('[data-testid=person-name]');
 const ids = [];
 const plans = Number(process.env.PLANS ?? 50);
-for (let i = 0; i < plans; i += 1) ids.push(i % 60);
+for (let i = 0; i < plans; i += 1) ids.push(process.env.SAME ? 0 : i % 60);
 for (const i of ids) {
   const buttons = await browser.$$('[data-testid=person-name]');
   await buttons[i].click();
@@ -98,12 +100,29 @@ for (const i of ids) {
   await browser.$('[data-testid=back]').click();
   await browser.$('[data-testid=person-name]').waitForDisplayed({ timeout: 10_000 });
 }
+if (process.env.PAUSE) {
+  const early = memory();
+  console.log(`  right after: ${early.pss} MB (${early.each}); waiting ${process.env.PAUSE} s`);
+  await new Promise((r) => setTimeout(r, Number(process.env.PAUSE) * 1000));
+}
 const after = memory();
-for (const p of tree(appPid())) {
-  const name = readFileSync(`/proc/${p}/comm`, 'utf8').trim();
-  console.log(`  ${name}: RSS ${(rssKiB(p) / 1024).toFixed(0)} MB, PSS ${(pssKiB(p) / 1024).toFixed(0)} MB`);
+if (process.env.SMAPS) {
+  // Where the web process's memory is, by kind of mapping (a diagnostic, not a figure of the README).
+  for (const p of tree(appPid())) {
+    const kinds = {};
+    let kind = '';
+    for (const line of readFileSync(`/proc/${p}/smaps`, 'utf8').split('\n')) {
+      const head = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
+      if (head) kind = head[1].startsWith('/') ? (head[1].includes('.so') ? 'libraries' : head[1]) : head[1] || 'anonymous';
+      const pss = /^Pss:\s+(\d+)/.exec(line);
+      if (pss) kinds[kind] = (kinds[kind] ?? 0) + Number(pss[1]);
+    }
+    const top = Object.entries(kinds).sort((a, b) => b[1] - a[1]).slice(0, 6);
+    console.log(`  ${readFileSync(`/proc/${p}/comm`, 'utf8').trim()}: ${top.map(([k, v]) => `${k} ${(v / 1024).toFixed(0)}`).join(', ')}`);
+  }
 }
 console.log(`memory of the app and its WebKit processes (${after.count} processes), RSS / PSS: ${before.rss} / ${before.pss} MB at the list (${names.length} rows drawn), ${after.rss} / ${after.pss} MB after opening ${plans} plans`);
+console.log(`  PSS by process, MB: at the list: ${before.each}; after ${plans} plans: ${after.each}`);
 await browser.deleteSession();
 driver.kill();
 
@@ -113,7 +132,8 @@ browser = await openWindow(PORT + 1);
 await browser.$('#passphrase').waitForDisplayed({ timeout: 20_000 });
 await new Promise((r) => setTimeout(r, 1000));
 const floor = memory();
-console.log(`floor, the locked window alone: RSS / PSS ${floor.rss} / ${floor.pss} MB`);
+console.log(`floor, the locked window alone: RSS / PSS ${floor.rss} / ${floor.pss} MB (PSS by process, MB: ${floor.each})`);
+console.log(`Proxi's share after ${plans} plans (PSS above the floor): ${(Number(after.pss) - Number(floor.pss)).toFixed(0)} MB`);
 await browser.deleteSession();
 lockedDriver.kill();
 rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 300 });

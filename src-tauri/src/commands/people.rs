@@ -2,6 +2,7 @@
 
 use proxi::app::FollowUp;
 use proxi::error::ErrorReport;
+use proxi::settings::Settings;
 use proxi::store::{PeopleQuery, PersonSummary};
 use proxi::territory::PostalArea;
 
@@ -15,10 +16,12 @@ pub fn list_people(
     session.with(|app| app.people(&query))
 }
 
-/// Actions due this week or overdue, and plans due for review, across everyone.
+/// Actions due this week or overdue, plans due for review, and orientations without news for as
+/// many days as the referent chose, across everyone.
 #[tauri::command]
 pub fn follow_up(session: tauri::State<'_, Session>) -> Result<FollowUp, ErrorReport> {
-    session.with(|app| app.follow_up(7))
+    let stuck_days = Settings::load(&session.real_path()).stuck_days;
+    session.with(|app| app.follow_up(7, stuck_days))
 }
 
 /// Every Brussels postal code with the commune and bassin it proposes (reference data, not personal).

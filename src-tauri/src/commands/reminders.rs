@@ -31,7 +31,7 @@ pub fn keep_due_dates(app: &Proxi, settings: &Settings) -> proxi::error::Result<
     if !settings.reminders {
         return DueDates::forget(&path);
     }
-    DueDates::of(&app.follow_up(DATES_AHEAD_DAYS)?).save(&path)
+    DueDates::of(&app.follow_up(DATES_AHEAD_DAYS, settings.stuck_days)?).save(&path)
 }
 
 /// The notices due now: by name when the store is open, counts only when it is locked. The demo
@@ -44,7 +44,10 @@ fn notices(session: &Session, settings: &Settings) -> proxi::error::Result<Vec<N
     let mut guard = session.guard();
     if let Some(app) = guard.as_mut() {
         keep_due_dates(app, settings)?;
-        return Ok(reminders::unlocked(&app.follow_up(0)?, lang));
+        return Ok(reminders::unlocked(
+            &app.follow_up(0, settings.stuck_days)?,
+            lang,
+        ));
     }
     drop(guard);
     let today = Zoned::now().with_time_zone(brussels()).date();

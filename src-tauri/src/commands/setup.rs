@@ -59,9 +59,7 @@ pub async fn open_demo(session: tauri::State<'_, Session>) -> Result<(), ErrorRe
             KdfParams::RECOMMENDED,
             "Référent démo",
         )?;
-        let store = proxi::demo::fill(store, SystemClock.now())?;
-        let mut app = proxi::Proxi::new(store, std::sync::Arc::new(SystemClock));
-        app.import_directory_records(&proxi::directory::demo::generate(300, 1))?;
+        drop(proxi::demo::fill(store, SystemClock.now(), 300)?);
         Store::open(&path, DEMO_PASSPHRASE)
     })
     .await;

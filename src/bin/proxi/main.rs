@@ -14,7 +14,7 @@ use proxi::domain::{PersonInput, PlanDocument, PriorityInput, PriorityStatus, Wh
 use proxi::os_keyring;
 use proxi::store::{KdfParams, PeopleQuery, Store};
 use proxi::territory::{self, Bassin};
-use proxi::{Proxi, backup, demo, directory};
+use proxi::{Proxi, backup, demo};
 use uuid::Uuid;
 
 mod edits;
@@ -78,6 +78,19 @@ enum Command {
     Due {
         #[arg(long, default_value_t = 7)]
         days: i64,
+    },
+    /// The follow-up list across everyone: actions due or overdue, plans to review, and
+    /// orientations with no news for some days
+    FollowUp {
+        /// Look this many days ahead
+        #[arg(long, default_value_t = 7)]
+        days: i64,
+        /// An orientation at one step for this many days or more is listed (1 to 90)
+        #[arg(long, default_value_t = proxi::app::ORIENTATION_STUCK_DAYS, value_parser = clap::value_parser!(u32).range(1..=90))]
+        stuck_after: u32,
+        /// Print the list as JSON
+        #[arg(long)]
+        json: bool,
     },
     /// Everything about one person, as JSON (and, with --pdf, as a readable PDF for them)
     Export {
@@ -477,18 +490,15 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         } => {
             let store = Store::create(&path, &passphrase(true)?, KdfParams::RECOMMENDED, &author)?;
             let store = match count {
-                None => demo::fill(store, SystemClock.now())?,
-                Some(n) => demo::fill_many(store, SystemClock.now(), n)?,
+                None => demo::fill(store, SystemClock.now(), services)?,
+                Some(n) => demo::fill_many(store, SystemClock.now(), n, services)?,
             };
             let count = store
                 .people(&PeopleQuery::default(), SystemClock.today())?
                 .len();
-            let mut app = Proxi::new(store, Arc::new(SystemClock));
-            let report = app.import_directory_records(&directory::demo::generate(services, 1))?;
             writeln!(
                 out,
-                "Created a demo store with {count} fictional people and {} fictional services at {}",
-                report.services,
+                "Created a demo store with {count} fictional people and {services} fictional services at {}",
                 path.display()
             )?;
         }
@@ -580,6 +590,44 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     "{}  {}  {}  {}{late}",
                     a.due, a.person_id, a.display_name, a.what
                 )?;
+            }
+        }
+        Command::FollowUp {
+            days,
+            stuck_after,
+            json,
+        } => {
+            let list = open(&path)?.follow_up(days, stuck_after)?;
+            if json {
+                serde_json::to_writer_pretty(&mut out, &list)?;
+                writeln!(out)?;
+            } else {
+                writeln!(out, "Actions due by {}:", list.until)?;
+                for a in &list.actions {
+                    let late = if a.overdue { "  OVERDUE" } else { "" };
+                    writeln!(
+                        out,
+                        "  {}  {}  {}  {}{late}",
+                        a.due, a.person_id, a.display_name, a.what
+                    )?;
+                }
+                writeln!(out, "Plans to review by {}:", list.until)?;
+                for p in &list.reviews {
+                    let date = p.review_date.as_deref().unwrap_or_default();
+                    writeln!(out, "  {date}  {}  {}", p.id, p.display_name)?;
+                }
+                writeln!(
+                    out,
+                    "Orientations at one step for {} days or more:",
+                    list.stuck_after_days
+                )?;
+                for o in &list.stuck {
+                    writeln!(
+                        out,
+                        "  {}  {}  {}  {:?}  {}",
+                        o.since, o.person_id, o.display_name, o.step, o.what
+                    )?;
+                }
             }
         }
         Command::Export {

@@ -20,6 +20,10 @@ actions: Array<DueAction>,
  */
 reviews: Array<PersonSummary>, 
 /**
- * Orientations at one step for [`ORIENTATION_STUCK_DAYS`] days or more, the longest first.
+ * Orientations at one step for `stuck_after_days` days or more, the longest first.
  */
-stuck: Array<StuckOrientation>, };
+stuck: Array<StuckOrientation>, 
+/**
+ * After how many days at one step an orientation is listed in `stuck`.
+ */
+stuckAfterDays: number, };

@@ -27,4 +27,8 @@ reminders: boolean,
 /**
  * The time of day of the daily reminder, `HH:MM` on this computer's clock.
  */
-reminderTime: string, };
+reminderTime: string, 
+/**
+ * After how many days at one step an orientation shows in the follow-up list (1 to 90).
+ */
+stuckDays: number, };

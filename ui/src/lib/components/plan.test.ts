@@ -265,6 +265,25 @@ describe('everything made can be corrected', () => {
     expect(plan.plan.network.find((m) => m.name === 'Dr Exemple')?.phone).toBe('02 000 00 09');
   });
 
+  it('a visit’s summary lists what was changed in the plan on its day, old → new', async () => {
+    await openHerve();
+    const visitForm = screen.getByRole('heading', { name: 'Visites' }).closest('section')!;
+    await fireEvent.input(within(visitForm).getByLabelText('Notes'), { target: { value: 'Visite avec sa fille' } });
+    await fireEvent.click(within(visitForm).getByRole('button', { name: 'Ajouter' }));
+    await screen.findByText('Visite avec sa fille');
+    await fireEvent.change(screen.getAllByTestId('review-date')[0], { target: { value: '2027-01-10' } });
+    await screen.findByText('Enregistré');
+    const summaries = screen.getAllByTestId('visit-summary');
+    // Today's visit comes first; the one of 14 October saw no change made on its day.
+    await fireEvent.click(within(summaries[0]).getByText('Ce qui a changé ce jour-là'));
+    const today = await within(summaries[0]).findByTestId('visit-history');
+    expect(within(today).getByText('Visite notée')).toBeTruthy();
+    expect(within(today).getByText('Date de révision changée')).toBeTruthy();
+    expect(today.textContent).toContain('10 janvier 2027');
+    await fireEvent.click(within(summaries[1]).getByText('Ce qui a changé ce jour-là'));
+    await within(summaries[1]).findByText('Rien n’a changé dans le plan ce jour-là.');
+  });
+
   it('lets a priority go and keeps its review date through a rewording', async () => {
     const platform = await openHerve();
     await fireEvent.click(screen.getByText('Statut et date de révision de chaque priorité'));
@@ -352,6 +371,19 @@ describe('everything made can be corrected', () => {
     const stuck = await screen.findByTestId('follow-stuck');
     expect(stuck.textContent).toContain('Demander une rampe au propriétaire');
     expect(stuck.textContent).toContain('Service contacté depuis le 2 novembre 2026');
+    screen.getByRole('heading', { name: 'Orientations qui n’avancent pas (14 jours ou plus à la même étape)' });
+
+    // A referent who wants to be told later chooses it in Réglages: then it is not listed yet.
+    await fireEvent.click(screen.getByTestId('nav-settings'));
+    await fireEvent.change(await screen.findByLabelText('Dans le suivi, signaler une orientation sans nouvelles après'), {
+      target: { value: '45' },
+    });
+    await fireEvent.click(screen.getByTestId('save-settings'));
+    await screen.findByText('Réglages enregistrés.');
+    expect((await platform.sessionState()).settings.stuckDays).toBe(45);
+    await fireEvent.click(screen.getByTestId('nav-follow'));
+    await screen.findByTestId('follow-actions');
+    expect(screen.queryByTestId('follow-stuck')).toBeNull();
   });
 
   it('the bassin the postal code proposes is confirmed or corrected, and the quartier chosen', async () => {

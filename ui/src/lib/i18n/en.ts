@@ -591,7 +591,7 @@ export const en: Record<Key, string> = {
   'orientation.need': 'For which need?',
   'orientation.note': 'Note',
   'history.action.action.orientation': 'Orientation followed',
-  'followUp.stuck': 'Orientations that do not move (2 weeks or more at the same step)',
+  'followUp.stuck': 'Orientations that do not move ({n} days or more at the same step)',
   'followUp.stuckLine': '{step} since {date}',
   'error.APPOINTMENT_DATE_MISSING': 'Give the date of the appointment.',
   'change.field.orientation': 'orientation',
@@ -600,4 +600,8 @@ export const en: Record<Key, string> = {
   'person.quartier': 'Quartier (optional)',
   'person.bassinHelp': 'Proposed from the postal code: correct it if the person belongs to another bassin.',
   'plan.bassin': 'bassin {bassin}',
+  'visit.changes': 'What changed that day',
+  'visit.noChanges': 'Nothing in the plan changed that day.',
+  'settings.stuck': 'In the follow-up, point out an orientation with no news after',
+  'settings.days': '{n} days',
 };

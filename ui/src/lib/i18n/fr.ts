@@ -589,7 +589,7 @@ export const fr = {
   'orientation.need': 'Pour quel besoin ?',
   'orientation.note': 'Note',
   'history.action.action.orientation': 'Orientation suivie',
-  'followUp.stuck': 'Orientations qui n’avancent pas (2 semaines ou plus à la même étape)',
+  'followUp.stuck': 'Orientations qui n’avancent pas ({n} jours ou plus à la même étape)',
   'followUp.stuckLine': '{step} depuis le {date}',
   'error.APPOINTMENT_DATE_MISSING': 'Indiquez la date du rendez-vous.',
   'change.field.orientation': 'orientation',
@@ -598,6 +598,10 @@ export const fr = {
   'person.quartier': 'Quartier (facultatif)',
   'person.bassinHelp': 'Proposé d’après le code postal : corrigez-le si la personne dépend d’un autre bassin.',
   'plan.bassin': 'bassin {bassin}',
+  'visit.changes': 'Ce qui a changé ce jour-là',
+  'visit.noChanges': 'Rien n’a changé dans le plan ce jour-là.',
+  'settings.stuck': 'Dans le suivi, signaler une orientation sans nouvelles après',
+  'settings.days': '{n} jours',
 } as const;
 
 export type Key = keyof typeof fr;

@@ -591,7 +591,7 @@ export const nl: Record<Key, string> = {
   'orientation.need': 'Voor welke nood?',
   'orientation.note': 'Notitie',
   'history.action.action.orientation': 'Doorverwijzing opgevolgd',
-  'followUp.stuck': 'Doorverwijzingen die niet vooruitgaan (2 weken of meer bij dezelfde stap)',
+  'followUp.stuck': 'Doorverwijzingen die niet vooruitgaan ({n} dagen of meer bij dezelfde stap)',
   'followUp.stuckLine': '{step} sinds {date}',
   'error.APPOINTMENT_DATE_MISSING': 'Vul de datum van de afspraak in.',
   'change.field.orientation': 'doorverwijzing',
@@ -600,4 +600,8 @@ export const nl: Record<Key, string> = {
   'person.quartier': 'Wijk (niet verplicht)',
   'person.bassinHelp': 'Voorgesteld op basis van de postcode: verbeter als de persoon bij een andere zone hoort.',
   'plan.bassin': 'zorgzone {bassin}',
+  'visit.changes': 'Wat die dag veranderde',
+  'visit.noChanges': 'Niets in het plan veranderde die dag.',
+  'settings.stuck': 'In de opvolging een doorverwijzing zonder nieuws melden na',
+  'settings.days': '{n} dagen',
 };

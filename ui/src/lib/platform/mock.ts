@@ -144,6 +144,7 @@ export function mockPlatform(
     backupKeep: 10,
     reminders: true,
     reminderTime: '09:00',
+    stuckDays: 14,
   };
   // Who listens to clicks on desktop reminders (the window, once started).
   const reminderHandlers: ((person: string | null) => void)[] = [];
@@ -404,7 +405,11 @@ export function mockPlatform(
       return Math.min(3, due.length);
     },
     async saveSettings(given) {
-      settings = { ...given, idleMinutes: Math.min(120, Math.max(1, given.idleMinutes)) };
+      settings = {
+        ...given,
+        idleMinutes: Math.min(120, Math.max(1, given.idleMinutes)),
+        stuckDays: Math.min(90, Math.max(1, given.stuckDays)),
+      };
       return { ...settings };
     },
     async backupPlaces() {
@@ -586,7 +591,7 @@ export function mockPlatform(
         .filter((p) => !p.archived && p.reviewDate !== null && p.reviewDate <= last)
         .sort((a, b) => (a.reviewDate ?? '').localeCompare(b.reviewDate ?? ''));
       const stuckSince = new Date(`${today}T12:00:00Z`);
-      stuckSince.setUTCDate(stuckSince.getUTCDate() - 14);
+      stuckSince.setUTCDate(stuckSince.getUTCDate() - settings.stuckDays);
       const before = stuckSince.toISOString().slice(0, 10);
       const stuck = [...docs.values()].flatMap((doc) =>
         doc.person.archived
@@ -608,7 +613,7 @@ export function mockPlatform(
                 since: a.orientation!.since,
               })),
       );
-      return { today, until: last, actions, reviews, stuck };
+      return { today, until: last, actions, reviews, stuck, stuckAfterDays: settings.stuckDays };
     },
     async postalAreas() {
       return areas;
