@@ -70,6 +70,7 @@ demo-store:
 rust-checks:
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets -- -D warnings
+	bash .ci/layout.sh
 
 ## Inside a D-Bus session with GNOME Keyring (.ci/keyring-session.sh): "remember on this computer" is
 ## tested against a real Secret Service.

@@ -526,8 +526,17 @@ impl Proxi {
     /// # Errors
     /// [`Error::PersonNotFound`], [`Error::Storage`].
     pub fn erase_person(&mut self, id: Uuid) -> Result<()> {
+        self.erase_person_and(id, |_| Ok(()))
+    }
+
+    /// [`Self::erase_person`], with `also` written in the erasure's transaction (the team's marks).
+    pub(crate) fn erase_person_and(
+        &mut self,
+        id: Uuid,
+        also: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<()>,
+    ) -> Result<()> {
         let now = self.now();
-        self.store.erase(id, now)
+        self.store.erase(id, now, also)
     }
 
     /// Who opened, printed, exported or erased which plan, newest first.

@@ -1312,7 +1312,14 @@ impl Store {
     /// Erases one person: their document, their derived rows, from memory and from disk. Freed pages
     /// are zeroed (`secure_delete`), the write-ahead log is emptied and the file rebuilt (`VACUUM`), so
     /// that no trace of the plan stays in the store's pages. The erasure itself is audited (by id).
-    pub(crate) fn erase(&mut self, id: Uuid, at: Timestamp) -> Result<()> {
+    /// `also` writes, in the same transaction, what must never be apart from the erasure (the team's
+    /// erased mark and the statement that tells the team): a crash leaves both or neither.
+    pub(crate) fn erase(
+        &mut self,
+        id: Uuid,
+        at: Timestamp,
+        also: impl FnOnce(&Transaction<'_>) -> Result<()>,
+    ) -> Result<()> {
         self.docs.pop(&id);
         self.plans.pop(&id);
         let tx = self.conn.transaction()?;
@@ -1336,6 +1343,7 @@ impl Store {
             "INSERT INTO audit_log (at, author, action, person_id) VALUES (?1, ?2, 'erase', ?3)",
             params![at.as_millisecond(), self.author, id],
         )?;
+        also(&tx)?;
         tx.commit()?;
         self.conn.execute_batch(
             "PRAGMA wal_checkpoint(TRUNCATE); VACUUM; PRAGMA wal_checkpoint(TRUNCATE);",

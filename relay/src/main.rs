@@ -110,7 +110,7 @@ fn open_backend(cli: &Cli) -> anyhow::Result<Box<dyn Backend>> {
 }
 
 /// The largest body a push accepts: the largest blob the envelope allows, and its framing.
-const MAX_BODY: usize = proxi::sync::envelope::MAX_PLAINTEXT + 1024;
+const MAX_BODY: usize = proxi_wire::envelope::MAX_PLAINTEXT + 1024;
 
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
@@ -139,7 +139,7 @@ fn main() -> anyhow::Result<()> {
         }
         Command::AddTeam { ref url, hours } => {
             let mut store = open_backend(&cli)?;
-            let code = proxi::sync::team::InvitationCode::generate(url)?;
+            let code = proxi_wire::invitation::InvitationCode::generate(url)?;
             let team = Uuid::new_v4();
             store.invite(
                 team,
@@ -246,7 +246,7 @@ fn caller(store: &mut dyn Backend, headers: &HeaderMap) -> Result<Device, (Statu
     if device.revoked {
         return Err((
             StatusCode::FORBIDDEN,
-            proxi::sync::wire::REVOKED_DEVICE.to_owned(),
+            proxi_wire::frame::REVOKED_DEVICE.to_owned(),
         ));
     }
     Ok(device)
@@ -256,7 +256,7 @@ async fn push(State(store): State<Shared>, headers: HeaderMap, body: Bytes) -> R
     blocking(store, move |store| {
         let device = caller(store, &headers)?;
         let header = match store::check(&body, &device) {
-            Ok(h) if h.kind == proxi::sync::envelope::BlobKind::Changes => h,
+            Ok(h) if h.kind == proxi_wire::envelope::BlobKind::Changes => h,
             Ok(_) => {
                 return Err(no(
                     StatusCode::BAD_REQUEST,
@@ -318,7 +318,7 @@ async fn pull(
             .pull(device.team, q.since, limit + 1, q.snapshots)
             .map_err(|e| no(StatusCode::SERVICE_UNAVAILABLE, &e.to_string()))?;
         let more = blobs.len() > limit as usize;
-        let body = proxi::sync::wire::encode(&blobs[..blobs.len().min(limit as usize)]);
+        let body = proxi_wire::frame::encode(&blobs[..blobs.len().min(limit as usize)]);
         Ok((
             [
                 (header::CONTENT_TYPE, "application/octet-stream"),
@@ -464,7 +464,7 @@ async fn put_snapshot(State(store): State<Shared>, headers: HeaderMap, body: Byt
     blocking(store, move |store| {
         let device = caller(store, &headers)?;
         let header = match store::check(&body, &device) {
-            Ok(h) if h.kind == proxi::sync::envelope::BlobKind::Snapshot => h,
+            Ok(h) if h.kind == proxi_wire::envelope::BlobKind::Snapshot => h,
             Ok(_) => return Err(no(StatusCode::BAD_REQUEST, "this blob is not a snapshot")),
             Err(store::Refusal::NotABlob(why)) => return Err(no(StatusCode::BAD_REQUEST, &why)),
             Err(_) => {
@@ -495,7 +495,7 @@ async fn snapshots(State(store): State<Shared>, headers: HeaderMap) -> Response 
                 (header::HeaderName::from_static("x-proxi-snapshots"), serial),
             ],
             // Framed like a pull, numbered 1, 2, 3…: the position each covers is in its header.
-            proxi::sync::wire::encode(
+            proxi_wire::frame::encode(
                 &(1u64..)
                     .zip(all.into_iter().map(|(_, b)| b))
                     .collect::<Vec<_>>(),

@@ -4,7 +4,7 @@
 //! pull never sees a later position before an earlier one.
 
 use postgres::{Client, NoTls};
-use proxi::sync::envelope::BlobHeader;
+use proxi_wire::envelope::BlobHeader;
 use uuid::Uuid;
 
 use crate::store::{Backend, Device, Positioned, Pushed, Redeemed, hash_token, new_token, now_ms};
@@ -149,7 +149,7 @@ impl Backend for PgStore {
         };
         let (team, hash, expires, package): (Uuid, String, i64, Option<String>) =
             (row.get(0), row.get(1), row.get(2), row.get(3));
-        let proof = proxi::sync::team::redeem_hash(redeem);
+        let proof = proxi_wire::invitation::redeem_hash(redeem);
         if bool::from(subtle::ConstantTimeEq::ct_ne(
             proof.as_bytes(),
             hash.as_bytes(),

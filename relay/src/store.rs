@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use proxi::sync::envelope::{self, BlobHeader};
+use proxi_wire::envelope::{self, BlobHeader};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
@@ -287,7 +287,7 @@ impl Backend for RelayStore {
         let Some((team, hash, expires, package)) = found else {
             return Ok(Redeemed::Unknown);
         };
-        let proof = proxi::sync::team::redeem_hash(redeem);
+        let proof = proxi_wire::invitation::redeem_hash(redeem);
         if bool::from(proof.as_bytes().ct_ne(hash.as_bytes())) {
             return Ok(Redeemed::Unknown);
         }

@@ -2,9 +2,13 @@
 //! the engine that makes blobs of this device's changes and merges the blobs of the others
 //! ([`engine`]), the framing of a pull answer ([`wire`]), the relay's HTTP client ([`client`]), and
 //! the team: its devices, invitations, revocations, erasures, and one sync ([`team`]).
+//!
+//! What travels (the envelope, the pull frames, the invitation codes) is the `proxi-wire` crate,
+//! which the relay uses too without linking anything else of Proxi.
 
 pub mod client;
 pub mod engine;
-pub mod envelope;
 pub mod team;
-pub mod wire;
+
+pub use proxi_wire::envelope;
+pub use proxi_wire::frame as wire;

@@ -206,9 +206,18 @@ impl Relay {
 
     /// A relay started with more options of `serve` (a certificate…).
     pub fn start_with(db: &Path, options: &[&str]) -> Relay {
+        Relay::spawn(db, "127.0.0.1:0", options)
+    }
+
+    /// A relay listening at `listen` (restarted at the same address, its teams keep their URL).
+    pub fn start_at(db: &Path, listen: &str) -> Relay {
+        Relay::spawn(db, listen, &[])
+    }
+
+    fn spawn(db: &Path, listen: &str, options: &[&str]) -> Relay {
         let mut child = Command::new(BIN)
             .args(storage_args(db))
-            .args(["serve", "--listen", "127.0.0.1:0"])
+            .args(["serve", "--listen", listen])
             .args(options)
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())

@@ -1,7 +1,7 @@
 //! The bytes of a pull answer: the team log's blobs after a position, each framed as
 //! `position: u64 BE | length: u32 BE | blob`. The relay writes them; devices read them.
 
-use super::envelope;
+use crate::envelope;
 
 /// What the relay answers, with 403, to a device whose token was revoked; the device then knows it
 /// was removed from its team (it cannot read the roster statement that says so any more).

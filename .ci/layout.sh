@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# The layout the code keeps (issue 17), checked: the relay, which must never read health data, is
+# built from the wire crate alone, not from the core (no SQLCipher, search index, PDF maker,
+# automerge or D-Bus in its dependencies).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+tree=$(cargo tree -p proxi-relay -e normal --prefix none -f '{p} {f}')
+bad=$(grep -E '^(proxi v|tantivy v|printpdf v|automerge v|dbus v|libdbus-sys v)|^libsqlite3-sys v.*sqlcipher' <<<"$tree" | sort -u || true)
+if [ -n "$bad" ]; then
+  echo "The relay must be built from proxi-wire only; it depends on:" >&2
+  echo "$bad" >&2
+  exit 1
+fi
+echo "layout: the relay depends on neither the core nor SQLCipher, tantivy, printpdf, automerge, D-Bus"
