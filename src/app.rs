@@ -22,6 +22,7 @@ use crate::domain::{
     check_person, check_priority, check_statement, check_visit,
 };
 use crate::error::{Error, ErrorCode, Result, Violation};
+pub use crate::store::DueAction;
 use crate::store::{AuditAction, AuditEntry, PeopleQuery, PersonSummary, Store};
 
 /// Items of a plan's lists, found by id.
@@ -116,20 +117,6 @@ impl StatementList {
             StatementList::Difficulties => "difficulty",
         }
     }
-}
-
-/// An open action, with the person it is for.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct DueAction {
-    pub person_id: Uuid,
-    pub display_name: String,
-    pub action_id: Uuid,
-    pub what: String,
-    #[ts(type = "string")]
-    pub due: Date,
-    pub overdue: bool,
 }
 
 /// What needs doing soon, across everyone.
@@ -533,7 +520,7 @@ impl Proxi {
     pub(crate) fn erase_person_and(
         &mut self,
         id: Uuid,
-        also: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<()>,
+        also: impl FnOnce(&crate::store::Writes<'_>) -> Result<()>,
     ) -> Result<()> {
         let now = self.now();
         self.store.erase(id, now, also)

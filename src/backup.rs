@@ -16,11 +16,9 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use jiff::Timestamp;
-use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use ts_rs::TS;
-use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
 use crate::store::{Store, key_file_path, latest_schema, tries_file_path};
@@ -117,24 +115,7 @@ impl Store {
             .tempdir_in(folder)
             .map_err(io(folder))?;
         let copy = work.path().join(DATABASE);
-        {
-            let mut target = Connection::open(&copy)?;
-            target.execute_batch("PRAGMA cipher_log_level = NONE;")?;
-            let pragma = Zeroizing::new(format!(
-                "PRAGMA key = \"x'{}'\";",
-                hex::encode(self.key().as_bytes())
-            ));
-            target.execute_batch(&pragma)?;
-            // One step copies every page under one read transaction: a consistent snapshot, which
-            // a writer in WAL mode does not wait for.
-            let backup = rusqlite::backup::Backup::new(self.conn(), &mut target)?;
-            backup.step(-1)?;
-            drop(backup);
-            let verdict: String = target.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
-            if verdict != "ok" {
-                return Err(Error::StoreCorrupt(verdict));
-            }
-        }
+        self.copy_database_to(&copy)?;
         let database = fs::read(&copy).map_err(io(&copy))?;
         let key_path = key_file_path(self.path());
         let key_file = fs::read(&key_path).map_err(|e| match e.kind() {

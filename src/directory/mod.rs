@@ -18,7 +18,6 @@ pub mod index;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 use serde_json::Value;
 use ts_rs::TS;
@@ -372,15 +371,7 @@ pub fn card(tables: &Tables, id: &str) -> Result<ServiceCard> {
 /// # Errors
 /// [`Error::Storage`].
 pub fn generation(store: &mut Store) -> Result<u64> {
-    let value: Option<String> = store
-        .connection()
-        .query_row(
-            "SELECT value FROM directory_state WHERE key = 'generation'",
-            [],
-            |r| r.get(0),
-        )
-        .optional()?;
-    Ok(value.and_then(|v| v.parse().ok()).unwrap_or(0))
+    store.directory_generation()
 }
 
 /// Writes the records of an import in one transaction: a record already there (same table and id) is
@@ -390,65 +381,7 @@ pub fn generation(store: &mut Store) -> Result<u64> {
 /// # Errors
 /// [`Error::DirectoryFile`] for a broken reference, [`Error::Storage`].
 pub fn import(store: &mut Store, set: &RecordSet) -> Result<ImportReport> {
-    let conn = store.connection();
-    let tx = conn.transaction()?;
-    let dangling = {
-        // A read error counts as unknown: the import is then refused, never half-written.
-        let known = |kind: &str, id: &str| {
-            tx.prepare_cached("SELECT 1 FROM directory_record WHERE kind = ?1 AND id = ?2")
-                .and_then(|mut stmt| stmt.exists(params![kind, id]))
-                .unwrap_or(false)
-        };
-        set.check_references(&known)?;
-        set.dangling(&known)
-    };
-    let (mut added, mut updated) = (0u32, 0u32);
-    {
-        let mut exists =
-            tx.prepare_cached("SELECT 1 FROM directory_record WHERE kind = ?1 AND id = ?2")?;
-        let mut upsert = tx.prepare_cached(
-            "INSERT INTO directory_record (kind, id, body) VALUES (?1, ?2, ?3)
-             ON CONFLICT (kind, id) DO UPDATE SET body = excluded.body",
-        )?;
-        let mut unlink =
-            tx.prepare_cached("DELETE FROM directory_link WHERE kind = ?1 AND id = ?2")?;
-        let mut link = tx.prepare_cached(
-            "INSERT OR IGNORE INTO directory_link (target, kind, id) VALUES (?1, ?2, ?3)",
-        )?;
-        for (kind, id, fields) in set.iter() {
-            if exists.exists(params![kind, id])? {
-                updated += 1;
-                unlink.execute(params![kind, id])?;
-            } else {
-                added += 1;
-            }
-            let body = serde_json::to_string(fields).map_err(|e| Error::Storage(e.to_string()))?;
-            upsert.execute(params![kind, id, body])?;
-            for (field, value) in fields {
-                if let (true, Value::String(target)) = (field.ends_with("_id"), value) {
-                    link.execute(params![target, kind, id])?;
-                }
-            }
-        }
-    }
-    tx.execute(
-        "UPDATE directory_state SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)
-         WHERE key = 'generation'",
-        [],
-    )?;
-    let services: i64 = tx.query_row(
-        "SELECT count(*) FROM directory_record WHERE kind = 'service'",
-        [],
-        |r| r.get(0),
-    )?;
-    tx.commit()?;
-    Ok(ImportReport {
-        records: u32::try_from(set.len()).unwrap_or(u32::MAX),
-        added,
-        updated,
-        services: u32::try_from(services).unwrap_or(u32::MAX),
-        dangling,
-    })
+    store.import_directory(set)
 }
 
 /// The records around one service: itself, what points at it, its organization, places and themes,
@@ -457,13 +390,10 @@ pub fn import(store: &mut Store, set: &RecordSet) -> Result<ImportReport> {
 /// # Errors
 /// [`Error::ServiceNotFound`], [`Error::Storage`].
 pub fn service_tables(store: &mut Store, id: &str) -> Result<Tables> {
-    let conn = store.connection();
+    let store = &*store;
     let mut out: Tables = BTreeMap::new();
     let get = |out: &mut Tables, kind: &str, id: &str| -> Result<Option<Fields>> {
-        let body: Option<String> = conn
-            .prepare_cached("SELECT body FROM directory_record WHERE kind = ?1 AND id = ?2")?
-            .query_row(params![kind, id], |r| r.get(0))
-            .optional()?;
+        let body = store.directory_record(kind, id)?;
         let (Some(body), Some(kind)) = (body, hsds::table(kind)) else {
             return Ok(None);
         };
@@ -474,12 +404,7 @@ pub fn service_tables(store: &mut Store, id: &str) -> Result<Tables> {
             .insert(id.to_owned(), fields.clone());
         Ok(Some(fields))
     };
-    let pointing = |target: &str| -> Result<Vec<(String, String)>> {
-        let mut stmt =
-            conn.prepare_cached("SELECT kind, id FROM directory_link WHERE target = ?1")?;
-        let rows = stmt.query_map([target], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
-    };
+    let pointing = |target: &str| store.directory_links(target);
     let service =
         get(&mut out, "service", id)?.ok_or_else(|| Error::ServiceNotFound(id.to_owned()))?;
     if let Some(org) = text(&service, "organization_id") {
@@ -519,14 +444,8 @@ pub fn service_tables(store: &mut Store, id: &str) -> Result<Tables> {
 /// # Errors
 /// [`Error::Storage`], or [`Error::StoreCorrupt`] for a record that is not a JSON object.
 pub fn tables(store: &mut Store) -> Result<Tables> {
-    let conn = store.connection();
-    let mut stmt = conn.prepare_cached("SELECT kind, id, body FROM directory_record")?;
-    let mut rows = stmt.query([])?;
     let mut out: Tables = BTreeMap::new();
-    while let Some(row) = rows.next()? {
-        let kind: String = row.get(0)?;
-        let id: String = row.get(1)?;
-        let body: String = row.get(2)?;
+    for (kind, id, body) in store.directory_records()? {
         let Some(kind) = hsds::table(&kind) else {
             continue;
         };

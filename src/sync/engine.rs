@@ -11,16 +11,18 @@
 //! - a blob is opened (signature of a known device, then decryption) before anything of it is used;
 //! - changes that depend on changes not received yet wait, stored, until those arrive.
 
+//!
+//! What it keeps between runs goes through a [`Ledger`]: the store in the app, memory in simulations.
+
 use std::collections::BTreeMap;
 
 use ed25519_dalek::{SigningKey, VerifyingKey};
 use jiff::Timestamp;
-use rusqlite::{OptionalExtension, params};
 use uuid::Uuid;
 
 use super::envelope::{self, BlobHeader, BlobKind, EnvelopeError, Keyring, TeamKey};
+pub use super::ledger::Ledger;
 use crate::error::{Error, Result};
-use crate::store::Store;
 
 /// Who this device is in its team, and the keys it seals with.
 #[derive(Debug)]
@@ -69,50 +71,19 @@ pub struct Applied {
     pub refused: Vec<String>,
 }
 
-fn heads_bytes(heads: &[automerge::ChangeHash]) -> Vec<u8> {
-    heads.iter().flat_map(|h| h.0).collect()
-}
-
-fn heads_of(bytes: &[u8]) -> Vec<automerge::ChangeHash> {
-    bytes
-        .chunks_exact(32)
-        .filter_map(|c| <[u8; 32]>::try_from(c).ok().map(automerge::ChangeHash))
-        .collect()
-}
-
 /// Seals this device's changes not yet sealed (one blob per changed document) into the outbox, and
 /// returns the whole outbox: every blob the relay has not acknowledged, in the order to push them.
 ///
 /// # Errors
 /// [`Error::Storage`]; [`Error::DocumentInvalid`] if a document cannot be read.
-pub fn outgoing(store: &mut Store, me: &Identity) -> Result<Vec<Outgoing>> {
-    let dirty: Vec<Uuid> = {
-        let conn = store.connection();
-        let mut stmt = conn.prepare_cached("SELECT doc_id FROM sync_dirty")?;
-        stmt.query_map([], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?
-    };
-    for id in dirty {
-        let sent: Option<(i64, Vec<u8>)> = store
-            .connection()
-            .query_row(
-                "SELECT seq, heads FROM sync_sent WHERE doc_id = ?1",
-                [id],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?;
-        let (last, sent_heads) = sent.map_or((0, Vec::new()), |(s, h)| (s, heads_of(&h)));
-        let actor = store.actor().clone();
-        let doc = match store.document(id) {
-            Ok(doc) => doc,
+pub fn outgoing<L: Ledger + ?Sized>(ledger: &mut L, me: &Identity) -> Result<Vec<Outgoing>> {
+    let actor = ledger.actor();
+    for id in ledger.dirty()? {
+        let (last, sent_heads) = ledger.last_sent(id)?;
+        let Some(doc) = ledger.document(id)? else {
             // Erased meanwhile: nothing to send.
-            Err(Error::PersonNotFound(_)) => {
-                store
-                    .connection()
-                    .execute("DELETE FROM sync_dirty WHERE doc_id = ?1", [id])?;
-                continue;
-            }
-            Err(e) => return Err(e),
+            ledger.forget_dirty(id)?;
+            continue;
         };
         // A plan leaves the device only with the person's consent to share it with the team; it
         // stays marked, and goes with its whole history once that consent is recorded.
@@ -131,77 +102,44 @@ pub fn outgoing(store: &mut Store, me: &Identity) -> Result<Vec<Outgoing>> {
             .filter(|c| c.actor_id() == &actor)
             .flat_map(|c| c.raw_bytes().to_vec())
             .collect();
-        let tx = store.connection().transaction()?;
-        if !payload.is_empty() {
-            let sequence = u64::try_from(last).unwrap_or(0) + 1;
-            let header = BlobHeader {
-                kind: BlobKind::Changes,
-                team: me.team,
-                document: id,
-                device: me.device,
-                sequence,
-                epoch: me.epoch,
-            };
-            let blob = envelope::seal(me.team_key()?, &me.signing, &header, &payload)
-                .map_err(|e| Error::Storage(format!("sealing a blob: {e}")))?;
-            tx.execute(
-                "INSERT INTO sync_outbox (doc_id, seq, blob) VALUES (?1, ?2, ?3)",
-                params![id, i64::try_from(sequence).unwrap_or(i64::MAX), blob],
-            )?;
-            tx.execute(
-                "INSERT INTO sync_sent (doc_id, seq, heads) VALUES (?1, ?2, ?3)
-                 ON CONFLICT (doc_id) DO UPDATE SET seq = excluded.seq, heads = excluded.heads",
-                params![
-                    id,
-                    i64::try_from(sequence).unwrap_or(i64::MAX),
-                    heads_bytes(&heads)
-                ],
-            )?;
+        if payload.is_empty() {
+            ledger.sealed(id, None)?;
+            continue;
         }
-        tx.execute("DELETE FROM sync_dirty WHERE doc_id = ?1", [id])?;
-        tx.commit()?;
+        let sequence = last + 1;
+        let header = BlobHeader {
+            kind: BlobKind::Changes,
+            team: me.team,
+            document: id,
+            device: me.device,
+            sequence,
+            epoch: me.epoch,
+        };
+        let blob = envelope::seal(me.team_key()?, &me.signing, &header, &payload)
+            .map_err(|e| Error::Storage(format!("sealing a blob: {e}")))?;
+        ledger.sealed(id, Some((sequence, &blob, &heads)))?;
     }
-    let conn = store.connection();
-    let mut stmt =
-        conn.prepare_cached("SELECT doc_id, seq, blob FROM sync_outbox ORDER BY rowid")?;
-    let out = stmt
-        .query_map([], |r| {
-            Ok(Outgoing {
-                document: r.get(0)?,
-                sequence: u64::try_from(r.get::<_, i64>(1)?).unwrap_or(0),
-                blob: r.get(2)?,
-            })
-        })?
-        .collect::<rusqlite::Result<_>>()?;
-    Ok(out)
+    ledger.outbox()
 }
 
 /// The relay holds this blob: it leaves the outbox.
 ///
 /// # Errors
 /// [`Error::Storage`].
-pub fn acknowledge(store: &mut Store, document: Uuid, sequence: u64) -> Result<()> {
-    store.connection().execute(
-        "DELETE FROM sync_outbox WHERE doc_id = ?1 AND seq = ?2",
-        params![document, i64::try_from(sequence).unwrap_or(i64::MAX)],
-    )?;
-    Ok(())
+pub fn acknowledge<L: Ledger + ?Sized>(
+    ledger: &mut L,
+    document: Uuid,
+    sequence: u64,
+) -> Result<()> {
+    ledger.acknowledge(document, sequence)
 }
 
 /// Where to pull the team's log from: the relay's position of the last blob this device has read.
 ///
 /// # Errors
 /// [`Error::Storage`].
-pub fn pull_cursor(store: &mut Store, me: &Identity) -> Result<u64> {
-    let cursor: Option<i64> = store
-        .connection()
-        .query_row(
-            "SELECT cursor FROM sync_relay WHERE team = ?1",
-            [me.team],
-            |r| r.get(0),
-        )
-        .optional()?;
-    Ok(cursor.map_or(0, |c| u64::try_from(c).unwrap_or(0)))
+pub fn pull_cursor<L: Ledger + ?Sized>(ledger: &mut L, me: &Identity) -> Result<u64> {
+    ledger.pull_cursor(me.team)
 }
 
 /// Applies blobs pulled from the relay, given with their position in the team's log, in any order
@@ -217,15 +155,15 @@ pub fn pull_cursor(store: &mut Store, me: &Identity) -> Result<u64> {
 /// # Errors
 /// [`Error::Storage`]; [`Error::DocumentInvalid`] when a blob that opened holds bytes automerge
 /// refuses (then nothing of that document's batch is written).
-pub fn apply(
-    store: &mut Store,
+pub fn apply<L: Ledger + ?Sized>(
+    ledger: &mut L,
     me: &Identity,
     devices: &dyn Fn(Uuid, u64) -> Option<VerifyingKey>,
     pulled: &[(u64, Vec<u8>)],
     at: Timestamp,
 ) -> Result<Applied> {
     let mut report = Applied::default();
-    let from = pull_cursor(store, me)?;
+    let from = ledger.pull_cursor(me.team)?;
     let mut positions: Vec<u64> = pulled
         .iter()
         .map(|(p, _)| *p)
@@ -251,12 +189,7 @@ pub fn apply(
     let mut hold = u64::MAX;
     // (document, device) → sequence → payload, opened and checked first.
     let mut streams: BTreeMap<(Uuid, Uuid), BTreeMap<u64, Vec<u8>>> = BTreeMap::new();
-    let erased: std::collections::BTreeSet<Uuid> = {
-        let conn = store.connection();
-        let mut stmt = conn.prepare_cached("SELECT doc_id FROM sync_erased")?;
-        stmt.query_map([], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?
-    };
+    let erased = ledger.erased()?;
     for (position, blob) in blobs {
         if blob.is_empty() {
             report.erased += 1;
@@ -306,15 +239,7 @@ pub fn apply(
     let reach = reach.min(hold.saturating_sub(1));
     let mut by_document: BTreeMap<Uuid, Vec<(Uuid, u64, Vec<u8>)>> = BTreeMap::new();
     for ((document, device), blobs) in streams {
-        let cursor: u64 = store
-            .connection()
-            .query_row(
-                "SELECT seq FROM sync_cursor WHERE doc_id = ?1 AND device = ?2",
-                params![document, device],
-                |r| r.get::<_, i64>(0),
-            )
-            .optional()?
-            .map_or(0, |s| u64::try_from(s).unwrap_or(0));
+        let cursor = ledger.device_cursor(document, device)?;
         let mut next = cursor + 1;
         for (sequence, payload) in blobs {
             if sequence < next {
@@ -338,28 +263,11 @@ pub fn apply(
         for (device, sequence, _) in &blobs {
             last.insert(*device, *sequence);
         }
-        store.merge_received(document, &payloads, at, |tx| {
-            for (device, sequence) in &last {
-                tx.execute(
-                    "INSERT INTO sync_cursor (doc_id, device, seq) VALUES (?1, ?2, ?3)
-                     ON CONFLICT (doc_id, device) DO UPDATE SET seq = excluded.seq",
-                    params![
-                        document,
-                        device,
-                        i64::try_from(*sequence).unwrap_or(i64::MAX)
-                    ],
-                )?;
-            }
-            Ok(())
-        })?;
+        ledger.merge(document, &payloads, &last, at)?;
         report.applied += u32::try_from(blobs.len()).unwrap_or(u32::MAX);
     }
     if report.ahead == 0 && reach > from {
-        store.connection().execute(
-            "INSERT INTO sync_relay (team, cursor) VALUES (?1, ?2)
-             ON CONFLICT (team) DO UPDATE SET cursor = excluded.cursor",
-            params![me.team, i64::try_from(reach).unwrap_or(i64::MAX)],
-        )?;
+        ledger.set_pull_cursor(me.team, reach)?;
     }
     Ok(report)
 }

@@ -3,6 +3,9 @@
 //! and pulled in any order, devices drop off the network and restart. When the network heals, every
 //! device must hold the same plans and every acknowledged edit must be there.
 //!
+//! The same suite runs the engine over the encrypted store (the app's ledger, real files, restarts
+//! that keep only what is on disk) and over [`MemoryLedger`] (the engine alone, as a protocol).
+//!
 //! `PROXI_SIM_SEEDS=1-500` runs more seeds than CI's fixed ones (`PROXI_SIM_EDITS` sets the edits).
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -10,10 +13,14 @@ use std::path::PathBuf;
 
 use ed25519_dalek::VerifyingKey;
 use proxi::Proxi;
-use proxi::domain::{PersonInput, PriorityInput};
+use proxi::domain::{
+    Address, CarePlan, Consent, DOCUMENT_SCHEMA, Person, PersonInput, PlanDocument, Priority,
+    PriorityInput, PriorityStatus,
+};
 use proxi::store::{KdfParams, PeopleQuery, Store};
-use proxi::sync::engine::{self, Identity};
+use proxi::sync::engine::{self, Identity, Ledger};
 use proxi::sync::envelope::{self, Keyring, TeamKey};
+use proxi::sync::ledger::MemoryLedger;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -62,9 +69,173 @@ impl Relay {
     }
 }
 
+/// What a device keeps: the app on a store file, or the engine's ledger in memory.
+enum Replica {
+    Store { path: PathBuf, app: Box<Proxi> },
+    Memory(Box<MemoryLedger>),
+}
+
+/// The two ledgers the suite runs over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Store,
+    Memory,
+}
+
+impl Replica {
+    fn ledger(&mut self) -> &mut dyn Ledger {
+        match self {
+            Replica::Store { app, .. } => app.store_mut(),
+            Replica::Memory(ledger) => &mut **ledger,
+        }
+    }
+
+    fn people(&mut self) -> Vec<Uuid> {
+        match self {
+            Replica::Store { app, .. } => app
+                .people(&PeopleQuery::default())
+                .expect("people")
+                .into_iter()
+                .map(|p| p.id)
+                .collect(),
+            Replica::Memory(ledger) => ledger.ids(),
+        }
+    }
+
+    /// A new person, whose plan the person agreed to share with the team.
+    fn create(&mut self, name: String, rng: &mut ChaCha8Rng) {
+        match self {
+            Replica::Store { app, .. } => {
+                let person = app
+                    .create_person(PersonInput {
+                        display_name: name,
+                        ..PersonInput::default()
+                    })
+                    .expect("a person");
+                share(app, person);
+            }
+            Replica::Memory(ledger) => {
+                let id = Uuid::from_u128(rng.random());
+                let plan = PlanDocument {
+                    schema: DOCUMENT_SCHEMA,
+                    person: Person {
+                        id,
+                        display_name: name,
+                        first_name: String::new(),
+                        last_name: String::new(),
+                        birth_year: None,
+                        languages: Vec::new(),
+                        interpreter_needed: false,
+                        address: Address::default(),
+                        phone: String::new(),
+                        notes: String::new(),
+                        archived: false,
+                        created: start(),
+                    },
+                    plan: CarePlan::default(),
+                    consent: Some(Consent {
+                        recorded_on: jiff::civil::date(2026, 11, 2),
+                        recorded_by: "Referent".to_owned(),
+                        keep_plan: true,
+                        share_with_team: true,
+                        professionals: Vec::new(),
+                    }),
+                };
+                ledger
+                    .commit(id, &plan, "person.create", start())
+                    .expect("a person");
+            }
+        }
+    }
+
+    fn set_phone(&mut self, person: Uuid, phone: String) {
+        match self {
+            Replica::Store { app, .. } => {
+                let mut input = person_input(app, person);
+                input.phone = phone;
+                app.update_person(person, input).expect("an update");
+            }
+            Replica::Memory(ledger) => {
+                let mut plan = ledger.plan(person).expect("the plan");
+                plan.person.phone = phone;
+                ledger
+                    .commit(person, &plan, "person.update", start())
+                    .expect("an update");
+            }
+        }
+    }
+
+    fn add_priority(&mut self, person: Uuid, words: String, rng: &mut ChaCha8Rng) {
+        match self {
+            Replica::Store { app, .. } => {
+                app.add_priority(
+                    person,
+                    PriorityInput {
+                        words,
+                        ..PriorityInput::default()
+                    },
+                )
+                .expect("a priority");
+            }
+            Replica::Memory(ledger) => {
+                let mut plan = ledger.plan(person).expect("the plan");
+                let rank = plan
+                    .plan
+                    .priorities
+                    .iter()
+                    .map(|p| p.rank)
+                    .max()
+                    .unwrap_or(0)
+                    + 1;
+                plan.plan.priorities.push(Priority {
+                    id: Uuid::from_u128(rng.random()),
+                    words,
+                    rank,
+                    card: None,
+                    status: PriorityStatus::Active,
+                    created: start(),
+                    review_date: None,
+                });
+                ledger
+                    .commit(person, &plan, "priority.add", start())
+                    .expect("a priority");
+            }
+        }
+    }
+
+    /// The laptop restarts: only what is on disk remains (memory has nothing else to lose).
+    fn restart(&mut self) {
+        if let Replica::Store { path, app } = self {
+            **app = open(path);
+        }
+    }
+
+    /// Every plan, as JSON, by person.
+    fn plans(&mut self) -> BTreeMap<Uuid, String> {
+        match self {
+            Replica::Store { app, .. } => plans(app),
+            Replica::Memory(ledger) => ledger
+                .ids()
+                .into_iter()
+                .map(|id| {
+                    let plan = ledger.plan(id).expect("the plan");
+                    (id, serde_json::to_string(&plan).expect("JSON"))
+                })
+                .collect(),
+        }
+    }
+
+    fn priorities(&mut self, person: Uuid) -> Vec<String> {
+        let plan = match self {
+            Replica::Store { app, .. } => app.plan(person).expect("the plan"),
+            Replica::Memory(ledger) => ledger.plan(person).expect("the plan"),
+        };
+        plan.plan.priorities.into_iter().map(|p| p.words).collect()
+    }
+}
+
 struct Device {
-    path: PathBuf,
-    app: Proxi,
+    replica: Replica,
     me: Identity,
     online: bool,
 }
@@ -86,27 +257,37 @@ struct Team {
 }
 
 impl Team {
-    fn new(size: usize, rng: &mut ChaCha8Rng) -> Team {
+    fn new(size: usize, kind: Kind, rng: &mut ChaCha8Rng) -> Team {
         let dir = tempfile::tempdir().expect("a temporary directory");
         let team = Uuid::from_u128(rng.random());
         let team_key: [u8; 32] = rng.random();
         let mut devices = Vec::new();
         let mut keys = BTreeMap::new();
         for n in 0..size {
-            let path = dir.path().join(format!("device-{n}.db"));
-            let store = Store::create(
-                &path,
-                PASSPHRASE,
-                KdfParams::MINIMAL_FOR_TESTS,
-                &format!("Referent {n}"),
-            )
-            .expect("a store");
+            let replica = match kind {
+                Kind::Store => {
+                    let path = dir.path().join(format!("device-{n}.db"));
+                    let store = Store::create(
+                        &path,
+                        PASSPHRASE,
+                        KdfParams::MINIMAL_FOR_TESTS,
+                        &format!("Referent {n}"),
+                    )
+                    .expect("a store");
+                    Replica::Store {
+                        path,
+                        app: Box::new(Proxi::new(store, clock())),
+                    }
+                }
+                Kind::Memory => {
+                    Replica::Memory(Box::new(MemoryLedger::new(&format!("Referent {n}"))))
+                }
+            };
             let signing = ed25519_dalek::SigningKey::from_bytes(&rng.random());
             let device = Uuid::from_u128(rng.random());
             keys.insert(device, signing.verifying_key());
             devices.push(Device {
-                path,
-                app: Proxi::new(store, clock()),
+                replica,
                 me: Identity {
                     team,
                     device,
@@ -129,7 +310,7 @@ impl Team {
     /// One sync of device `d`; with `faults`, the network loses, duplicates and reorders.
     fn sync(&mut self, d: usize, rng: &mut ChaCha8Rng, faults: bool) -> (usize, u32) {
         let device = &mut self.devices[d];
-        let outgoing = engine::outgoing(device.app.store_mut(), &device.me).expect("outgoing");
+        let outgoing = engine::outgoing(device.replica.ledger(), &device.me).expect("outgoing");
         let mut pushed = 0;
         for out in &outgoing {
             if faults && rng.random_bool(0.1) {
@@ -149,9 +330,9 @@ impl Team {
             if faults && rng.random_bool(0.1) {
                 continue; // the acknowledgement is lost: the blob stays in the outbox
             }
-            engine::acknowledge(device.app.store_mut(), out.document, out.sequence).expect("ack");
+            engine::acknowledge(device.replica.ledger(), out.document, out.sequence).expect("ack");
         }
-        let cursor = engine::pull_cursor(device.app.store_mut(), &device.me).expect("cursor");
+        let cursor = engine::pull_cursor(device.replica.ledger(), &device.me).expect("cursor");
         let mut pulled = self.relay.since(cursor);
         if faults {
             pulled.retain(|_| !rng.random_bool(0.1));
@@ -165,7 +346,7 @@ impl Team {
         pulled.shuffle(rng);
         let keys = &self.keys;
         let applied = engine::apply(
-            device.app.store_mut(),
+            device.replica.ledger(),
             &device.me,
             &|id, _| keys.get(&id).copied(),
             &pulled,
@@ -178,37 +359,21 @@ impl Team {
 
     fn edit(&mut self, d: usize, n: usize, rng: &mut ChaCha8Rng) {
         let device = &mut self.devices[d];
-        let people = device.app.people(&PeopleQuery::default()).expect("people");
+        let people = device.replica.people();
         if people.is_empty() || rng.random_bool(0.03) {
-            let person = device
-                .app
-                .create_person(PersonInput {
-                    display_name: format!("Personne {d}-{n}"),
-                    ..PersonInput::default()
-                })
-                .expect("a person");
-            share(&mut device.app, person);
+            device.replica.create(format!("Personne {d}-{n}"), rng);
             return;
         }
-        let person = people[rng.random_range(0..people.len())].id;
+        let person = people[rng.random_range(0..people.len())];
         if rng.random_bool(0.15) {
             // Two devices writing the same field: automerge picks one, the same on every device.
-            let mut input = person_input(&mut device.app, person);
-            input.phone = format!("02 555 {:02} {:02}", d, n % 100);
-            device.app.update_person(person, input).expect("an update");
+            device
+                .replica
+                .set_phone(person, format!("02 555 {:02} {:02}", d, n % 100));
             return;
         }
         let words = format!("edit {n} on device {d}");
-        device
-            .app
-            .add_priority(
-                person,
-                PriorityInput {
-                    words: words.clone(),
-                    ..PriorityInput::default()
-                },
-            )
-            .expect("a priority");
+        device.replica.add_priority(person, words.clone(), rng);
         self.acknowledged.insert((person, words));
     }
 }
@@ -228,9 +393,9 @@ fn person_input(app: &mut Proxi, person: Uuid) -> PersonInput {
     }
 }
 
-fn simulate(seed: u64, edits: usize) {
+fn simulate(seed: u64, edits: usize, kind: Kind) {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let mut team = Team::new(5, &mut rng);
+    let mut team = Team::new(5, kind, &mut rng);
     let mut done = 0;
     let mut step = 0;
     while done < edits {
@@ -246,9 +411,7 @@ fn simulate(seed: u64, edits: usize) {
             }
             90..97 => team.devices[d].online = !team.devices[d].online,
             97..100 => {
-                // The laptop restarts: only what is on disk remains.
-                let device = &mut team.devices[d];
-                device.app = open(&device.path);
+                team.devices[d].replica.restart();
             }
             _ => {}
         }
@@ -271,29 +434,31 @@ fn simulate(seed: u64, edits: usize) {
             }
         }
     }
-    assert_eq!(quiet_rounds, 2, "seed {seed}: still moving after 30 rounds");
+    assert_eq!(
+        quiet_rounds, 2,
+        "seed {seed} ({kind:?}): still moving after 30 rounds"
+    );
 
-    let reference: BTreeMap<Uuid, String> = plans(&mut team.devices[0].app);
+    let reference: BTreeMap<Uuid, String> = team.devices[0].replica.plans();
     assert!(!reference.is_empty());
     for (d, device) in team.devices.iter_mut().enumerate() {
-        let here = plans(&mut device.app);
+        let here = device.replica.plans();
         assert_eq!(
             here.keys().collect::<Vec<_>>(),
             reference.keys().collect::<Vec<_>>(),
-            "seed {seed}: device {d} people"
+            "seed {seed} ({kind:?}): device {d} people"
         );
         for (id, plan) in &here {
             assert_eq!(
                 plan, &reference[id],
-                "seed {seed}: device {d} differs on {id}"
+                "seed {seed} ({kind:?}): device {d} differs on {id}"
             );
         }
     }
     for (person, words) in &team.acknowledged {
-        let plan = team.devices[0].app.plan(*person).expect("the plan");
         assert!(
-            plan.plan.priorities.iter().any(|p| &p.words == words),
-            "seed {seed}: '{words}' was acknowledged and is lost"
+            team.devices[0].replica.priorities(*person).contains(words),
+            "seed {seed} ({kind:?}): '{words}' was acknowledged and is lost"
         );
     }
 }
@@ -320,26 +485,45 @@ fn seeds() -> Vec<u64> {
     }
 }
 
-/// CI runs one seed with 2,000 edits and three more with 400 (about a minute in a debug build);
-/// `PROXI_SIM_SEEDS` and `PROXI_SIM_EDITS` run others.
-#[test]
-fn five_devices_on_a_bad_network_converge_and_lose_no_acknowledged_edit() {
+fn run_seeds(kind: Kind) {
     let edits: Option<usize> = std::env::var("PROXI_SIM_EDITS")
         .ok()
         .and_then(|e| e.parse().ok());
     for seed in seeds() {
-        simulate(seed, edits.unwrap_or(if seed == 1 { 2_000 } else { 400 }));
+        simulate(
+            seed,
+            edits.unwrap_or(if seed == 1 { 2_000 } else { 400 }),
+            kind,
+        );
     }
+}
+
+/// CI runs one seed with 2,000 edits and three more with 400 (about a minute in a debug build);
+/// `PROXI_SIM_SEEDS` and `PROXI_SIM_EDITS` run others.
+#[test]
+fn five_devices_on_a_bad_network_converge_and_lose_no_acknowledged_edit() {
+    run_seeds(Kind::Store);
+}
+
+/// The same suite with the engine over its in-memory ledger: the protocol alone, no SQLite.
+#[test]
+fn the_engine_over_a_memory_ledger_converges_the_same_way() {
+    run_seeds(Kind::Memory);
 }
 
 #[test]
 fn a_tampered_blob_or_one_of_an_unknown_device_is_refused_and_nothing_of_it_applied() {
+    tampered_or_unknown(Kind::Store);
+    tampered_or_unknown(Kind::Memory);
+}
+
+fn tampered_or_unknown(kind: Kind) {
     let mut rng = ChaCha8Rng::seed_from_u64(99);
-    let mut team = Team::new(2, &mut rng);
+    let mut team = Team::new(2, kind, &mut rng);
     team.edit(0, 1, &mut rng);
     team.edit(0, 2, &mut rng);
     let a = &mut team.devices[0];
-    let out = engine::outgoing(a.app.store_mut(), &a.me).expect("outgoing");
+    let out = engine::outgoing(a.replica.ledger(), &a.me).expect("outgoing");
     assert_eq!(out.len(), 1);
     let genuine = out[0].blob.clone();
     let mut tampered = genuine.clone();
@@ -348,7 +532,7 @@ fn a_tampered_blob_or_one_of_an_unknown_device_is_refused_and_nothing_of_it_appl
     let keys = team.keys.clone();
     let b = &mut team.devices[1];
     let report = engine::apply(
-        b.app.store_mut(),
+        b.replica.ledger(),
         &b.me,
         &|id, _| keys.get(&id).copied(),
         &[(1, tampered)],
@@ -361,15 +545,12 @@ fn a_tampered_blob_or_one_of_an_unknown_device_is_refused_and_nothing_of_it_appl
         "{:?}",
         report.refused
     );
-    assert!(
-        b.app.store().document_ids().expect("ids").is_empty(),
-        "nothing of it applied"
-    );
+    assert!(b.replica.plans().is_empty(), "nothing of it applied");
 
     // A device the team does not know (or has revoked).
     let (c, d) = (Uuid::from_u128(1), Uuid::from_u128(2));
     let report = engine::apply(
-        b.app.store_mut(),
+        b.replica.ledger(),
         &b.me,
         &|id, _| if id == c { keys.get(&d).copied() } else { None },
         &[(2, genuine.clone())],
@@ -378,12 +559,12 @@ fn a_tampered_blob_or_one_of_an_unknown_device_is_refused_and_nothing_of_it_appl
     .expect("applies");
     assert_eq!(report.applied, 0);
     assert!(report.refused[0].contains("device"), "{:?}", report.refused);
-    assert!(b.app.store().document_ids().expect("ids").is_empty());
+    assert!(b.replica.plans().is_empty());
 
     // The genuine blob, twice: applied once. (The unknown device's blob held the cursor: its position
     // is read again.)
     let report = engine::apply(
-        b.app.store_mut(),
+        b.replica.ledger(),
         &b.me,
         &|id, _| keys.get(&id).copied(),
         &[(2, genuine.clone()), (2, genuine)],
@@ -392,8 +573,8 @@ fn a_tampered_blob_or_one_of_an_unknown_device_is_refused_and_nothing_of_it_appl
     .expect("applies");
     assert_eq!((report.applied, report.duplicates), (1, 0));
     assert_eq!(
-        plans(&mut team.devices[1].app),
-        plans(&mut team.devices[0].app)
+        team.devices[1].replica.plans(),
+        team.devices[0].replica.plans()
     );
 }
 
