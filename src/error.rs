@@ -82,6 +82,14 @@ pub enum ErrorCode {
     InvitationInvalid,
     RelayUnreachable,
     RelayRefused,
+    /// The relay answered something that does not read (garbled or tampered): nothing of it used.
+    RelayAnswerInvalid,
+    /// The team key this laptop seals with is missing from its store.
+    TeamKeyMissing,
+    /// This laptop's own team keys in its store do not read.
+    TeamRecordDamaged,
+    /// A change, key or invitation could not be sealed (no random source).
+    SealFailed,
     // Reminders.
     /// No notification service answered on the desktop.
     NotificationsUnavailable,
@@ -187,23 +195,8 @@ pub enum Error {
          without it"
     )]
     KeyringUnavailable(String),
-    #[error("this laptop is not in a team yet: create a team, or join one with an invitation code")]
-    NoTeam,
-    #[error("this laptop is already in a team: one store belongs to one team")]
-    AlreadyInTeam,
-    #[error(
-        "this laptop was removed from its team: it keeps its plans but syncs no more; ask a \
-         colleague for a new invitation"
-    )]
-    DeviceRevoked,
-    #[error("{0}")]
-    InvitationInvalid(String),
-    #[error(
-        "the relay could not be reached ({0}): the changes wait here, safe, and go at the next sync"
-    )]
-    RelayUnreachable(String),
-    #[error("the relay refused ({status}: {message})")]
-    RelayRefused { status: u16, message: String },
+    #[error(transparent)]
+    Sync(#[from] crate::sync::SyncError),
     #[error(
         "the desktop did not show the reminder ({0}): reminders need a desktop with notifications; \
          the follow-up list in Proxi says the same"
@@ -250,12 +243,7 @@ impl Error {
             Error::DirectoryIndex(_) => ErrorCode::DirectoryIndexFailed,
             Error::StoreLocked => ErrorCode::StoreLocked,
             Error::KeyringUnavailable(_) => ErrorCode::KeyringUnavailable,
-            Error::NoTeam => ErrorCode::NoTeam,
-            Error::AlreadyInTeam => ErrorCode::AlreadyInTeam,
-            Error::DeviceRevoked => ErrorCode::DeviceRevoked,
-            Error::InvitationInvalid(_) => ErrorCode::InvitationInvalid,
-            Error::RelayUnreachable(_) => ErrorCode::RelayUnreachable,
-            Error::RelayRefused { .. } => ErrorCode::RelayRefused,
+            Error::Sync(e) => e.code(),
             Error::NotificationsUnavailable(_) => ErrorCode::NotificationsUnavailable,
         }
     }

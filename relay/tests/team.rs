@@ -13,6 +13,7 @@ use proxi::clock::SystemClock;
 use proxi::domain::PersonInput;
 use proxi::error::{Error, ErrorCode};
 use proxi::store::{PeopleQuery, Store};
+use proxi::sync::SyncError;
 use proxi::sync::{engine, envelope, team};
 use uuid::Uuid;
 
@@ -68,7 +69,7 @@ fn laptops_join_by_invitation_share_only_consented_plans_and_a_revoked_one_gets_
         .device;
     assert!(matches!(
         team::join(&laptop(dir.path(), "dora"), &code_c, "Dora"),
-        Err(Error::RelayRefused { status: 404, .. })
+        Err(Error::Sync(SyncError::RelayRefused { status: 404, .. }))
     ));
 
     // Anna's plans: one the person agreed to share, one they did not.
@@ -149,7 +150,10 @@ fn laptops_join_by_invitation_share_only_consented_plans_and_a_revoked_one_gets_
     // The relay refuses Chloé, and her laptop learns from it that it was removed: it says so in
     // words and stops trying.
     let refused = team::sync(&c).expect_err("the relay refuses Chloé");
-    assert!(matches!(refused, Error::DeviceRevoked), "{refused}");
+    assert!(
+        matches!(refused, Error::Sync(SyncError::DeviceRevoked)),
+        "{refused}"
+    );
     assert!(!with(&c, |app| plan_json(app, zenobie)).contains("Après la révocation"));
     let status = with(&c, |app| team::status(app.store_mut()).expect("status"));
     assert_eq!(
@@ -157,7 +161,10 @@ fn laptops_join_by_invitation_share_only_consented_plans_and_a_revoked_one_gets_
         ErrorCode::DeviceRevoked
     );
     assert!(status.team.expect("still shows its team").revoked);
-    assert!(matches!(team::sync(&c), Err(Error::DeviceRevoked)));
+    assert!(matches!(
+        team::sync(&c),
+        Err(Error::Sync(SyncError::DeviceRevoked))
+    ));
 
     // A blob Chloé seals after her revocation, however it reaches Bert, is refused.
     with(&c, |app| {
@@ -249,14 +256,14 @@ fn invitation_codes_that_are_wrong_expired_or_of_the_wrong_kind_are_refused_clea
     let altered: String = letters.into_iter().collect();
     assert!(matches!(
         team::join(&b, &altered, "Bert"),
-        Err(Error::RelayRefused { status: 404, .. })
+        Err(Error::Sync(SyncError::RelayRefused { status: 404, .. }))
     ));
     // Past its time, a code is refused, and the package is gone from the relay.
     let mut relay_db = RelayDb::open(&db);
     relay_db.expire_invitations();
     assert!(matches!(
         team::join(&b, &code, "Bert"),
-        Err(Error::RelayRefused { status: 410, .. })
+        Err(Error::Sync(SyncError::RelayRefused { status: 410, .. }))
     ));
     let kept = relay_db.packages_kept();
     assert_eq!(kept, 0);
@@ -569,7 +576,10 @@ fn two_revocations_at_the_same_time_leave_no_new_key_to_either_revoked_laptop() 
 
     // Xavier's laptop is found again. Removed, it says so and stops; a new invitation brings it
     // back, and it receives what the team wrote meanwhile, with the newest key.
-    assert!(matches!(team::sync(&x), Err(Error::DeviceRevoked)));
+    assert!(matches!(
+        team::sync(&x),
+        Err(Error::Sync(SyncError::DeviceRevoked))
+    ));
     let code = team::invite(&a, 30).expect("an invitation");
     team::join(&x, &code, "Xavier (retrouvé)").expect("Xavier rejoins");
     team::sync(&x).expect("Xavier syncs");

@@ -343,3 +343,41 @@ impl Writes<'_> {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ErrorCode;
+    use crate::store::KdfParams;
+
+    #[test]
+    fn a_damaged_team_record_is_said_as_such_not_as_a_disk_problem() {
+        let dir = tempfile::tempdir().expect("a folder");
+        let mut store = Store::create(
+            &dir.path().join("proxi.db"),
+            "correct horse battery staple",
+            KdfParams::MINIMAL_FOR_TESTS,
+            "Référente",
+        )
+        .expect("a store");
+        let writes = store.writes().expect("a transaction");
+        writes
+            .insert_self(&NewSelf {
+                team: Uuid::from_u128(1),
+                device: Uuid::from_u128(2),
+                name: "Portable",
+                relay: "http://127.0.0.1:1",
+                token: "token",
+                // A signing key cut short.
+                signing: &[7; 12],
+                box_secret: &[8; 32],
+                epoch: 1,
+            })
+            .expect("written");
+        writes.commit().expect("committed");
+        let err = crate::sync::team::identity(&mut store).expect_err("the record does not read");
+        assert_eq!(err.code(), ErrorCode::TeamRecordDamaged);
+        assert!(err.to_string().contains("signing key"), "{err}");
+        assert!(err.to_string().contains("invite it again"), "{err}");
+    }
+}

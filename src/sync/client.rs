@@ -8,6 +8,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
+use super::SyncError;
 use super::wire;
 use crate::error::{Error, Result};
 
@@ -37,8 +38,16 @@ fn frames(response: ureq::Response) -> Result<Pulled> {
         .into_reader()
         .take(1024 * 1024 * 1024)
         .read_to_end(&mut bytes)
-        .map_err(|e| Error::RelayUnreachable(format!("the answer was cut: {e}")))?;
-    wire::decode(&bytes).map_err(|e| Error::RelayUnreachable(format!("an unreadable answer: {e}")))
+        .map_err(|e| {
+            Error::Sync(SyncError::RelayUnreachable(format!(
+                "the answer was cut: {e}"
+            )))
+        })?;
+    wire::decode(&bytes).map_err(|e| {
+        Error::Sync(SyncError::RelayAnswerInvalid(format!(
+            "an unreadable answer: {e}"
+        )))
+    })
 }
 
 /// The most blobs one pull asks for.
@@ -54,10 +63,10 @@ fn tls_config() -> Result<std::sync::Arc<rustls::ClientConfig>> {
     roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
     if let Some(path) = std::env::var_os("PROXI_RELAY_CA") {
         let unreadable = |e: &dyn std::fmt::Display| {
-            Error::RelayUnreachable(format!(
+            Error::Sync(SyncError::RelayUnreachable(format!(
                 "the certificate authority {} (PROXI_RELAY_CA) could not be read: {e}",
                 std::path::Path::new(&path).display()
-            ))
+            )))
         };
         let mut added = 0;
         for cert in CertificateDer::pem_file_iter(&path).map_err(|e| unreadable(&e))? {
@@ -74,7 +83,7 @@ fn tls_config() -> Result<std::sync::Arc<rustls::ClientConfig>> {
         rustls::crypto::ring::default_provider(),
     ))
     .with_safe_default_protocol_versions()
-    .map_err(|e| Error::RelayUnreachable(e.to_string()))?
+    .map_err(|e| Error::Sync(SyncError::RelayUnreachable(e.to_string())))?
     .with_root_certificates(roots)
     .with_no_client_auth();
     Ok(std::sync::Arc::new(config))
@@ -85,7 +94,7 @@ impl RelayClient {
     /// HTTP nowhere else).
     ///
     /// # Errors
-    /// [`Error::RelayUnreachable`] when `PROXI_RELAY_CA` names a file that is not a certificate.
+    /// [`SyncError::RelayUnreachable`] when `PROXI_RELAY_CA` names a file that is not a certificate.
     pub fn new(base: &str) -> Result<Self> {
         Ok(RelayClient {
             base: base.trim_end_matches('/').to_owned(),
@@ -110,9 +119,9 @@ impl RelayClient {
                     .ok()
                     .and_then(|v| v.get("error").and_then(Value::as_str).map(str::to_owned))
                     .unwrap_or(body);
-                Err(Error::RelayRefused { status, message })
+                Err(Error::Sync(SyncError::RelayRefused { status, message }))
             }
-            Err(e) => Err(Error::RelayUnreachable(e.to_string())),
+            Err(e) => Err(Error::Sync(SyncError::RelayUnreachable(e.to_string()))),
         }
     }
 
@@ -125,7 +134,11 @@ impl RelayClient {
                 .send_bytes(blob),
         )?
         .into_json()
-        .map_err(|e| Error::RelayUnreachable(format!("an unreadable answer: {e}")))
+        .map_err(|e| {
+            Error::Sync(SyncError::RelayAnswerInvalid(format!(
+                "an unreadable answer: {e}"
+            )))
+        })
     }
 
     fn post_json(&self, path: &str, token: Option<&str>, body: &Value) -> Result<Value> {
@@ -134,27 +147,33 @@ impl RelayClient {
             request = request.set("Authorization", &format!("Bearer {token}"));
         }
         let response = Self::answer(request.send_json(body))?;
-        response
-            .into_json()
-            .map_err(|e| Error::RelayUnreachable(format!("an unreadable answer: {e}")))
+        response.into_json().map_err(|e| {
+            Error::Sync(SyncError::RelayAnswerInvalid(format!(
+                "an unreadable answer: {e}"
+            )))
+        })
     }
 
     /// Pushes one sealed blob; returns its position in the team's log.
     ///
     /// # Errors
-    /// [`Error::RelayUnreachable`], [`Error::RelayRefused`].
+    /// [`SyncError::RelayUnreachable`], [`SyncError::RelayRefused`].
     pub fn push(&self, token: &str, blob: &[u8]) -> Result<u64> {
         self.post_bytes("/v1/blobs", token, blob)?
             .get("position")
             .and_then(Value::as_u64)
-            .ok_or_else(|| Error::RelayUnreachable("an answer without a position".to_owned()))
+            .ok_or_else(|| {
+                Error::Sync(SyncError::RelayAnswerInvalid(
+                    "an answer without a position".to_owned(),
+                ))
+            })
     }
 
     /// The team's blobs after `since` (at most [`PAGE`]), and whether more remain.
     ///
     /// # Errors
-    /// [`Error::RelayUnreachable`] (also for an answer that does not read whole),
-    /// [`Error::RelayRefused`].
+    /// [`SyncError::RelayUnreachable`] (also for an answer that does not read whole),
+    /// [`SyncError::RelayRefused`].
     pub fn pull(&self, token: &str, since: u64, snapshots: Option<u64>) -> Result<(Pulled, bool)> {
         let started = snapshots.map_or_else(String::new, |s| format!("&snapshots={s}"));
         let response = Self::answer(
@@ -171,7 +190,7 @@ impl RelayClient {
     /// SHA-256 is `redeem_hash`, for `minutes`.
     ///
     /// # Errors
-    /// [`Error::RelayUnreachable`], [`Error::RelayRefused`].
+    /// [`SyncError::RelayUnreachable`], [`SyncError::RelayRefused`].
     pub fn invite(
         &self,
         token: &str,
@@ -191,8 +210,8 @@ impl RelayClient {
     /// Redeems an invitation: the relay registers the device and gives its token (once).
     ///
     /// # Errors
-    /// [`Error::RelayUnreachable`], [`Error::RelayRefused`] (unknown, used or expired invitation).
-    /// [`Error::InvitationInvalid`] for a founding code used to join or the reverse (the code stays
+    /// [`SyncError::RelayUnreachable`], [`SyncError::RelayRefused`] (unknown, used or expired invitation).
+    /// [`SyncError::InvitationInvalid`] for a founding code used to join or the reverse (the code stays
     /// good for its right use).
     pub fn join(&self, device: Uuid, redeem: &str, founding: bool) -> Result<Joined> {
         let answer = self
@@ -202,20 +221,23 @@ impl RelayClient {
                 &json!({"device": device, "redeem": redeem, "founding": founding}),
             )
             .map_err(|e| match e {
-                Error::RelayRefused {
+                Error::Sync(SyncError::RelayRefused {
                     status: 409,
                     message,
-                } => Error::InvitationInvalid(message),
+                }) => Error::Sync(SyncError::InvitationInvalid(message)),
                 e => e,
             })?;
-        serde_json::from_value(answer)
-            .map_err(|e| Error::RelayUnreachable(format!("an unreadable answer: {e}")))
+        serde_json::from_value(answer).map_err(|e| {
+            Error::Sync(SyncError::RelayAnswerInvalid(format!(
+                "an unreadable answer: {e}"
+            )))
+        })
     }
 
     /// Revokes a device of the team: its token opens nothing any more.
     ///
     /// # Errors
-    /// [`Error::RelayUnreachable`], [`Error::RelayRefused`].
+    /// [`SyncError::RelayUnreachable`], [`SyncError::RelayRefused`].
     pub fn revoke(&self, token: &str, device: Uuid) -> Result<()> {
         self.post_json(
             &format!("/v1/devices/{device}/revoke"),
@@ -228,7 +250,7 @@ impl RelayClient {
     /// Asks the relay to drop every blob of an erased plan.
     ///
     /// # Errors
-    /// [`Error::RelayUnreachable`], [`Error::RelayRefused`].
+    /// [`SyncError::RelayUnreachable`], [`SyncError::RelayRefused`].
     pub fn erase(&self, token: &str, document: Uuid) -> Result<()> {
         self.post_json(
             &format!("/v1/documents/{document}/erase"),
@@ -242,7 +264,7 @@ impl RelayClient {
     /// the most).
     ///
     /// # Errors
-    /// [`Error::RelayUnreachable`], [`Error::RelayRefused`].
+    /// [`SyncError::RelayUnreachable`], [`SyncError::RelayRefused`].
     pub fn put_snapshot(&self, token: &str, blob: &[u8]) -> Result<bool> {
         let answer = self.post_bytes("/v1/snapshots", token, blob)?;
         Ok(answer.get("kept").and_then(Value::as_bool).unwrap_or(false))
@@ -251,8 +273,8 @@ impl RelayClient {
     /// The latest snapshot of every plan of the team, and their serial.
     ///
     /// # Errors
-    /// [`Error::RelayUnreachable`] (also for an answer that does not read whole),
-    /// [`Error::RelayRefused`].
+    /// [`SyncError::RelayUnreachable`] (also for an answer that does not read whole),
+    /// [`SyncError::RelayRefused`].
     pub fn snapshots(&self, token: &str) -> Result<(u64, Vec<Vec<u8>>)> {
         let response = Self::answer(
             self.agent
@@ -271,7 +293,7 @@ impl RelayClient {
     /// Plans with `min` blobs or more since their last snapshot.
     ///
     /// # Errors
-    /// [`Error::RelayUnreachable`], [`Error::RelayRefused`].
+    /// [`SyncError::RelayUnreachable`], [`SyncError::RelayRefused`].
     pub fn stale(&self, token: &str, min: u32) -> Result<Vec<Uuid>> {
         let response = Self::answer(
             self.agent
@@ -279,9 +301,11 @@ impl RelayClient {
                 .set("Authorization", &format!("Bearer {token}"))
                 .call(),
         )?;
-        let answer: Value = response
-            .into_json()
-            .map_err(|e| Error::RelayUnreachable(format!("an unreadable answer: {e}")))?;
+        let answer: Value = response.into_json().map_err(|e| {
+            Error::Sync(SyncError::RelayAnswerInvalid(format!(
+                "an unreadable answer: {e}"
+            )))
+        })?;
         Ok(answer
             .get("documents")
             .and_then(Value::as_array)

@@ -20,6 +20,7 @@ use ed25519_dalek::{SigningKey, VerifyingKey};
 use jiff::Timestamp;
 use uuid::Uuid;
 
+use super::SyncError;
 use super::envelope::{self, BlobHeader, BlobKind, EnvelopeError, Keyring, TeamKey};
 pub use super::ledger::Ledger;
 use crate::error::{Error, Result};
@@ -40,11 +41,11 @@ impl Identity {
     /// The key new blobs are sealed with.
     ///
     /// # Errors
-    /// [`Error::Storage`] when the current epoch's key is missing (a damaged team record).
+    /// [`SyncError::TeamKeyMissing`] when the current epoch's key is not in the store.
     pub fn team_key(&self) -> Result<&TeamKey> {
-        self.keys.get(self.epoch).ok_or_else(|| {
-            Error::Storage(format!("the team key of epoch {} is missing", self.epoch))
-        })
+        self.keys
+            .get(self.epoch)
+            .ok_or(Error::Sync(SyncError::TeamKeyMissing(self.epoch)))
     }
 }
 
@@ -116,7 +117,7 @@ pub fn outgoing<L: Ledger + ?Sized>(ledger: &mut L, me: &Identity) -> Result<Vec
             epoch: me.epoch,
         };
         let blob = envelope::seal(me.team_key()?, &me.signing, &header, &payload)
-            .map_err(|e| Error::Storage(format!("sealing a blob: {e}")))?;
+            .map_err(|e| Error::Sync(SyncError::SealFailed(format!("sealing a blob: {e}"))))?;
         ledger.sealed(id, Some((sequence, &blob, &heads)))?;
     }
     ledger.outbox()

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use zeroize::Zeroizing;
 
+use super::SyncError;
 use super::client::RelayClient;
 use super::keys::no_random;
 use super::team::{Access, load};
@@ -22,9 +23,9 @@ pub use proxi_wire::invitation::{InvitationCode, redeem_hash};
 /// Reads an invitation code as typed or pasted.
 ///
 /// # Errors
-/// [`Error::InvitationInvalid`] saying what is wrong with it.
+/// [`SyncError::InvitationInvalid`] saying what is wrong with it.
 pub fn parse_code(code: &str) -> Result<InvitationCode> {
-    InvitationCode::parse(code).map_err(|e| Error::InvitationInvalid(e.0))
+    InvitationCode::parse(code).map_err(|e| Error::Sync(SyncError::InvitationInvalid(e.0)))
 }
 
 /// A new invitation code for a new device, at `relay`.
@@ -41,8 +42,10 @@ pub(super) fn seal_package(code: &InvitationCode, package: &Package) -> Result<S
     let cipher = XChaCha20Poly1305::new(chacha20poly1305::Key::from_slice(&key[..]));
     let mut nonce = [0u8; 24];
     getrandom::fill(&mut nonce).map_err(no_random)?;
-    let plain =
-        Zeroizing::new(serde_json::to_vec(package).map_err(|e| Error::Storage(e.to_string()))?);
+    let plain = Zeroizing::new(
+        serde_json::to_vec(package)
+            .map_err(|e| Error::Sync(SyncError::SealFailed(e.to_string())))?,
+    );
     let sealed = cipher
         .encrypt(
             XNonce::from_slice(&nonce),
@@ -51,17 +54,21 @@ pub(super) fn seal_package(code: &InvitationCode, package: &Package) -> Result<S
                 aad: code.device.as_bytes(),
             },
         )
-        .map_err(|_| Error::Storage("the invitation could not be sealed".to_owned()))?;
+        .map_err(|_| {
+            Error::Sync(SyncError::SealFailed(
+                "the invitation could not be sealed".to_owned(),
+            ))
+        })?;
     Ok(hex::encode([&nonce[..], &sealed].concat()))
 }
 
 /// Opens what the relay handed over for the code `code`.
 pub(super) fn open_package(code: &InvitationCode, sealed: &str) -> Result<Package> {
     let refused = || {
-        Error::InvitationInvalid(
+        Error::Sync(SyncError::InvitationInvalid(
             "the relay handed over an invitation this code does not open: ask for a new code"
                 .to_owned(),
-        )
+        ))
     };
     let bytes = hex::decode(sealed).map_err(|_| refused())?;
     if bytes.len() < 24 {
@@ -82,10 +89,10 @@ pub(super) fn open_package(code: &InvitationCode, sealed: &str) -> Result<Packag
     );
     let package: Package = serde_json::from_slice(&plain).map_err(|_| refused())?;
     if package.format != PACKAGE_FORMAT {
-        return Err(Error::InvitationInvalid(format!(
+        return Err(Error::Sync(SyncError::InvitationInvalid(format!(
             "this invitation was made by another version of Proxi ({}): update both laptops",
             package.format
-        )));
+        ))));
     }
     Ok(package)
 }
@@ -141,7 +148,7 @@ pub(super) fn redeem(
     access.with(|app| {
         // A laptop removed from its team may come back with a new code (found again, say).
         if load(app.store_mut())?.is_some_and(|me| !me.revoked) {
-            return Err(Error::AlreadyInTeam);
+            return Err(Error::Sync(SyncError::AlreadyInTeam));
         }
         Ok(())
     })?;

@@ -8,6 +8,7 @@ use ed25519_dalek::VerifyingKey;
 use uuid::Uuid;
 use zeroize::Zeroizing;
 
+use super::SyncError;
 use super::envelope::TeamKey;
 use super::roster::{RosterEntry, queue};
 use super::team::{Access, Membership, members, require};
@@ -15,7 +16,7 @@ use crate::error::{Error, Result};
 use crate::store::{Store, Writes};
 
 pub(super) fn no_random(e: getrandom::Error) -> Error {
-    Error::Storage(format!("no random source: {e}"))
+    Error::Sync(SyncError::SealFailed(format!("no random source: {e}")))
 }
 
 pub(super) fn key32(hex_text: &str) -> Option<[u8; 32]> {
@@ -55,7 +56,9 @@ pub(super) fn mint(
         };
         let boxed = crypto_box::PublicKey::from_bytes(public)
             .seal(&mut crypto_box::aead::OsRng, &key.to_bytes()[..])
-            .map_err(|_| Error::Storage("sealing the new team key".to_owned()))?;
+            .map_err(|_| {
+                Error::Sync(SyncError::SealFailed("sealing the new team key".to_owned()))
+            })?;
         sealed.insert(m.device, hex::encode(boxed));
     }
     Ok((epoch, key, sealed))

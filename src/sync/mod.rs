@@ -8,6 +8,7 @@
 
 pub mod client;
 pub mod engine;
+mod error;
 mod invitation;
 mod keys;
 pub mod ledger;
@@ -16,5 +17,6 @@ mod run;
 mod snapshot;
 pub mod team;
 
+pub use error::SyncError;
 pub use proxi_wire::envelope;
 pub use proxi_wire::frame as wire;

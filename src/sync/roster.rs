@@ -12,6 +12,7 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use super::SyncError;
 use super::engine::{self, Identity};
 use super::envelope::{self, BlobHeader, BlobKind};
 use super::keys::{key32, receive_key, verifying_key};
@@ -74,9 +75,10 @@ pub(super) fn queue(
         sequence,
         epoch: me.epoch,
     };
-    let payload = serde_json::to_vec(entries).map_err(|e| Error::Storage(e.to_string()))?;
+    let payload = serde_json::to_vec(entries)
+        .map_err(|e| Error::Sync(SyncError::SealFailed(e.to_string())))?;
     let blob = envelope::seal(me.team_key()?, signer, &header, &payload)
-        .map_err(|e| Error::Storage(format!("sealing the roster: {e}")))?;
+        .map_err(|e| Error::Sync(SyncError::SealFailed(format!("sealing the roster: {e}"))))?;
     // The roster's own changes have no automerge heads.
     writes.queue_blob(me.team, sequence, &blob, &[])
 }
@@ -123,7 +125,7 @@ pub(super) fn known(store: &mut Store) -> Result<BTreeMap<Uuid, Known>> {
 /// the keys the roster gives.
 ///
 /// # Errors
-/// [`Error::NoTeam`], [`Error::DeviceRevoked`], [`Error::Storage`], [`Error::DocumentInvalid`].
+/// [`SyncError::NoTeam`], [`SyncError::DeviceRevoked`], [`Error::Storage`], [`Error::DocumentInvalid`].
 pub fn absorb(app: &mut Proxi, pulled: &[(u64, Vec<u8>)]) -> Result<engine::Applied> {
     let at = Timestamp::now();
     let store = app.store_mut();

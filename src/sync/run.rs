@@ -6,6 +6,7 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use super::SyncError;
 use super::client::RelayClient;
 use super::engine::{self};
 use super::keys::rotate_if_reached_revoked;
@@ -141,8 +142,8 @@ pub(super) fn push_outbox(access: &impl Access) -> Result<u32> {
 /// recorded for the status.
 ///
 /// # Errors
-/// [`Error::NoTeam`], [`Error::DeviceRevoked`], [`Error::RelayUnreachable`],
-/// [`Error::RelayRefused`], [`Error::Storage`]; what was done before the error stays done.
+/// [`SyncError::NoTeam`], [`SyncError::DeviceRevoked`], [`SyncError::RelayUnreachable`],
+/// [`SyncError::RelayRefused`], [`Error::Storage`]; what was done before the error stays done.
 pub fn sync(access: &impl Access) -> Result<SyncReport> {
     sync_with(access, SyncOptions::default())
 }
@@ -170,12 +171,12 @@ impl Default for SyncOptions {
 pub fn sync_with(access: &impl Access, options: SyncOptions) -> Result<SyncReport> {
     let outcome = match sync_steps(access, options) {
         // Removed from the team by a colleague: the relay says so, and this device stops trying.
-        Err(Error::RelayRefused {
+        Err(Error::Sync(SyncError::RelayRefused {
             status: 403,
             message,
-        }) if message == crate::sync::wire::REVOKED_DEVICE => {
+        })) if message == crate::sync::wire::REVOKED_DEVICE => {
             access.with(|app| app.store_mut().set_self_revoked())?;
-            Err(Error::DeviceRevoked)
+            Err(Error::Sync(SyncError::DeviceRevoked))
         }
         other => other,
     };

@@ -4,6 +4,7 @@
 use jiff::Timestamp;
 use uuid::Uuid;
 
+use super::SyncError;
 use super::client::RelayClient;
 use super::engine::{self, Identity};
 use super::envelope::{self, BlobHeader, BlobKind};
@@ -134,7 +135,7 @@ pub(super) fn seal_snapshot(
     };
     envelope::seal(me.team_key()?, &me.signing, &header, &payload)
         .map(Some)
-        .map_err(|e| Error::Storage(format!("sealing a snapshot: {e}")))
+        .map_err(|e| Error::Sync(SyncError::SealFailed(format!("sealing a snapshot: {e}"))))
 }
 
 /// After a full pull: snapshots the plans the relay says have many blobs since their last one, so

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use uuid::Uuid;
 
+use super::SyncError;
 use super::client::RelayClient;
 use super::engine::{self, Identity};
 use super::envelope::{self, Keyring, TeamKey};
@@ -91,16 +92,27 @@ pub(super) fn load(store: &mut Store) -> Result<Option<Membership>> {
     let Some(row) = store.team_self()? else {
         return Ok(None);
     };
-    let damaged = || Error::Storage("this device's team record is damaged".to_owned());
-    let signing: [u8; 32] = row.signing.as_slice().try_into().map_err(|_| damaged())?;
+    let damaged = |what: &str| {
+        Error::Sync(SyncError::TeamRecordDamaged(format!(
+            "its {what} is not 32 bytes"
+        )))
+    };
+    let signing: [u8; 32] = row
+        .signing
+        .as_slice()
+        .try_into()
+        .map_err(|_| damaged("signing key"))?;
     let box_secret: [u8; 32] = row
         .box_secret
         .as_slice()
         .try_into()
-        .map_err(|_| damaged())?;
+        .map_err(|_| damaged("sealed-box key"))?;
     let mut keys = Keyring::default();
     for (epoch, key) in &row.keys {
-        let key: [u8; 32] = key.as_slice().try_into().map_err(|_| damaged())?;
+        let key: [u8; 32] = key
+            .as_slice()
+            .try_into()
+            .map_err(|_| damaged(&format!("team key of epoch {epoch}")))?;
         keys.insert(*epoch, TeamKey::from_bytes(key));
     }
     Ok(Some(Membership {
@@ -129,9 +141,9 @@ pub fn identity(store: &mut Store) -> Result<Option<Identity>> {
 }
 
 pub(super) fn require(store: &mut Store) -> Result<Membership> {
-    let me = load(store)?.ok_or(Error::NoTeam)?;
+    let me = load(store)?.ok_or(Error::Sync(SyncError::NoTeam))?;
     if me.revoked {
-        return Err(Error::DeviceRevoked);
+        return Err(Error::Sync(SyncError::DeviceRevoked));
     }
     Ok(me)
 }
@@ -152,14 +164,14 @@ pub fn device_names(store: &mut Store) -> Result<BTreeMap<String, String>> {
 /// (`proxi-relay add-team`): the team key is made here and never leaves the team's devices.
 ///
 /// # Errors
-/// [`Error::AlreadyInTeam`], [`Error::InvitationInvalid`], [`Error::RelayUnreachable`],
-/// [`Error::RelayRefused`], [`Error::Storage`].
+/// [`SyncError::AlreadyInTeam`], [`SyncError::InvitationInvalid`], [`SyncError::RelayUnreachable`],
+/// [`SyncError::RelayRefused`], [`Error::Storage`].
 pub fn create(access: &impl Access, code: &str, device_name: &str) -> Result<TeamInfo> {
     let (code, name, joined) = redeem(access, code, device_name, true)?;
     if joined.package.is_some() {
-        return Err(Error::InvitationInvalid(
+        return Err(Error::Sync(SyncError::InvitationInvalid(
             "this code invites into an existing team: use “join” rather than “create”".to_owned(),
-        ));
+        )));
     }
     let key = TeamKey::generate().map_err(no_random)?;
     let first = Enrolment {
@@ -177,8 +189,8 @@ pub fn create(access: &impl Access, code: &str, device_name: &str) -> Result<Tea
 /// hand over in person. Needs the relay (it keeps the sealed package until the code is used).
 ///
 /// # Errors
-/// [`Error::NoTeam`], [`Error::DeviceRevoked`], [`Error::RelayUnreachable`],
-/// [`Error::RelayRefused`], [`Error::Storage`].
+/// [`SyncError::NoTeam`], [`SyncError::DeviceRevoked`], [`SyncError::RelayUnreachable`],
+/// [`SyncError::RelayRefused`], [`Error::Storage`].
 pub fn invite(access: &impl Access, minutes: u32) -> Result<String> {
     let minutes = minutes.clamp(1, MAX_INVITATION_MINUTES);
     let (code, package, relay, token) = access.with(|app| {
@@ -211,7 +223,12 @@ pub fn invite(access: &impl Access, minutes: u32) -> Result<String> {
         };
         let sealed = seal_package(&code, &package)?;
         let writes = store.writes()?;
-        writes.insert_member(package.members.last().ok_or(Error::NoTeam)?)?;
+        writes.insert_member(
+            package
+                .members
+                .last()
+                .ok_or(Error::Sync(SyncError::NoTeam))?,
+        )?;
         queue(
             &writes,
             &me.identity,
@@ -239,18 +256,21 @@ pub fn invite(access: &impl Access, minutes: u32) -> Result<String> {
 /// Joins a team with an invitation code made on one of its devices.
 ///
 /// # Errors
-/// [`Error::AlreadyInTeam`], [`Error::InvitationInvalid`], [`Error::RelayUnreachable`],
-/// [`Error::RelayRefused`], [`Error::Storage`].
+/// [`SyncError::AlreadyInTeam`], [`SyncError::InvitationInvalid`], [`SyncError::RelayUnreachable`],
+/// [`SyncError::RelayRefused`], [`Error::Storage`].
 pub fn join(access: &impl Access, code: &str, device_name: &str) -> Result<TeamInfo> {
     let (code, name, joined) = redeem(access, code, device_name, false)?;
     let sealed = joined.package.as_deref().ok_or_else(|| {
-        Error::InvitationInvalid(
+        Error::Sync(SyncError::InvitationInvalid(
             "this is a founding code: it starts a new team (“create”), it joins none".to_owned(),
-        )
+        ))
     })?;
     let package = open_package(&code, sealed)?;
-    let damaged =
-        || Error::InvitationInvalid("the invitation is damaged: ask for a new code".to_owned());
+    let damaged = || {
+        Error::Sync(SyncError::InvitationInvalid(
+            "the invitation is damaged: ask for a new code".to_owned(),
+        ))
+    };
     if package.team != joined.team {
         return Err(damaged());
     }
@@ -337,7 +357,7 @@ pub(super) fn enrol(
             &[entry],
         )?;
         writes.commit()?;
-        info(store)?.ok_or(Error::NoTeam)
+        info(store)?.ok_or(Error::Sync(SyncError::NoTeam))
     })
 }
 
@@ -346,8 +366,8 @@ pub(super) fn enrol(
 /// window do, so that it knows of every one), and peers refuse its later blobs. Needs the relay.
 ///
 /// # Errors
-/// [`Error::NoTeam`], [`Error::DeviceRevoked`], [`Error::ItemNotFound`] for a device not in the
-/// team, [`Error::RelayUnreachable`], [`Error::RelayRefused`], [`Error::Storage`].
+/// [`SyncError::NoTeam`], [`SyncError::DeviceRevoked`], [`Error::ItemNotFound`] for a device not in the
+/// team, [`SyncError::RelayUnreachable`], [`SyncError::RelayRefused`], [`Error::Storage`].
 pub fn revoke(access: &impl Access, device: Uuid) -> Result<()> {
     let (relay, token) = access.with(|app| {
         let store = app.store_mut();

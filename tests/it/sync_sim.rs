@@ -578,6 +578,30 @@ fn tampered_or_unknown(kind: Kind) {
     );
 }
 
+/// A device whose current team key is not in its ledger cannot seal: it says which key, as its own
+/// error (not a disk problem), and nothing leaves or is lost.
+#[test]
+fn a_missing_team_key_is_its_own_error_and_nothing_is_sent_or_lost() {
+    for kind in [Kind::Store, Kind::Memory] {
+        let mut rng = ChaCha8Rng::seed_from_u64(7);
+        let mut team = Team::new(1, kind, &mut rng);
+        team.edit(0, 1, &mut rng);
+        let device = &mut team.devices[0];
+        device.me.epoch = 2;
+        let err =
+            engine::outgoing(device.replica.ledger(), &device.me).expect_err("no key of epoch 2");
+        assert_eq!(
+            err.code(),
+            proxi::error::ErrorCode::TeamKeyMissing,
+            "{kind:?}"
+        );
+        assert!(err.to_string().contains("epoch 2"), "{err}");
+        device.me.epoch = 1;
+        let out = engine::outgoing(device.replica.ledger(), &device.me).expect("outgoing");
+        assert_eq!(out.len(), 1, "{kind:?}: the change waited, and goes now");
+    }
+}
+
 #[test]
 fn a_store_from_before_sync_sends_every_plan_it_holds_at_its_first_sync() {
     use std::path::Path;
