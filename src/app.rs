@@ -433,7 +433,7 @@ impl Proxi {
     /// [`Error::PersonNotFound`].
     pub fn history(&mut self, id: Uuid) -> Result<Vec<HistoryEntry>> {
         let mut entries = document::history(self.store.document(id)?);
-        let names = crate::sync::team::device_names(&mut self.store)?;
+        let names = self.store.device_names()?;
         for e in &mut entries {
             e.device_name = names.get(&e.device).cloned();
         }

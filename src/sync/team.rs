@@ -3,9 +3,6 @@
 //! [`super::invitation`] (codes and the sealed package), [`super::roster`] (the team's statements),
 //! [`super::keys`] (the team key's epochs), [`super::run`] (one sync, and its status),
 //! [`super::snapshot`], over the relay's [`super::client`] and the [`super::engine`].
-
-use std::collections::BTreeMap;
-
 use ed25519_dalek::SigningKey;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -150,14 +147,6 @@ pub(super) fn require(store: &mut Store) -> Result<Membership> {
 
 pub(super) fn members(store: &mut Store) -> Result<Vec<MemberRow>> {
     store.team_members()
-}
-
-/// The names of the team's devices by automerge actor (hex), for plans' histories.
-///
-/// # Errors
-/// [`Error::Storage`].
-pub fn device_names(store: &mut Store) -> Result<BTreeMap<String, String>> {
-    store.device_names()
 }
 
 /// Starts a team on this device with a founding code from the relay's operator
