@@ -22,4 +22,8 @@ if [ -n "$bad" ]; then
   echo "$bad" >&2
   exit 1
 fi
+# Built alone (as `cargo build -p proxi-relay` does for an operator), with its own features rather
+# than those the workspace unifies.
+cargo check -q -p proxi-relay --bins
+
 echo "layout: SQL only in src/store/; the relay depends on neither the core nor SQLCipher, tantivy, printpdf, automerge, D-Bus"
