@@ -169,6 +169,34 @@ pub fn before_last_change(doc: &mut AutoCommit) -> Result<Option<(PlanDocument, 
     Ok(Some((read(&earlier)?, action)))
 }
 
+/// Loads changes received from colleagues into `doc`: first those kept from earlier merges because a
+/// change they depend on had not arrived, then `payloads`. Returns the changes to keep for the next
+/// merge: all of them when some still miss a dependency, none otherwise. Both ledgers (the store and
+/// memory) merge through here, so they keep the same rule.
+///
+/// # Errors
+/// [`Error::DocumentInvalid`] for bytes automerge refuses.
+pub fn load_received(
+    doc: &mut AutoCommit,
+    waiting: &[Vec<u8>],
+    payloads: &[&[u8]],
+) -> Result<Vec<Vec<u8>>> {
+    let all: Vec<&[u8]> = waiting
+        .iter()
+        .map(Vec::as_slice)
+        .chain(payloads.iter().copied())
+        .collect();
+    for payload in &all {
+        doc.load_incremental(payload)
+            .map_err(|e| Error::DocumentInvalid(format!("received changes: {e}")))?;
+    }
+    if doc.get_missing_deps(&[]).is_empty() {
+        Ok(Vec::new())
+    } else {
+        Ok(all.iter().map(|p| p.to_vec()).collect())
+    }
+}
+
 /// A new, empty document for a device.
 pub fn new_document(actor: &ActorId) -> AutoCommit {
     let mut doc = AutoCommit::new();

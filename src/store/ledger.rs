@@ -42,15 +42,20 @@ pub struct QueuedBlob {
 }
 
 impl Store {
+    /// The ids a query of one column gives.
+    fn ids(&self, sql: &str) -> Result<Vec<Uuid>> {
+        let mut stmt = self.conn.prepare_cached(sql)?;
+        Ok(stmt
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?)
+    }
+
     /// The documents changed here since their last blob was sealed.
     ///
     /// # Errors
     /// [`crate::Error::Storage`].
     pub(crate) fn dirty_documents(&self) -> Result<Vec<Uuid>> {
-        let mut stmt = self.conn.prepare_cached("SELECT doc_id FROM sync_dirty")?;
-        Ok(stmt
-            .query_map([], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?)
+        self.ids("SELECT doc_id FROM sync_dirty")
     }
 
     /// The sequence of this device's last blob of `document`, and the heads it covered (32 bytes
@@ -91,12 +96,7 @@ impl Store {
 
     /// The documents with a blob in the outbox.
     pub(crate) fn outbox_documents(&self) -> Result<Vec<Uuid>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT DISTINCT doc_id FROM sync_outbox")?;
-        Ok(stmt
-            .query_map([], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?)
+        self.ids("SELECT DISTINCT doc_id FROM sync_outbox")
     }
 
     /// The relay holds this blob: it leaves the outbox.
@@ -173,30 +173,18 @@ impl Store {
 
     /// The plans the team erased: their late blobs are passed over.
     pub(crate) fn erased_documents(&self) -> Result<BTreeSet<Uuid>> {
-        let mut stmt = self.conn.prepare_cached("SELECT doc_id FROM sync_erased")?;
-        Ok(stmt
-            .query_map([], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?)
+        self.ids("SELECT doc_id FROM sync_erased")
+            .map(|ids| ids.into_iter().collect())
     }
 
     /// Plans the team erased that are still here (an erasure cut short).
     pub(crate) fn erased_still_here(&self) -> Result<Vec<Uuid>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT doc_id FROM sync_erased WHERE doc_id IN (SELECT doc_id FROM doc_chunk)",
-        )?;
-        Ok(stmt
-            .query_map([], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?)
+        self.ids("SELECT doc_id FROM sync_erased WHERE doc_id IN (SELECT doc_id FROM doc_chunk)")
     }
 
     /// Erasures the relay has not been asked for yet.
     pub(crate) fn erasures_to_ask(&self) -> Result<Vec<Uuid>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT doc_id FROM sync_erase_pending")?;
-        Ok(stmt
-            .query_map([], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?)
+        self.ids("SELECT doc_id FROM sync_erase_pending")
     }
 
     /// The relay has dropped `document`'s blobs.

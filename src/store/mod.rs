@@ -625,17 +625,8 @@ impl Store {
         };
         let before = doc.get_heads();
         let waiting = self.waiting_changes(id)?;
-        let all: Vec<&[u8]> = waiting
-            .iter()
-            .map(Vec::as_slice)
-            .chain(payloads.iter().copied())
-            .collect();
-        for payload in &all {
-            doc.load_incremental(payload)
-                .map_err(|e| Error::DocumentInvalid(format!("received changes: {e}")))?;
-        }
         // Changes still missing a dependency are kept as received, for the next merge.
-        let still_waiting = !doc.get_missing_deps(&[]).is_empty();
+        let keep = document::load_received(&mut doc, &waiting, payloads)?;
         let change = doc.save_after(&before);
         let plan = if doc.get_heads().is_empty() {
             None
@@ -650,13 +641,11 @@ impl Store {
             write_derived(&tx, plan, at)?;
         }
         tx.execute("DELETE FROM sync_pending WHERE doc_id = ?1", [id])?;
-        if still_waiting {
-            for (n, bytes) in (0i64..).zip(&all) {
-                tx.execute(
-                    "INSERT INTO sync_pending (doc_id, n, bytes) VALUES (?1, ?2, ?3)",
-                    params![id, n, bytes],
-                )?;
-            }
+        for (n, bytes) in (0i64..).zip(&keep) {
+            tx.execute(
+                "INSERT INTO sync_pending (doc_id, n, bytes) VALUES (?1, ?2, ?3)",
+                params![id, n, bytes],
+            )?;
         }
         let writes = Writes { tx };
         bookkeeping(&writes)?;

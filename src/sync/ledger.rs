@@ -369,20 +369,11 @@ impl Ledger for MemoryLedger {
             None => AutoCommit::new().with_actor(self.actor.clone()),
         };
         let waiting = self.waiting.get(&document).cloned().unwrap_or_default();
-        let all: Vec<&[u8]> = waiting
-            .iter()
-            .map(Vec::as_slice)
-            .chain(payloads.iter().copied())
-            .collect();
-        for payload in &all {
-            doc.load_incremental(payload)
-                .map_err(|e| Error::DocumentInvalid(format!("received changes: {e}")))?;
-        }
-        if doc.get_missing_deps(&[]).is_empty() {
+        let keep = document::load_received(&mut doc, &waiting, payloads)?;
+        if keep.is_empty() {
             self.waiting.remove(&document);
         } else {
-            self.waiting
-                .insert(document, all.iter().map(|p| p.to_vec()).collect());
+            self.waiting.insert(document, keep);
         }
         self.docs.insert(document, doc);
         for (device, sequence) in cursors {

@@ -12,6 +12,7 @@ mod roundtrip;
 mod sheet;
 mod store;
 mod support;
+mod sync_replica;
 mod sync_sim;
 mod usecases;
 mod validation;
