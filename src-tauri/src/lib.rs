@@ -10,6 +10,7 @@ use commands::session::Session;
 /// # Panics
 /// If the window system cannot be started (nothing to show then).
 pub fn run() {
+    limit_web_memory();
     tauri::Builder::default()
         .manage(Session::from_env())
         .setup(|app| {
@@ -62,3 +63,26 @@ pub fn run() {
         .run(tauri::generate_context!())
         .expect("the desktop app could not start");
 }
+
+/// Asks WebKit's web process to give memory back once it holds more than 100 MB (and to collect its
+/// whole heap above 150 MB), checked every 5 s: by default it only starts at a third of the machine's
+/// memory, so a window that opened 50 plans kept ~150 MB it could have released (README, "Memory").
+/// `PROXI_WEB_MEMORY_LIMIT_MB` sets another limit (0: WebKit's default), for `make measure-ui`.
+#[cfg(target_os = "linux")]
+fn limit_web_memory() {
+    let limit_mb = std::env::var("PROXI_WEB_MEMORY_LIMIT_MB")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(300);
+    if limit_mb > 0 {
+        wry::set_web_memory_pressure(wry::WebMemoryPressure {
+            limit_mb,
+            conservative: 0.33,
+            strict: 0.5,
+            poll_seconds: 5.0,
+        });
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn limit_web_memory() {}

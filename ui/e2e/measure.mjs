@@ -2,7 +2,9 @@
 // 1. Launch to people list shown, on a store of 2,000 fictional people, not counting the typing of the
 //    passphrase: (process start → passphrase field on screen) + (passphrase sent → list on screen).
 //    The second part holds the key derivation and the opening of the store.
-// 2. Memory (RSS of the app and its WebKit processes) after opening 50 plans one after the other.
+// 2. Memory (PSS of the app and its WebKit processes) after opening 50 plans one after the other, and
+//    10 s later, with WebKit's default memory settings and with Proxi's (src-tauri/src/lib.rs), each
+//    against the locked window with the same settings (the floor).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,8 +15,9 @@ const PORT = 4464;
 const runs = Number(process.env.RUNS ?? 5);
 const dir = mkdtempSync(join(tmpdir(), 'proxi-measure-'));
 const store = join(dir, 'proxi.db');
-demoStore(store, 'measure', ['--count', '2000']);
-const driver = await startDriver(PORT, { PROXI_STORE: store });
+const count = process.env.COUNT ?? '2000';
+demoStore(store, 'measure', ['--count', count]);
+let driver = await startDriver(PORT, { PROXI_STORE: store });
 
 /** The process ids of `pid` and everything it started. */
 function tree(pid) {
@@ -69,17 +72,17 @@ for (let i = 0; i < runs; i += 1) {
   await browser.$('button[type=submit]').click();
   const sent = await mark('proxi:unlock-submitted');
   const shown = await mark('proxi:people-shown');
-  const count = await browser.$('[data-testid=people-count]').getText();
+  const shownCount = await browser.$('[data-testid=people-count]').getText();
   const launch = asked - started + (shown - sent);
   launches.push(launch);
   console.log(
     `launch ${i + 1}: ${launch.toFixed(0)} ms = ${(asked - started).toFixed(0)} ms to the passphrase field + ` +
-      `${(shown - sent).toFixed(0)} ms from "Ouvrir" to "${count}" on screen`,
+      `${(shown - sent).toFixed(0)} ms from "Ouvrir" to "${shownCount}" on screen`,
   );
-  if (i < runs - 1) await browser.deleteSession();
+  await browser.deleteSession();
 }
 launches.sort((a, b) => a - b);
-console.log(`launch to people list (2,000 people), median of ${runs}: ${launches[Math.floor(runs / 2)].toFixed(0)} ms (min ${launches[0].toFixed(0)}, max ${launches[runs - 1].toFixed(0)})`);
+console.log(`launch to people list (${count} people), median of ${runs}: ${launches[Math.floor(runs / 2)].toFixed(0)} ms (min ${launches[0].toFixed(0)}, max ${launches[runs - 1].toFixed(0)})`);
 
 /** The memory of the app and its WebKit processes, in all and process by process (PSS, MB). */
 const memory = () => {
@@ -88,52 +91,72 @@ const memory = () => {
   const each = pids.map((p) => `${readFileSync(`/proc/${p}/comm`, 'utf8').trim()} ${(pssKiB(p) / 1024).toFixed(0)}`).join(', ');
   return { count: pids.length, rss: mb(rssKiB), pss: mb(pssKiB), each };
 };
-const before = memory();
-const names = await browser.$$('[data-testid=person-name]');
-const ids = [];
+const sleep = (s) => new Promise((r) => setTimeout(r, s * 1000));
 const plans = Number(process.env.PLANS ?? 50);
-for (let i = 0; i < plans; i += 1) ids.push(process.env.SAME ? 0 : i % 60);
-for (const i of ids) {
-  const buttons = await browser.$$('[data-testid=person-name]');
-  await buttons[i].click();
-  await browser.$('[data-testid=plan-name]').waitForDisplayed({ timeout: 10_000 });
-  await browser.$('[data-testid=back]').click();
-  await browser.$('[data-testid=person-name]').waitForDisplayed({ timeout: 10_000 });
-}
-if (process.env.PAUSE) {
-  const early = memory();
-  console.log(`  right after: ${early.pss} MB (${early.each}); waiting ${process.env.PAUSE} s`);
-  await new Promise((r) => setTimeout(r, Number(process.env.PAUSE) * 1000));
-}
-const after = memory();
-if (process.env.SMAPS) {
-  // Where the web process's memory is, by kind of mapping (a diagnostic, not a figure of the README).
-  for (const p of tree(appPid())) {
-    const kinds = {};
-    let kind = '';
-    for (const line of readFileSync(`/proc/${p}/smaps`, 'utf8').split('\n')) {
-      const head = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
-      if (head) kind = head[1].startsWith('/') ? (head[1].includes('.so') ? 'libraries' : head[1]) : head[1] || 'anonymous';
-      const pss = /^Pss:\s+(\d+)/.exec(line);
-      if (pss) kinds[kind] = (kinds[kind] ?? 0) + Number(pss[1]);
-    }
-    const top = Object.entries(kinds).sort((a, b) => b[1] - a[1]).slice(0, 6);
-    console.log(`  ${readFileSync(`/proc/${p}/comm`, 'utf8').trim()}: ${top.map(([k, v]) => `${k} ${(v / 1024).toFixed(0)}`).join(', ')}`);
-  }
-}
-console.log(`memory of the app and its WebKit processes (${after.count} processes), RSS / PSS: ${before.rss} / ${before.pss} MB at the list (${names.length} rows drawn), ${after.rss} / ${after.pss} MB after opening ${plans} plans`);
-console.log(`  PSS by process, MB: at the list: ${before.each}; after ${plans} plans: ${after.each}`);
-await browser.deleteSession();
-driver.kill();
+const idle = Number(process.env.IDLE ?? 10);
 
-// The floor: the same window, locked (no store opened, nothing of Proxi's data in memory).
-const lockedDriver = await startDriver(PORT + 1, { PROXI_STORE: store });
-browser = await openWindow(PORT + 1);
-await browser.$('#passphrase').waitForDisplayed({ timeout: 20_000 });
-await new Promise((r) => setTimeout(r, 1000));
-const floor = memory();
-console.log(`floor, the locked window alone: RSS / PSS ${floor.rss} / ${floor.pss} MB (PSS by process, MB: ${floor.each})`);
-console.log(`Proxi's share after ${plans} plans (PSS above the floor): ${(Number(after.pss) - Number(floor.pss)).toFixed(0)} MB`);
-await browser.deleteSession();
-lockedDriver.kill();
+/** Opens `plans` plans one after the other in a fresh window whose web process has the memory limit
+ * `limit` (PROXI_WEB_MEMORY_LIMIT_MB; 0 is WebKit's default), then measures the locked window alone
+ * with the same limit; returns Proxi's share (PSS above that floor) after `idle` seconds. */
+async function memoryRun(limit, port) {
+  const env = { PROXI_STORE: store, PROXI_WEB_MEMORY_LIMIT_MB: String(limit) };
+  const label = limit === 0 ? "WebKit's default memory settings" : `Proxi's memory settings (limit ${limit} MB)`;
+  let running = await startDriver(port, env);
+  browser = await openWindow(port);
+  await browser.$('#passphrase').setValue('measure');
+  await browser.$('button[type=submit]').click();
+  await mark('proxi:people-shown');
+  await sleep(1);
+  const before = memory();
+  const names = await browser.$$('[data-testid=person-name]');
+  for (let i = 0; i < plans; i += 1) {
+    const buttons = await browser.$$('[data-testid=person-name]');
+    await buttons[process.env.SAME ? 0 : i % names.length].click();
+    await browser.$('[data-testid=plan-name]').waitForDisplayed({ timeout: 10_000 });
+    await browser.$('[data-testid=back]').click();
+    await browser.$('[data-testid=person-name]').waitForDisplayed({ timeout: 10_000 });
+  }
+  const early = memory();
+  await sleep(idle);
+  const after = memory();
+  if (process.env.SMAPS) {
+    // Where each process's memory is, by kind of mapping (a diagnostic, not a figure of the README).
+    for (const p of tree(appPid())) {
+      const kinds = {};
+      let kind = '';
+      for (const line of readFileSync(`/proc/${p}/smaps`, 'utf8').split('\n')) {
+        const head = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
+        if (head) kind = head[1].startsWith('/') ? (head[1].includes('.so') ? 'libraries' : head[1]) : head[1] || 'anonymous';
+        const pss = /^Pss:\s+(\d+)/.exec(line);
+        if (pss) kinds[kind] = (kinds[kind] ?? 0) + Number(pss[1]);
+      }
+      const top = Object.entries(kinds).sort((a, b) => b[1] - a[1]).slice(0, 6);
+      console.log(`  ${readFileSync(`/proc/${p}/comm`, 'utf8').trim()}: ${top.map(([k, v]) => `${k} ${(v / 1024).toFixed(0)}`).join(', ')}`);
+    }
+  }
+  await browser.deleteSession();
+  running.kill();
+
+  // The floor: the same window, locked (no store opened, nothing of Proxi's data in memory).
+  running = await startDriver(port + 1, env);
+  browser = await openWindow(port + 1);
+  await browser.$('#passphrase').waitForDisplayed({ timeout: 20_000 });
+  await sleep(1);
+  const floor = memory();
+  await browser.deleteSession();
+  running.kill();
+
+  console.log(`${label}:`);
+  console.log(`  RSS / PSS: ${before.rss} / ${before.pss} MB at the list (${names.length} rows drawn); after opening ${plans} plans ${early.rss} / ${early.pss} MB, ${idle} s later ${after.rss} / ${after.pss} MB`);
+  console.log(`  PSS by process, MB: at the list: ${before.each}; after ${plans} plans: ${early.each}; ${idle} s later: ${after.each}`);
+  console.log(`  floor, the locked window alone: RSS / PSS ${floor.rss} / ${floor.pss} MB (${floor.each})`);
+  const share = (m) => Number(m.pss) - Number(floor.pss);
+  console.log(`  Proxi's share (PSS above the floor): ${share(before)} MB at the list, ${share(early)} MB after ${plans} plans, ${share(after)} MB ${idle} s later`);
+  return share(after);
+}
+
+driver.kill();
+const baseline = await memoryRun(0, PORT + 10);
+const settings = await memoryRun(Number(process.env.LIMIT ?? 300), PORT + 20);
+console.log(`Proxi's share after ${plans} plans and ${idle} s: ${settings} MB with Proxi's memory settings, ${baseline} MB with WebKit's defaults (${(settings / baseline).toFixed(2)}×)`);
 rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 300 });
