@@ -460,7 +460,7 @@ impl Proxi {
     pub fn record(&mut self, id: Uuid, lang: Option<&str>) -> Result<Vec<u8>> {
         let plan = self.plan(id)?;
         let history = self.history(id)?;
-        let lang = lang.unwrap_or_else(|| crate::sheet::language_for(&plan));
+        let lang = record_language(&plan, lang)?;
         let pdf = crate::sheet::render_record(&plan, &history, lang, self.clock.today())?;
         self.store.audit(self.now(), AuditAction::Export, id)?;
         Ok(pdf)
@@ -473,7 +473,7 @@ impl Proxi {
     /// [`Error::PersonNotFound`]; [`Error::Sheet`] for a language the sheet does not speak.
     pub fn sheet(&mut self, id: Uuid, lang: Option<&str>, date: Option<Date>) -> Result<Vec<u8>> {
         let plan = self.plan(id)?;
-        let lang = lang.unwrap_or_else(|| crate::sheet::language_for(&plan));
+        let lang = sheet_language(&plan, lang)?;
         let mut services = crate::sheet::Services::new();
         for action in &plan.plan.actions {
             if let Who::Service { id } = &action.who
@@ -974,6 +974,26 @@ impl Proxi {
             item.next_visit = input.next_visit;
             Ok(())
         })
+    }
+}
+
+/// The sheet's language: the one asked for, else the first of the person's languages that the sheet
+/// speaks; none of them: [`Error::SheetLanguageMissing`], for the window to ask (never a silent French).
+fn sheet_language<'a>(plan: &PlanDocument, lang: Option<&'a str>) -> Result<&'a str> {
+    match lang {
+        Some(lang) => Ok(lang),
+        None => crate::sheet::language_for(plan)
+            .ok_or_else(|| Error::SheetLanguageMissing(plan.person.languages.join(", "))),
+    }
+}
+
+/// The record's language: the one asked for, else the first of the person's languages it is written
+/// in (French, Dutch, English); none: [`Error::SheetLanguageMissing`].
+fn record_language<'a>(plan: &PlanDocument, lang: Option<&'a str>) -> Result<&'a str> {
+    match lang {
+        Some(lang) => Ok(lang),
+        None => crate::sheet::record_language_for(plan)
+            .ok_or_else(|| Error::SheetLanguageMissing(plan.person.languages.join(", "))),
     }
 }
 

@@ -861,3 +861,83 @@ pub fn typical_plan() -> crate::domain::PlanDocument {
         }),
     }
 }
+
+/// [`typical_plan`] as a referent would write it for a person who speaks `lang`: in Arabic (`ar`) and
+/// Turkish (`tr`) the person's words are in that language (the sheet's examples in the README and its
+/// tests); in any other language, the French words of [`typical_plan`] with the person's language set.
+#[must_use]
+pub fn typical_plan_in(lang: &str) -> crate::domain::PlanDocument {
+    let mut plan = typical_plan();
+    plan.person.languages = vec![lang.to_owned()];
+    let (name, priorities, strengths, actions, carer): (&str, &[&str], &[&str], &[&str], &str) =
+        match lang {
+            "ar" => (
+                "فاطمة",
+                &[
+                    "أن أمشي إلى سوق الأحد كما كنت أفعل من قبل",
+                    "أن أرى أحفادي أكثر",
+                    "أن يقلّ ألم ظهري في الصباح",
+                    "ألا أخاف من الفواتير بعد الآن",
+                    "أن أنام ليلة كاملة",
+                ],
+                &[
+                    "ابنتي سارة تزورني يوم الأربعاء",
+                    "جارتي تتسوق لي",
+                    "قطتي تؤنسني",
+                ],
+                &[
+                    "طلب علبة أدوية من الصيدلية",
+                    "الاتصال بـ CPAS للمساعدة في الفواتير",
+                    "تجربة العلاج الطبيعي في البيت مرتين في الأسبوع",
+                    "البحث عن تاكسي اجتماعي للذهاب إلى السوق",
+                    "دعوة الأحفاد يوم أربعاء",
+                    "التحدث مع الطبيب عن الليالي",
+                    "ترتيب الفواتير في ملف مع سارة",
+                    "مراجعة أدوية المساء",
+                ],
+                "سارة (ابنتي)",
+            ),
+            "tr" => (
+                "Çağrı",
+                &[
+                    "Eskisi gibi pazar gününe yürüyerek gidebilmek",
+                    "Torunlarımı daha sık görmek",
+                    "Sabahları sırt ağrımın azalması",
+                    "Faturalardan artık korkmamak",
+                    "Bütün gece uyuyabilmek",
+                ],
+                &[
+                    "Kızım İpek çarşamba günleri geliyor",
+                    "Komşum alışverişimi yapıyor",
+                    "Kedim bana arkadaşlık ediyor",
+                ],
+                &[
+                    "Eczaneden ilaç kutusu istemek",
+                    "Faturalar için CPAS'ı aramak",
+                    "Haftada iki kez evde fizyoterapi denemek",
+                    "Pazara gitmek için sosyal taksi aramak",
+                    "Torunları bir çarşamba davet etmek",
+                    "Geceleri aile hekimiyle konuşmak",
+                    "Faturaları İpek ile bir dosyaya koymak",
+                    "Akşam ilaçlarını gözden geçirmek",
+                ],
+                "İpek (kızım)",
+            ),
+            _ => return plan,
+        };
+    name.clone_into(&mut plan.person.first_name);
+    name.clone_into(&mut plan.person.display_name);
+    for (p, words) in plan.plan.priorities.iter_mut().zip(priorities) {
+        (*words).clone_into(&mut p.words);
+    }
+    for (s, words) in plan.plan.strengths.iter_mut().zip(strengths) {
+        (*words).clone_into(&mut s.words);
+    }
+    for (a, what) in plan.plan.actions.iter_mut().zip(actions) {
+        (*what).clone_into(&mut a.what);
+    }
+    if let Some(m) = plan.plan.network.first_mut() {
+        carer.clone_into(&mut m.name);
+    }
+    plan
+}

@@ -64,6 +64,10 @@ pub enum ErrorCode {
     DocumentInvalid,
     // Printing.
     SheetFailed,
+    /// The person speaks none of the sheet's languages: the window asks which one to print.
+    SheetLanguageMissing,
+    /// A word of the sheet is written in letters none of its fonts has.
+    SheetScriptMissing,
     /// No printer of that name (or none at all) on this computer.
     NoPrinter,
     /// The printer system refused the job.
@@ -180,6 +184,14 @@ pub enum Error {
     PrintFailed(String),
     #[error("the sheet could not be printed: {0}")]
     Sheet(String),
+    #[error(
+        "the sheet speaks none of this person's languages ({0}): choose the sheet's language (--lang)"
+    )]
+    SheetLanguageMissing(String),
+    #[error(
+        "the sheet cannot print \"{0}\": it has no letters for that script; write it in Latin or Arabic letters"
+    )]
+    SheetScriptMissing(String),
     #[error("{0}; nothing was imported")]
     DirectoryFile(crate::directory::hsds::FileProblem),
     #[error("no service with id {0} in the directory")]
@@ -234,6 +246,8 @@ impl Error {
             Error::Storage(_) => ErrorCode::Storage,
             Error::DocumentInvalid(_) => ErrorCode::DocumentInvalid,
             Error::Sheet(_) => ErrorCode::SheetFailed,
+            Error::SheetLanguageMissing(_) => ErrorCode::SheetLanguageMissing,
+            Error::SheetScriptMissing(_) => ErrorCode::SheetScriptMissing,
             Error::NoPrinter(_) => ErrorCode::NoPrinter,
             Error::PrintFailed(_) => ErrorCode::PrintFailed,
             Error::BackupInvalid(_) => ErrorCode::BackupInvalid,
@@ -265,7 +279,10 @@ impl From<rusqlite::Error> for Error {
 
 impl From<crate::sheet::SheetError> for Error {
     fn from(e: crate::sheet::SheetError) -> Self {
-        Error::Sheet(e.to_string())
+        match e {
+            crate::sheet::SheetError::NoFont(text) => Error::SheetScriptMissing(text),
+            other => Error::Sheet(other.to_string()),
+        }
     }
 }
 

@@ -46,6 +46,7 @@ pub fn run() {
             commands::plan::plan_history,
             commands::plan::audit_log,
             commands::sheet::print_sheet,
+            commands::sheet::sheet_languages,
             commands::sheet::list_printers,
             commands::sheet::send_to_printer,
             commands::sheet::open_sheet,

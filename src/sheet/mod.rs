@@ -8,20 +8,22 @@
 
 mod pictures;
 mod record;
+mod shape;
 
 pub use record::render_record;
 
-use std::collections::HashMap;
-use std::sync::OnceLock;
+use std::cell::RefCell;
+use std::collections::{BTreeSet, HashMap};
 
 use jiff::civil::Date;
 use printpdf::{
-    Color, FontId, Line, LinePoint, Op, PaintMode, ParsedFont, PdfDocument, PdfFont, PdfFontHandle,
-    PdfPage, PdfSaveOptions, Point, Pt, Rect, Rgb, TextItem,
+    Color, FontId, Line, LinePoint, Op, PaintMode, PdfDocument, PdfFont, PdfFontHandle, PdfPage,
+    PdfSaveOptions, Point, Pt, Rect, Rgb, TextItem,
 };
 use serde::Deserialize;
 
 use crate::domain::{ActionStatus, NetworkRole, PlanDocument, PriorityStatus, Who};
+use shape::{FontKey, Fonts, Laid};
 
 include!(concat!(env!("OUT_DIR"), "/sheet_langs.rs"));
 
@@ -34,12 +36,22 @@ pub enum SheetError {
     BrokenCatalogue(String, String),
     #[error("the sheet's font could not be read")]
     Font,
+    #[error("no font of the sheet has the letters of '{0}'")]
+    NoFont(String),
+    #[error("the '{0}' document is not written in '{1}': choose one of {2}")]
+    NotInLanguage(&'static str, String, String),
 }
 
 /// The words of the sheet in one language (`src/sheet/lang/<code>.json`).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct Catalogue {
+    /// The language's name in itself ("العربية", "Türkçe").
+    language: String,
+    direction: Direction,
+    status: LanguageStatus,
+    /// Who checked the words, when a native speaker did.
+    checked_by: Option<String>,
     title: String,
     what_matters: String,
     strengths: String,
@@ -58,8 +70,26 @@ struct Catalogue {
     months: [String; 12],
     date_format: String,
     roles: HashMap<String, String>,
-    recovery: RecoveryWords,
-    record: record::RecordWords,
+    /// The referent's papers, in the window's languages only.
+    recovery: Option<RecoveryWords>,
+    record: Option<record::RecordWords>,
+}
+
+/// Which way a language is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+enum Direction {
+    Ltr,
+    Rtl,
+}
+
+/// Whether a native speaker checked a language's words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum LanguageStatus {
+    Checked,
+    ToCheck,
 }
 
 /// The words of the recovery key's page (for the referent, in the window's language).
@@ -102,19 +132,107 @@ pub fn languages() -> Vec<&'static str> {
     CATALOGUES.iter().map(|(code, _)| *code).collect()
 }
 
-/// The language a person's sheet is printed in: the first language they speak that the sheet
-/// speaks, else French.
-pub fn language_for(plan: &PlanDocument) -> &'static str {
-    plan.person
-        .languages
+/// The language a person's record is written in: the first language they speak among those the record
+/// is written in (French, Dutch, English).
+pub fn record_language_for(plan: &PlanDocument) -> Option<&'static str> {
+    plan.person.languages.iter().find_map(|l| {
+        CATALOGUES
+            .iter()
+            .find(|(code, _)| code == l)
+            .filter(|(code, _)| catalogue(code).is_ok_and(|t| t.record.is_some()))
+            .map(|(code, _)| *code)
+    })
+}
+
+/// One run of a shaped line, as the sheet writes it: the font's file, the text in reading order, its
+/// direction, and the glyph ids left to right (before the PDF's subsetting renumbers them).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShapedRun {
+    pub font_file: &'static str,
+    pub text: String,
+    pub right_to_left: bool,
+    pub glyphs: Vec<u16>,
+}
+
+/// How the sheet shapes one line of `text` (regular weight) on a page written right to left or not;
+/// for checking the shaping against HarfBuzz itself.
+///
+/// # Errors
+/// [`SheetError::Font`] if the fonts cannot be read.
+pub fn shaped_runs(text: &str, right_to_left: bool) -> Result<Vec<ShapedRun>, SheetError> {
+    let fonts = fonts()?;
+    let line = fonts.line(text, FontKey::Regular, BODY, right_to_left);
+    Ok(match line.laid {
+        Laid::Text { font, text } => vec![ShapedRun {
+            font_file: fonts.font(font).file,
+            glyphs: text
+                .chars()
+                .map(|c| {
+                    fonts
+                        .font(font)
+                        .parsed
+                        .lookup_glyph_index(c as u32)
+                        .unwrap_or(0)
+                })
+                .collect(),
+            text,
+            right_to_left: false,
+        }],
+        Laid::Glyphs(runs) => runs
+            .into_iter()
+            .map(|r| ShapedRun {
+                font_file: fonts.font(r.font).file,
+                glyphs: r.glyphs.iter().map(|g| g.gid).collect(),
+                text: r.text,
+                right_to_left: r.rtl,
+            })
+            .collect(),
+    })
+}
+
+/// One language of the sheet, as the window and the README list them.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct SheetLanguage {
+    /// ISO 639-1 code, the file's name.
+    pub code: String,
+    /// Its name in itself.
+    pub name: String,
+    pub right_to_left: bool,
+    pub status: LanguageStatus,
+    pub checked_by: Option<String>,
+}
+
+/// Every sheet language with its name and whether a native speaker checked it.
+///
+/// # Errors
+/// [`SheetError::BrokenCatalogue`] if a language file is broken (a test reads them all).
+pub fn sheet_languages() -> Result<Vec<SheetLanguage>, SheetError> {
+    CATALOGUES
         .iter()
-        .find_map(|l| {
-            CATALOGUES
-                .iter()
-                .find(|(code, _)| code == l)
-                .map(|(code, _)| *code)
+        .map(|(code, _)| {
+            let t = catalogue(code)?;
+            Ok(SheetLanguage {
+                code: (*code).to_owned(),
+                name: t.language,
+                right_to_left: t.direction == Direction::Rtl,
+                status: t.status,
+                checked_by: t.checked_by,
+            })
         })
-        .unwrap_or("fr")
+        .collect()
+}
+
+/// The language a person's sheet is printed in: the first language they speak that the sheet
+/// speaks; `None` when the sheet speaks none of them (the window then asks, never guesses).
+pub fn language_for(plan: &PlanDocument) -> Option<&'static str> {
+    plan.person.languages.iter().find_map(|l| {
+        CATALOGUES
+            .iter()
+            .find(|(code, _)| code == l)
+            .map(|(code, _)| *code)
+    })
 }
 
 fn catalogue(lang: &str) -> Result<Catalogue, SheetError> {
@@ -126,30 +244,8 @@ fn catalogue(lang: &str) -> Result<Catalogue, SheetError> {
         .map_err(|e| SheetError::BrokenCatalogue(lang.to_owned(), e.to_string()))
 }
 
-struct Fonts {
-    regular: ParsedFont,
-    bold: ParsedFont,
-}
-
 fn fonts() -> Result<&'static Fonts, SheetError> {
-    static FONTS: OnceLock<Option<Fonts>> = OnceLock::new();
-    FONTS
-        .get_or_init(|| {
-            let mut warnings = Vec::new();
-            let regular = ParsedFont::from_bytes(
-                include_bytes!("../../assets/fonts/DejaVuSans.ttf"),
-                0,
-                &mut warnings,
-            )?;
-            let bold = ParsedFont::from_bytes(
-                include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf"),
-                0,
-                &mut warnings,
-            )?;
-            Some(Fonts { regular, bold })
-        })
-        .as_ref()
-        .ok_or(SheetError::Font)
+    shape::fonts().ok_or(SheetError::Font)
 }
 
 // A4 in points, margins, and type sizes (body never under 14 pt).
@@ -173,6 +269,15 @@ enum Face {
     Bold,
 }
 
+impl Face {
+    fn key(self) -> FontKey {
+        match self {
+            Face::Regular => FontKey::Regular,
+            Face::Bold => FontKey::Bold,
+        }
+    }
+}
+
 /// Lays out lines from the top of the page down, opening continuation pages as needed.
 struct Sheet<'a> {
     fonts: &'a Fonts,
@@ -189,27 +294,22 @@ struct Sheet<'a> {
     right: f32,
     /// Measuring only: lines advance, nothing is drawn, no page is opened.
     dry: bool,
+    /// Right to left: every element is drawn mirrored about the page's middle.
+    rtl: bool,
+    /// The fonts drawn with and the text of each glyph drawn.
+    used: RefCell<Written>,
+    /// The first text drawn with a character no font has.
+    missing: RefCell<Option<String>>,
 }
 
 impl<'a> Sheet<'a> {
-    fn font(&self, face: Face) -> &'a ParsedFont {
-        match face {
-            Face::Regular => &self.fonts.regular,
-            Face::Bold => &self.fonts.bold,
-        }
+    fn width(&self, text: &str, face: Face, size: f32) -> f32 {
+        self.fonts.line(text, face.key(), size, self.rtl).width
     }
 
-    fn width(&self, text: &str, face: Face, size: f32) -> f32 {
-        let font = self.font(face);
-        let units = f32::from(font.font_metrics.units_per_em.max(1));
-        text.chars()
-            .map(|c| {
-                let glyph = font.lookup_glyph_index(c as u32).unwrap_or(0);
-                f32::from(font.get_horizontal_advance(glyph))
-            })
-            .sum::<f32>()
-            * size
-            / units
+    /// Where an element `width` wide that a left-to-right page puts at `x` goes on this page.
+    fn place(&self, x: f32, width: f32) -> f32 {
+        if self.rtl { PAGE_W - x - width } else { x }
     }
 
     /// Greedy wrapping on spaces; a word longer than the line is cut between characters.
@@ -272,12 +372,16 @@ impl<'a> Sheet<'a> {
             left: MARGIN,
             right: PAGE_W - MARGIN,
             dry: false,
+            rtl: t.direction == Direction::Rtl,
+            used: RefCell::new(Written::default()),
+            missing: RefCell::new(None),
         }
     }
 
     /// How many points `block` takes in a column from `left` to `right`.
     fn measure(&self, left: f32, right: f32, block: impl FnOnce(&mut Sheet<'a>)) -> f32 {
         let mut probe = Sheet::new(self.fonts, self.t, String::new());
+        probe.rtl = self.rtl;
         probe.y = 0.0;
         probe.left = left;
         probe.right = right;
@@ -324,7 +428,14 @@ impl<'a> Sheet<'a> {
         if self.dry {
             return;
         }
-        let ops = text_ops(x, baseline, text, face, size, rgb);
+        let line = self.fonts.line(text, face.key(), size, self.rtl);
+        if !line.missing.is_empty() {
+            self.missing
+                .borrow_mut()
+                .get_or_insert_with(|| text.to_owned());
+        }
+        let x = self.place(x, line.width);
+        let ops = text_ops(self.fonts, x, baseline, &line.laid, size, rgb, &self.used);
         self.ops().extend(ops);
     }
 
@@ -338,6 +449,7 @@ impl<'a> Sheet<'a> {
         if self.dry {
             return;
         }
+        let (x1, x2) = (self.place(x1, 0.0), self.place(x2, 0.0));
         let ops = self.ops();
         ops.push(Op::SetOutlineColor { col: color(INK) });
         ops.push(Op::SetOutlineThickness { pt: Pt(thickness) });
@@ -368,6 +480,7 @@ impl<'a> Sheet<'a> {
         if self.dry {
             return;
         }
+        let x = self.place(x, side);
         let ops = self.ops();
         ops.push(Op::SetOutlineColor { col: color(INK) });
         ops.push(Op::SetOutlineThickness { pt: Pt(1.5) });
@@ -456,37 +569,69 @@ impl<'a> Sheet<'a> {
     }
 }
 
-/// One line of text with its baseline `baseline` points from the top of the page.
+/// What a document has drawn so far: the fonts (to embed only those), and the text each shaped glyph
+/// stands for. A PDF maps each glyph to one text, so a glyph keeps the text it was first drawn with.
+#[derive(Default)]
+struct Written {
+    fonts: BTreeSet<FontKey>,
+    texts: HashMap<(FontKey, u16), String>,
+}
+
+/// One laid-out line with its left end at `x` and its baseline `baseline` points from the top of the
+/// page; records what it draws in `used`.
 fn text_ops(
+    fonts: &Fonts,
     x: f32,
     baseline: f32,
-    text: &str,
-    face: Face,
+    laid: &Laid,
     size: f32,
     rgb: (f32, f32, f32),
+    used: &RefCell<Written>,
 ) -> Vec<Op> {
-    let font = match face {
-        Face::Regular => FontId("PXREGU".into()),
-        Face::Bold => FontId("PXBOLD".into()),
+    let mut written = used.borrow_mut();
+    let runs: Vec<(FontKey, f32, TextItem)> = match laid {
+        Laid::Text { font, text } => vec![(*font, 0.0, TextItem::Text(text.clone()))],
+        Laid::Glyphs(runs) => runs
+            .iter()
+            .map(|r| {
+                let mut glyphs = r.glyphs.clone();
+                for g in &mut glyphs {
+                    let text = g.cid.take().unwrap_or_default();
+                    let kept = written
+                        .texts
+                        .entry((r.font, g.gid))
+                        .or_insert_with(|| text.clone());
+                    if kept.is_empty() {
+                        kept.clone_from(&text);
+                    }
+                    g.cid = Some(kept.clone());
+                }
+                (r.font, r.x, TextItem::GlyphIds(glyphs))
+            })
+            .collect(),
     };
-    vec![
-        Op::StartTextSection,
-        Op::SetFillColor { col: color(rgb) },
-        Op::SetFont {
-            font: PdfFontHandle::External(font),
-            size: Pt(size),
-        },
-        Op::SetTextCursor {
-            pos: Point {
-                x: Pt(x),
-                y: Pt(PAGE_H - baseline),
+    // One text section per run: a section's cursor moves are relative to the one before.
+    let mut ops = Vec::new();
+    for (font, dx, item) in runs {
+        written.fonts.insert(font);
+        ops.extend([
+            Op::StartTextSection,
+            Op::SetFillColor { col: color(rgb) },
+            Op::SetFont {
+                font: PdfFontHandle::External(FontId(fonts.font(font).id.into())),
+                size: Pt(size),
             },
-        },
-        Op::ShowText {
-            items: vec![TextItem::Text(text.to_owned())],
-        },
-        Op::EndTextSection,
-    ]
+            Op::SetTextCursor {
+                pos: Point {
+                    x: Pt(x + dx),
+                    y: Pt(PAGE_H - baseline),
+                },
+            },
+            Op::ShowText { items: vec![item] },
+            Op::EndTextSection,
+        ]);
+    }
+    ops
 }
 
 fn color((r, g, b): (f32, f32, f32)) -> Color {
@@ -599,7 +744,8 @@ fn priorities(s: &mut Sheet<'_>, plan: &PlanDocument) {
             INK,
         );
         if let Some(card) = p.card.as_deref().filter(|c| pictures::exists(c)) {
-            s.draw(pictures::draw(card, s.left + 24.0, PAGE_H - top, CARD));
+            let x = s.place(s.left + 24.0, CARD);
+            s.draw(pictures::draw(card, x, PAGE_H - top, CARD));
         }
         s.y += (CARD - WORDS * LEADING).max(0.0) / 2.0;
         s.paragraph(
@@ -657,7 +803,8 @@ fn strengths(s: &mut Sheet<'_>, plan: &PlanDocument) {
         s.room(BODY * LEADING);
         let top = s.y;
         if let Some(card) = x.card.as_deref().filter(|c| pictures::exists(c)) {
-            s.draw(pictures::draw(card, s.left, PAGE_H - top, 20.0));
+            let x = s.place(s.left, 20.0);
+            s.draw(pictures::draw(card, x, PAGE_H - top, 20.0));
         }
         s.paragraph(s.left + 28.0, &x.words, Face::Regular, BODY, INK);
         s.y += 4.0;
@@ -779,7 +926,9 @@ pub fn render_recovery(
     let t = catalogue(lang)?;
     let fonts = fonts()?;
     let when = t.date(date);
-    let w = t.recovery.clone();
+    let w = t.recovery.clone().ok_or_else(|| {
+        SheetError::NotInLanguage("recovery", lang.to_owned(), "en, fr, nl".into())
+    })?;
     let mut s = Sheet::new(fonts, &t, w.title.clone());
     s.paragraph(MARGIN, &w.title, Face::Bold, NAME, INK);
     let made_for = w
@@ -810,25 +959,22 @@ fn finish(mut s: Sheet<'_>, title: &str) -> Result<Vec<u8>, SheetError> {
             s.t.page
                 .replace("{n}", &(n + 1).to_string())
                 .replace("{total}", &total.to_string());
-        let x = PAGE_W - MARGIN - s.width(&label, Face::Regular, 11.0);
-        s.pages[n].extend(text_ops(
-            x,
-            PAGE_H - 28.0,
-            &label,
-            Face::Regular,
-            11.0,
-            QUIET,
-        ));
+        let line = s.fonts.line(&label, FontKey::Regular, 11.0, s.rtl);
+        let x = s.place(PAGE_W - MARGIN - line.width, line.width);
+        let ops = text_ops(s.fonts, x, PAGE_H - 28.0, &line.laid, 11.0, QUIET, &s.used);
+        s.pages[n].extend(ops);
+    }
+    if let Some(text) = s.missing.borrow().clone() {
+        return Err(SheetError::NoFont(text));
     }
     let mut doc = PdfDocument::new(title);
-    doc.resources.fonts.map.insert(
-        FontId("PXREGU".into()),
-        PdfFont::new(s.fonts.regular.clone()),
-    );
-    doc.resources
-        .fonts
-        .map
-        .insert(FontId("PXBOLD".into()), PdfFont::new(s.fonts.bold.clone()));
+    for key in &s.used.borrow().fonts {
+        let font = s.fonts.font(*key);
+        doc.resources
+            .fonts
+            .map
+            .insert(FontId(font.id.into()), PdfFont::new(font.parsed.clone()));
+    }
     doc.metadata.info.producer = "Proxi".into();
     doc.metadata.info.creator = "Proxi".into();
     let pages = s

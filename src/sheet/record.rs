@@ -109,7 +109,10 @@ pub fn render_record(
     date: Date,
 ) -> Result<Vec<u8>, SheetError> {
     let t = catalogue(lang)?;
-    let w = t.record.clone();
+    let w = t
+        .record
+        .clone()
+        .ok_or_else(|| SheetError::NotInLanguage("record", lang.to_owned(), "en, fr, nl".into()))?;
     let fonts = fonts()?;
     let p = &plan.person;
     let name = if p.display_name.trim().is_empty() {

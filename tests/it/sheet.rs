@@ -5,9 +5,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use jiff::civil::date;
-use proxi::demo::typical_plan;
+use proxi::demo::{typical_plan, typical_plan_in};
 use proxi::domain::{ActionStatus, AgreedAction, Who};
-use proxi::sheet::{render, render_blank};
+use proxi::sheet::{SheetError, languages, render, render_blank, sheet_languages};
 use uuid::Uuid;
 
 const PAGE_W: f64 = 595.28;
@@ -151,7 +151,9 @@ fn the_sheet_speaks_the_persons_language() {
     }
     let err = render(&plan, "xx", date(2026, 11, 23)).expect_err("no such language");
     assert!(
-        err.to_string().contains("choose one of en, fr, nl"),
+        err.to_string().contains(
+            "choose one of ar, bg, en, es, fa, fr, it, ln, nl, pl, pt, ro, ru, sq, tr, uk"
+        ),
         "{err}"
     );
 }
@@ -174,18 +176,34 @@ fn names_in_turkish_polish_romanian_and_arabic_print_their_letters() {
         );
         assert!(text_of(&file).contains(name), "{name}");
     }
-    // Arabic letters have glyphs in the embedded font (no boxes). They are not shaped or ordered
-    // right to left yet: the letters come out in isolated forms, left to right.
-    let mut plan = typical_plan();
-    plan.person.first_name = "فاطمة".into();
-    let file = write(
-        dir.path(),
-        "arabic.pdf",
-        &render(&plan, "fr", date(2026, 11, 23)).expect("render"),
-    );
-    let text = text_of(&file);
-    for letter in "فاطمة".chars() {
-        assert!(text.contains(letter), "{letter} missing");
+    // Cyrillic and Albanian, in sheets of those languages.
+    for (lang, name) in [
+        ("ru", "Людмила Пример"),
+        ("uk", "Олена Приклад"),
+        ("bg", "Йордан Пример"),
+        ("sq", "Ëngjëll Çeliku"),
+    ] {
+        let mut plan = typical_plan_in(lang);
+        plan.person.first_name = name.into();
+        let file = write(
+            dir.path(),
+            "name.pdf",
+            &render(&plan, lang, date(2026, 11, 23)).expect("render"),
+        );
+        assert!(text_of(&file).contains(name), "{lang}: {name}");
+    }
+}
+
+#[test]
+fn a_name_in_a_script_without_a_font_is_refused_never_printed_as_boxes() {
+    for (lang, name) in [("fr", "ሰላም"), ("ar", "ሰላም"), ("fr", "Amadou 李")] {
+        let mut plan = typical_plan_in(lang);
+        plan.person.first_name = name.into();
+        let err = render(&plan, lang, date(2026, 11, 23)).expect_err("no font for it");
+        assert!(
+            matches!(&err, SheetError::NoFont(text) if text.contains(name)),
+            "{lang} {name}: {err}"
+        );
     }
 }
 
@@ -476,4 +494,237 @@ fn the_record_holds_the_whole_plan_and_every_change_in_the_persons_language() {
     );
     let audit = app.audit_log(Some(id), 10).expect("audit");
     assert_eq!(audit[0].action, proxi::store::AuditAction::Export);
+}
+
+/// The PDF's pages as PNG at 60 dpi, and how many pixels of page one differ (beyond a 20 % fuzz) from
+/// the committed reference `tests/fixtures/sheet/<name>.png` (written when `PROXI_BLESS=1`).
+fn differing_pixels(pdf: &Path, name: &str) -> (f64, PathBuf) {
+    let prefix = shots().join(name);
+    run(
+        "pdftoppm",
+        &[
+            "-png",
+            "-r",
+            "60",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-singlefile",
+            pdf.to_str().expect("path"),
+            prefix.to_str().expect("path"),
+        ],
+    );
+    let rendered = shots().join(format!("{name}.png"));
+    let reference = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/sheet")
+        .join(format!("{name}.png"));
+    if std::env::var_os("PROXI_BLESS").is_some() {
+        std::fs::copy(&rendered, &reference).expect("bless the reference");
+    }
+    let out = Command::new("compare")
+        .args(["-metric", "AE", "-fuzz", "20%"])
+        .arg(&rendered)
+        .arg(&reference)
+        .arg(shots().join(format!("{name}-diff.png")))
+        .output()
+        .expect("ImageMagick's compare is needed");
+    let differing: f64 = String::from_utf8_lossy(&out.stderr)
+        .split_whitespace()
+        .next()
+        .unwrap_or("x")
+        .parse()
+        .unwrap_or_else(|_| panic!("compare failed: {}", String::from_utf8_lossy(&out.stderr)));
+    (differing, rendered)
+}
+
+#[test]
+fn every_sheet_language_prints_a_typical_plan_on_one_page_like_its_reference() {
+    let dir = tempfile::tempdir().expect("dir");
+    let listed = sheet_languages().expect("every language file reads");
+    assert_eq!(
+        listed.iter().map(|l| l.code.as_str()).collect::<Vec<_>>(),
+        languages()
+    );
+    for wanted in [
+        "fr", "nl", "en", "ar", "tr", "es", "pt", "it", "pl", "ro", "bg", "ru", "uk", "sq", "fa",
+        "ln",
+    ] {
+        assert!(languages().contains(&wanted), "{wanted} has a sheet");
+    }
+    let mut more_than_one = Vec::new();
+    for lang in languages() {
+        let plan = typical_plan_in(lang);
+        let pdf = render(&plan, lang, date(2026, 11, 23)).expect("render");
+        assert!(pdf.len() <= 150 * 1024, "{lang}: {} bytes", pdf.len());
+        let file = write(dir.path(), &format!("{lang}.pdf"), &pdf);
+        let info = run("pdfinfo", &[file.to_str().expect("path")]);
+        if !info.contains("Pages:           1") {
+            more_than_one.push(lang);
+        }
+        let fonts = run("pdffonts", &[file.to_str().expect("path")]);
+        for row in fonts.lines().skip(2) {
+            let cols: Vec<&str> = row.split_whitespace().collect();
+            let n = cols.len();
+            assert_eq!(
+                &cols[n - 5..n - 2],
+                &["yes", "yes", "yes"],
+                "{lang}: embedded, subset, with a Unicode map: {row}"
+            );
+        }
+        let text = squash(&text_of(&file));
+        for p in &plan.plan.priorities {
+            assert!(
+                text.contains(&squash(&p.words)),
+                "{lang}: {:?} in {text}",
+                p.words
+            );
+        }
+        let (differing, rendered) = differing_pixels(&file, &format!("typical-{lang}-p1"));
+        assert!(
+            differing < 1_750.0,
+            "{lang}: {differing} pixels differ from the reference (see {})",
+            rendered.display()
+        );
+    }
+    assert!(
+        more_than_one.is_empty(),
+        "more than one page: {more_than_one:?}"
+    );
+}
+
+#[test]
+fn the_arabic_sheet_is_mirrored_numbers_and_pictures_on_the_right() {
+    let dir = tempfile::tempdir().expect("dir");
+    let plan = typical_plan_in("ar");
+    let _ = dir;
+    let file = write(
+        &shots(),
+        "sheet-ar.pdf",
+        &render(&plan, "ar", date(2026, 11, 23)).expect("render"),
+    );
+    let words = words(&file);
+    // `pdftotext -bbox` gives right-to-left words as drawn, last letter first.
+    let find = |w: &str| {
+        let drawn: String = w.chars().rev().collect();
+        words
+            .iter()
+            .find(|x| x.5 == w || x.5 == drawn)
+            .unwrap_or_else(|| panic!("{w} not on the page: {words:?}"))
+    };
+    // The name and the heading end at the right margin; the priority numbers are right of the words.
+    let name = find("فاطمة");
+    assert!(
+        name.3 > PAGE_W - 40.0,
+        "name ends at the right margin: {name:?}"
+    );
+    let one = words
+        .iter()
+        .find(|x| x.5 == "1")
+        .expect("priority number 1");
+    assert!(one.1 > PAGE_W - 60.0, "number on the right: {one:?}");
+    // The page number sits bottom left.
+    let page = words
+        .iter()
+        .rev()
+        .find(|x| x.5.contains('1') && x.2 > PAGE_H - 40.0)
+        .expect("page number");
+    assert!(page.3 < PAGE_W / 2.0, "page number on the left: {page:?}");
+}
+
+/// HarfBuzz's own glyph ids for `text` in `font` (Debian's `hb-shape`), left to right.
+fn hb_shape(font: &str, text: &str, rtl: bool) -> Vec<u16> {
+    let font = Path::new(env!("CARGO_MANIFEST_DIR")).join(font);
+    let out = run(
+        "hb-shape",
+        &[
+            "--no-glyph-names",
+            "--no-positions",
+            "--no-clusters",
+            if rtl {
+                "--direction=rtl"
+            } else {
+                "--direction=ltr"
+            },
+            font.to_str().expect("path"),
+            text,
+        ],
+    );
+    out.trim()
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .split('|')
+        .map(|g| {
+            g.parse()
+                .unwrap_or_else(|_| panic!("glyph id {g:?} in {out}"))
+        })
+        .collect()
+}
+
+#[test]
+fn arabic_and_persian_are_shaped_as_harfbuzz_shapes_them_and_read_back_in_order() {
+    let phrases = [
+        // lam-alef, final and medial forms, a Latin name and a phone number inside.
+        "لا أخاف من الفواتير، اتصل بـ Amadou على 0470 12 34 56",
+        // Persian: a zero-width non-joiner, kaf and yeh of Persian, a name and digits.
+        "توانایی‌های من و Sophie می‌آید ساعت 10",
+    ];
+    for phrase in phrases {
+        let runs = proxi::sheet::shaped_runs(phrase, true).expect("shape");
+        let mut arabic_glyphs = 0;
+        for r in &runs {
+            assert_eq!(
+                r.glyphs,
+                hb_shape(r.font_file, &r.text, r.right_to_left),
+                "{:?} in {}",
+                r.text,
+                r.font_file
+            );
+            if r.font_file.contains("Arabic") {
+                arabic_glyphs += r.glyphs.len();
+            }
+        }
+        assert!(arabic_glyphs > 0, "set in Noto Sans Arabic: {runs:?}");
+        // Visual order: the line's first words (Arabic, read from the right) are its rightmost run;
+        // the Latin name and the number sit left of them, each left to right.
+        let last = runs.last().expect("runs");
+        assert!(
+            phrase.starts_with(last.text.trim()),
+            "rightmost run {:?}",
+            last.text
+        );
+        let name = runs
+            .iter()
+            .find(|r| r.text.contains("Amadou") || r.text.contains("Sophie"))
+            .expect("the name's run");
+        assert!(!name.right_to_left);
+    }
+    // The lam-alef of the first phrase is one glyph for two letters.
+    let first = proxi::sheet::shaped_runs("لا", true).expect("shape");
+    assert_eq!(first[0].glyphs.len(), 1);
+
+    // In a sheet: pdftotext gives the words back in reading order.
+    let dir = tempfile::tempdir().expect("dir");
+    let mut plan = typical_plan_in("ar");
+    plan.plan.priorities[0].words = phrases[0].into();
+    plan.plan.priorities[1].words = phrases[1].into();
+    let file = write(
+        dir.path(),
+        "ar.pdf",
+        &render(&plan, "ar", date(2026, 11, 23)).expect("render"),
+    );
+    // Letters and their order; pdftotext places spaces at direction changes in its own way, and
+    // drops the non-joiner (it has no width).
+    let letters = |s: &str| -> String {
+        s.chars()
+            .filter(|c| !c.is_whitespace() && !matches!(c, '\u{200C}' | '\u{202A}'..='\u{202E}'))
+            .collect()
+    };
+    let text = letters(&text_of(&file));
+    for phrase in phrases {
+        assert!(
+            text.contains(&letters(phrase)),
+            "{phrase:?} not in:\n{text}"
+        );
+    }
 }

@@ -42,6 +42,12 @@ pub fn io_error(e: std::io::Error) -> ErrorReport {
     }
 }
 
+/// The languages the sheet is printed in, with their names and whether a native speaker checked them.
+#[tauri::command]
+pub fn sheet_languages() -> Result<Vec<proxi::sheet::SheetLanguage>, ErrorReport> {
+    Ok(proxi::sheet::sheet_languages().map_err(proxi::Error::from)?)
+}
+
 /// Makes the sheet and saves it in the sheets folder: the person's (in `lang`, by default the
 /// person's language) or, with no person, the blank sheet for a first visit on paper.
 #[tauri::command]

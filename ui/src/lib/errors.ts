@@ -20,5 +20,7 @@ export function describe(lang: Lang, e: unknown): Problem {
   }
   if (e.violations.length > 0) return { sentence: translate(lang, 'error.fields'), fields };
   const key = errorKey(e.code);
-  return { sentence: key ? translate(lang, key) : translate(lang, 'error.generic', { message: e.message }), fields };
+  // A sentence may name what the core's message quotes (the word the sheet cannot print).
+  const detail = /"([^"]*)"/.exec(e.message)?.[1] ?? '';
+  return { sentence: key ? translate(lang, key, { detail }) : translate(lang, 'error.generic', { message: e.message }), fields };
 }

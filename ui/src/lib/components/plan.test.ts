@@ -405,4 +405,29 @@ describe('everything made can be corrected', () => {
     const south = await platform.listPeople({ text: '', includeArchived: false, bassin: 'sud', reviewDue: false, overdue: false });
     expect(south.map((p) => p.displayName)).toContain('Hervé');
   });
+
+  it('asks for the sheet\'s language when the person speaks none the sheet speaks, and warns of an unchecked one', async () => {
+    const platform = await openApp();
+    await fireEvent.click(screen.getByTestId('new-person'));
+    const dialog = await screen.findByTestId('person-dialog');
+    await fireEvent.input(within(dialog).getByTestId('first-name'), { target: { value: 'Amani' } });
+    await fireEvent.click(within(dialog).getByText('swahili'));
+    await fireEvent.click(within(dialog).getByTestId('create-person'));
+    await screen.findByRole('heading', { name: 'Amani', level: 1 });
+    await fireEvent.click(screen.getByTestId('toggle-print'));
+    await screen.findByText(/La fiche n’existe pas encore en swahili\. Choisissez la langue/);
+    const select = screen.getByTestId('sheet-lang') as HTMLSelectElement;
+    expect(select.value).toBe('');
+    expect((screen.getByTestId('sheet-preview') as HTMLButtonElement).disabled).toBe(true);
+    // Every sheet language is offered, by its name in French and in itself.
+    expect(within(select).getByText('arabe — العربية')).toBeTruthy();
+    expect(within(select).getByText('turc — Türkçe')).toBeTruthy();
+    await fireEvent.change(select, { target: { value: 'ar' } });
+    await screen.findByTestId('sheet-lang-unchecked');
+    await fireEvent.click(screen.getByTestId('sheet-preview'));
+    await waitFor(() => expect(screen.getByTestId('print-said').textContent).toContain('Amani ar.pdf'));
+    // Without a language chosen, the core refuses rather than printing French.
+    const id = (await platform.listPeople({ text: 'Amani', includeArchived: false, bassin: null, reviewDue: false, overdue: false }))[0]?.id ?? '';
+    await expect(platform.printSheet(id)).rejects.toMatchObject({ code: 'SHEET_LANGUAGE_MISSING' });
+  });
 });

@@ -10,6 +10,7 @@ import type { LaunchUnlock } from '../bindings/LaunchUnlock';
 import type { ErrorReport } from '../bindings/ErrorReport';
 import type { SavedSheet } from '../bindings/SavedSheet';
 import type { Printer } from '../bindings/Printer';
+import type { SheetLanguage } from '../bindings/SheetLanguage';
 import type { PersonInput } from '../bindings/PersonInput';
 import type { PlanDocument } from '../bindings/PlanDocument';
 import type { PlanEdit } from '../bindings/PlanEdit';
@@ -67,6 +68,8 @@ export interface Platform {
   listPeople(query: PeopleQuery): Promise<PersonSummary[]>;
   /** Makes and saves the sheet: the person's (in `lang`, by default theirs) or, with no person, the blank one. */
   printSheet(person: string | null, lang?: string | null): Promise<SavedSheet>;
+  /** The languages the sheet is printed in, with whether a native speaker checked each. */
+  sheetLanguages(): Promise<SheetLanguage[]>;
   /** This computer's printers (CUPS), the default one first. */
   listPrinters(): Promise<Printer[]>;
   /** Sends a saved sheet to a printer; gives the print job's id. */
@@ -131,6 +134,7 @@ export const tauriPlatform: Platform = {
   restoreBackup: (file, passphrase) => invoke<RestoreReport>('restore_backup', { file, passphrase }),
   listPeople: (query) => invoke<PersonSummary[]>('list_people', { query }),
   printSheet: (person, lang = null) => invoke<SavedSheet>('print_sheet', { person, lang }),
+  sheetLanguages: () => invoke<SheetLanguage[]>('sheet_languages'),
   listPrinters: () => invoke<Printer[]>('list_printers'),
   sendToPrinter: (path, printer) => invoke<string>('send_to_printer', { path, printer }),
   openSheet: (path) => invoke<void>('open_sheet', { path }),

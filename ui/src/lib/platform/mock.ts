@@ -5,6 +5,7 @@ import type { Platform } from './index';
 import type { PersonSummary } from '../bindings/PersonSummary';
 import type { KeyringState } from '../bindings/KeyringState';
 import type { ErrorReport } from '../bindings/ErrorReport';
+import type { SheetLanguage } from '../bindings/SheetLanguage';
 import type { PlanDocument } from '../bindings/PlanDocument';
 import type { PlanEdit } from '../bindings/PlanEdit';
 import type { HistoryEntry } from '../bindings/HistoryEntry';
@@ -21,6 +22,28 @@ import type { Settings } from '../bindings/Settings';
 import type { Printer } from '../bindings/Printer';
 import type { BackupInfo } from '../bindings/BackupInfo';
 import { cardMock, mapMock, searchMock } from './directory-mock';
+
+/** The sheet's languages as the core lists them (`src/sheet/lang/*.json`). */
+const sheetLanguageList: SheetLanguage[] = (
+  [
+    ['ar', 'العربية', true],
+    ['bg', 'Български', false],
+    ['en', 'English', false],
+    ['es', 'Español', false],
+    ['fa', 'دری', true],
+    ['fr', 'Français', false],
+    ['it', 'Italiano', false],
+    ['ln', 'Lingála', false],
+    ['nl', 'Nederlands', false],
+    ['pl', 'Polski', false],
+    ['pt', 'Português', false],
+    ['ro', 'Română', false],
+    ['ru', 'Русский', false],
+    ['sq', 'Shqip', false],
+    ['tr', 'Türkçe', false],
+    ['uk', 'Українська', false],
+  ] as const
+).map(([code, name, rtl]) => ({ code, name, rightToLeft: rtl, status: 'toCheck', checkedBy: null }));
 
 function fold(s: string): string {
   return s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
@@ -462,10 +485,15 @@ export function mockPlatform(
       keyring = 'notRemembered';
       return keyring;
     },
+    async sheetLanguages() {
+      return sheetLanguageList;
+    },
     async printSheet(person, lang = null) {
       if (person === null) return { path: `/home/referent/Documents/Proxi/fiche vierge ${lang ?? 'fr'}.pdf` };
       must();
       const doc = plan(person);
+      if (lang === null && !doc.person.languages.some((l) => sheetLanguageList.some((s) => s.code === l)))
+        throw { code: 'SHEET_LANGUAGE_MISSING', message: 'the sheet speaks none of these languages', violations: [] } satisfies ErrorReport;
       audited('print', person);
       return { path: `/home/referent/Documents/Proxi/${doc.person.displayName}${lang ? ' ' + lang : ''}.pdf` };
     },
