@@ -2,6 +2,9 @@
 //! in the same run, the same content printed to PDF by headless Chromium from an equivalent HTML page
 //! (what most tools do), as the baseline.
 //!
+//! Also, in the same run, the Arabic sheet (shaped, right to left, two more fonts) and the Turkish one
+//! against the French one.
+//!
 //! Run with `cargo bench --bench sheet` (Debian's `chromium` must be installed for the baseline).
 
 mod common;
@@ -15,7 +18,7 @@ use std::time::{Duration, Instant};
 use common::{ms, percentile};
 
 use jiff::civil::date;
-use proxi::demo::typical_plan;
+use proxi::demo::{typical_plan, typical_plan_in};
 use proxi::domain::{PlanDocument, PriorityStatus, Who};
 
 fn escape(s: &str) -> String {
@@ -121,6 +124,25 @@ fn main() {
         })
         .collect();
 
+    // The same plan written in the person's language: Arabic (shaped) and Turkish (plain text).
+    let mut languages = Vec::new();
+    for lang in ["ar", "tr"] {
+        let plan = typical_plan_in(lang);
+        let first = Instant::now();
+        let pdf = proxi::sheet::render(&plan, lang, day).expect("render");
+        let first = first.elapsed();
+        let mut times: Vec<Duration> = (0..200)
+            .map(|_| {
+                let start = Instant::now();
+                black_box(proxi::sheet::render(&plan, lang, day).expect("render"));
+                start.elapsed()
+            })
+            .collect();
+        let p50 = percentile(&mut times, 0.5);
+        let p95 = percentile(&mut times, 0.95);
+        languages.push((lang, first, p50, p95, pdf.len()));
+    }
+
     let dir = tempfile::tempdir().expect("dir");
     let page = dir.path().join("sheet.html");
     std::fs::write(&page, html(&plan, root)).expect("html");
@@ -179,6 +201,18 @@ fn main() {
         ms(p95),
         pdf.len() as f64 / 1024.0
     );
+    for (lang, first, p50_lang, p95_lang, size) in &languages {
+        println!(
+            "proxi, {lang} sheet    first {:>8.2} ms   p50 {:>8.2} ms   p95 {:>8.2} ms   size {:>7.1} KB   ({:.1}x the French p50, {:.1}x its size)",
+            ms(*first),
+            ms(*p50_lang),
+            ms(*p95_lang),
+            *size as f64 / 1024.0,
+            ms(*p50_lang) / ms(p50),
+            *size as f64 / pdf.len() as f64
+        );
+    }
+    println!("targets for the Arabic sheet: <= 10 ms p50, <= 150 KB");
     if theirs.is_empty() {
         println!("headless Chromium  not found: install Debian's `chromium` for the baseline");
         return;

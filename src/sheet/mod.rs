@@ -14,6 +14,7 @@ pub use record::render_record;
 
 use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap};
+use std::rc::Rc;
 
 use jiff::civil::Date;
 use printpdf::{
@@ -278,6 +279,9 @@ impl Face {
     }
 }
 
+/// Shaped lines by text, font and size (as bits).
+type ShapedLines = HashMap<(String, FontKey, u32), Rc<shape::Line>>;
+
 /// Lays out lines from the top of the page down, opening continuation pages as needed.
 struct Sheet<'a> {
     fonts: &'a Fonts,
@@ -300,11 +304,28 @@ struct Sheet<'a> {
     used: RefCell<Written>,
     /// The first text drawn with a character no font has.
     missing: RefCell<Option<String>>,
+    /// Shaped lines already laid out (wrapping measures each candidate line, and a column is measured
+    /// before it is drawn), shared with the sheet's measuring probes.
+    shaped: Rc<RefCell<ShapedLines>>,
 }
 
 impl<'a> Sheet<'a> {
     fn width(&self, text: &str, face: Face, size: f32) -> f32 {
-        self.fonts.line(text, face.key(), size, self.rtl).width
+        self.line(text, face, size).width
+    }
+
+    /// `text` laid out on one line; shaped lines are kept for the rest of the document.
+    fn line(&self, text: &str, face: Face, size: f32) -> Rc<shape::Line> {
+        if !self.rtl && !text.chars().any(shape::complex) {
+            return Rc::new(self.fonts.line(text, face.key(), size, false));
+        }
+        let key = (text.to_owned(), face.key(), size.to_bits());
+        if let Some(line) = self.shaped.borrow().get(&key) {
+            return Rc::clone(line);
+        }
+        let line = Rc::new(self.fonts.line(text, face.key(), size, self.rtl));
+        self.shaped.borrow_mut().insert(key, Rc::clone(&line));
+        line
     }
 
     /// Where an element `width` wide that a left-to-right page puts at `x` goes on this page.
@@ -375,6 +396,7 @@ impl<'a> Sheet<'a> {
             rtl: t.direction == Direction::Rtl,
             used: RefCell::new(Written::default()),
             missing: RefCell::new(None),
+            shaped: Rc::default(),
         }
     }
 
@@ -382,6 +404,7 @@ impl<'a> Sheet<'a> {
     fn measure(&self, left: f32, right: f32, block: impl FnOnce(&mut Sheet<'a>)) -> f32 {
         let mut probe = Sheet::new(self.fonts, self.t, String::new());
         probe.rtl = self.rtl;
+        probe.shaped = Rc::clone(&self.shaped);
         probe.y = 0.0;
         probe.left = left;
         probe.right = right;
@@ -428,7 +451,7 @@ impl<'a> Sheet<'a> {
         if self.dry {
             return;
         }
-        let line = self.fonts.line(text, face.key(), size, self.rtl);
+        let line = self.line(text, face, size);
         if !line.missing.is_empty() {
             self.missing
                 .borrow_mut()

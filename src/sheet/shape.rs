@@ -146,7 +146,7 @@ fn arabic(c: char) -> bool {
 
 /// Characters that need the bidirectional algorithm or shaping: right-to-left scripts and the
 /// scripts whose letters change with their neighbours.
-fn complex(c: char) -> bool {
+pub(crate) fn complex(c: char) -> bool {
     matches!(c, '\u{0590}'..='\u{0DFF}' | '\u{0E00}'..='\u{0FFF}' | '\u{1000}'..='\u{109F}' | '\u{1780}'..='\u{17FF}' | '\u{FB1D}'..='\u{FEFF}' | '\u{10800}'..='\u{10FFF}' | '\u{1E800}'..='\u{1EFFF}')
         || bidi_control(c)
         || joiner(c)

@@ -586,6 +586,48 @@ fn a_whole_plan_from_the_command_line_alone() {
         words.contains("Zénobe") && words.contains("Voir mes petits-enfants"),
         "{words}"
     );
+    // A person who speaks only Swahili: the sheet speaks none of their languages, so the command
+    // asks for one instead of printing French; in Arabic, the sheet's words are Arabic.
+    let amani = id_of(run(&[
+        "person",
+        "add",
+        "--first-name",
+        "Amani",
+        "--language",
+        "sw",
+        "--json",
+    ]));
+    let out = proxi(
+        &store,
+        pass,
+        &["print", &amani, "-o", sheet.to_str().expect("path")],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("[SheetLanguageMissing]")
+            && text(&out.stderr).contains("--lang"),
+        "{}",
+        text(&out.stderr)
+    );
+    run(&[
+        "print",
+        &amani,
+        "--lang",
+        "ar",
+        "-o",
+        sheet.to_str().expect("path"),
+    ]);
+    let words = std::process::Command::new("pdftotext")
+        .arg(&sheet)
+        .arg("-")
+        .output()
+        .expect("pdftotext");
+    assert!(
+        text(&words.stdout).contains("ما يهمني"),
+        "{}",
+        text(&words.stdout)
+    );
+
     let record = dir.path().join("record.pdf");
     let json = run(&["export", &person, "--pdf", record.to_str().expect("path")]);
     assert!(json.contains("proxi.person/1"));

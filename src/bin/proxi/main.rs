@@ -101,7 +101,7 @@ enum Command {
         /// Also write the whole record as a readable PDF, in the person's language, to this file
         #[arg(long)]
         pdf: Option<PathBuf>,
-        /// The PDF's language [default: the person's first language the sheet speaks, else fr]
+        /// The PDF's language: fr, nl or en [default: the person's first language among them; none: give one]
         #[arg(long)]
         lang: Option<String>,
     },
@@ -110,7 +110,8 @@ enum Command {
         /// The person's id (leave out with --blank or --sample)
         #[arg(required_unless_present_any = ["blank", "sample"])]
         id: Option<Uuid>,
-        /// The sheet's language [default: the person's first language, if the sheet speaks it, else fr]
+        /// The sheet's language: fr, nl, en, ar, tr, es, pt, it, pl, ro, bg, ru, uk, sq, fa, ln [default: the
+        /// person's first language the sheet speaks; if it speaks none of theirs, give one]
         #[arg(long)]
         lang: Option<String>,
         /// The date printed on the sheet [default: today in Brussels]
@@ -662,7 +663,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let pdf = if blank {
                 proxi::sheet::render_blank(lang.as_deref().unwrap_or("fr"), date)?
             } else if sample {
-                proxi::sheet::render(&demo::typical_plan(), lang.as_deref().unwrap_or("fr"), date)?
+                let lang = lang.as_deref().unwrap_or("fr");
+                proxi::sheet::render(&demo::typical_plan_in(lang), lang, date)?
             } else {
                 let id = id.context("which person? give their id")?;
                 open(&path)?.sheet(id, lang.as_deref(), Some(date))?
