@@ -50,6 +50,10 @@ struct Catalogue {
     /// The language's name in itself ("العربية", "Türkçe").
     language: String,
     direction: Direction,
+    /// Other ISO 639 codes whose speakers read this sheet (Moroccan Arabic `ary` reads `ar`, Dari
+    /// `prs` reads `fa`).
+    #[serde(default)]
+    also_for: Vec<String>,
     status: LanguageStatus,
     /// Who checked the words, when a native speaker did.
     checked_by: Option<String>,
@@ -201,6 +205,8 @@ pub struct SheetLanguage {
     /// Its name in itself.
     pub name: String,
     pub right_to_left: bool,
+    /// Other ISO 639 codes whose speakers read this sheet.
+    pub also_for: Vec<String>,
     pub status: LanguageStatus,
     pub checked_by: Option<String>,
 }
@@ -218,6 +224,7 @@ pub fn sheet_languages() -> Result<Vec<SheetLanguage>, SheetError> {
                 code: (*code).to_owned(),
                 name: t.language,
                 right_to_left: t.direction == Direction::Rtl,
+                also_for: t.also_for,
                 status: t.status,
                 checked_by: t.checked_by,
             })
@@ -231,7 +238,9 @@ pub fn language_for(plan: &PlanDocument) -> Option<&'static str> {
     plan.person.languages.iter().find_map(|l| {
         CATALOGUES
             .iter()
-            .find(|(code, _)| code == l)
+            .find(|(code, _)| {
+                code == l || catalogue(code).is_ok_and(|t| t.also_for.iter().any(|a| a == l))
+            })
             .map(|(code, _)| *code)
     })
 }

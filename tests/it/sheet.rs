@@ -149,6 +149,15 @@ fn the_sheet_speaks_the_persons_language() {
         );
         assert_in_order(&text_of(&file), &words);
     }
+    // The sheet is the first of the person's languages it speaks, a variety reading its language's;
+    // none: no sheet language (the window asks).
+    let mut someone = typical_plan();
+    someone.person.languages = vec!["sw".into(), "ary".into(), "fr".into()];
+    assert_eq!(proxi::sheet::language_for(&someone), Some("ar"));
+    someone.person.languages = vec!["prs".into()];
+    assert_eq!(proxi::sheet::language_for(&someone), Some("fa"));
+    someone.person.languages = vec!["sw".into(), "ti".into()];
+    assert_eq!(proxi::sheet::language_for(&someone), None);
     let err = render(&plan, "xx", date(2026, 11, 23)).expect_err("no such language");
     assert!(
         err.to_string().contains(

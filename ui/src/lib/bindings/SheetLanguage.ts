@@ -12,4 +12,8 @@ code: string,
 /**
  * Its name in itself.
  */
-name: string, rightToLeft: boolean, status: LanguageStatus, checkedBy: string | null, };
+name: string, rightToLeft: boolean, 
+/**
+ * Other ISO 639 codes whose speakers read this sheet.
+ */
+alsoFor: Array<string>, status: LanguageStatus, checkedBy: string | null, };

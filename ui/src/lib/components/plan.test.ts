@@ -430,4 +430,22 @@ describe('everything made can be corrected', () => {
     const id = (await platform.listPeople({ text: 'Amani', includeArchived: false, bassin: null, reviewDue: false, overdue: false }))[0]?.id ?? '';
     await expect(platform.printSheet(id)).rejects.toMatchObject({ code: 'SHEET_LANGUAGE_MISSING' });
   });
+
+  it('adds any language of ISO 639 as one types, and a variety gets the sheet of its language', async () => {
+    await openApp();
+    await fireEvent.click(screen.getByTestId('new-person'));
+    const dialog = await screen.findByTestId('person-dialog');
+    await fireEvent.input(within(dialog).getByTestId('first-name'), { target: { value: 'Yassine' } });
+    await fireEvent.input(within(dialog).getByTestId('language-search'), { target: { value: 'maroc' } });
+    await fireEvent.click(await within(dialog).findByRole('button', { name: 'arabe marocain (ary)' }));
+    expect(within(within(dialog).getByTestId('other-languages')).getByText('arabe marocain')).toBeTruthy();
+    await fireEvent.input(within(dialog).getByTestId('language-search'), { target: { value: 'tigr' } });
+    await within(dialog).findByRole('button', { name: 'tigrigna (ti)' });
+    await fireEvent.click(within(dialog).getByTestId('create-person'));
+    await screen.findByRole('heading', { name: 'Yassine', level: 1 });
+    await screen.findByText(/arabe marocain/);
+    await fireEvent.click(screen.getByTestId('toggle-print'));
+    await waitFor(() => expect((screen.getByTestId('sheet-lang') as HTMLSelectElement).value).toBe('ar'));
+    expect(screen.queryByTestId('sheet-lang-missing')).toBeNull();
+  });
 });

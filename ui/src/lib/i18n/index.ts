@@ -2,6 +2,7 @@
 import { fr, type Key } from './fr';
 import { nl } from './nl';
 import { en } from './en';
+import { nameOfLanguage } from '../languages';
 
 export type Lang = 'fr' | 'nl' | 'en';
 export type { Key };
@@ -70,13 +71,9 @@ export function formatInstant(lang: Lang, instant: string): string {
   ).format(new Date(instant));
 }
 
-/** The name of a language (ISO 639 code) in the UI's language: "arabe", "Arabisch", "Arabic". */
+/** The name of a language (ISO 639 code) in the UI's language: "arabe", "Arabisch", "Arabic" (CLDR). */
 export function languageName(lang: Lang, code: string): string {
-  try {
-    return cached(`language ${lang}`, () => new Intl.DisplayNames([locales[lang]], { type: 'language' })).of(code) ?? code;
-  } catch {
-    return code;
-  }
+  return nameOfLanguage(lang, code);
 }
 
 /** The date `days` after `isoDate` (YYYY-MM-DD). */

@@ -43,7 +43,14 @@ const sheetLanguageList: SheetLanguage[] = (
     ['tr', 'Türkçe', false],
     ['uk', 'Українська', false],
   ] as const
-).map(([code, name, rtl]) => ({ code, name, rightToLeft: rtl, status: 'toCheck', checkedBy: null }));
+).map(([code, name, rtl]) => ({
+  code,
+  name,
+  rightToLeft: rtl,
+  alsoFor: code === 'ar' ? ['ary', 'arq', 'aeb', 'arz', 'apc'] : code === 'fa' ? ['prs', 'pes'] : [],
+  status: 'toCheck',
+  checkedBy: null,
+}));
 
 function fold(s: string): string {
   return s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
@@ -492,7 +499,7 @@ export function mockPlatform(
       if (person === null) return { path: `/home/referent/Documents/Proxi/fiche vierge ${lang ?? 'fr'}.pdf` };
       must();
       const doc = plan(person);
-      if (lang === null && !doc.person.languages.some((l) => sheetLanguageList.some((s) => s.code === l)))
+      if (lang === null && !doc.person.languages.some((l) => sheetLanguageList.some((s) => s.code === l || s.alsoFor.includes(l))))
         throw { code: 'SHEET_LANGUAGE_MISSING', message: 'the sheet speaks none of these languages', violations: [] } satisfies ErrorReport;
       audited('print', person);
       return { path: `/home/referent/Documents/Proxi/${doc.person.displayName}${lang ? ' ' + lang : ''}.pdf` };
