@@ -257,6 +257,14 @@ impl Proxi {
         self.directory_index()?.search(query, now)
     }
 
+    /// Every language the directory's services declare (see [`DirectoryIndex::languages`]).
+    ///
+    /// # Errors
+    /// [`Error::DirectoryIndex`], [`Error::Storage`].
+    pub fn directory_languages(&mut self) -> Result<Vec<String>> {
+        self.directory_index()?.languages()
+    }
+
     /// The card of one service of the directory.
     ///
     /// # Errors

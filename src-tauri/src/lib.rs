@@ -53,6 +53,7 @@ pub fn run() {
             commands::rights::export_person,
             commands::rights::erase_person,
             commands::directory::search_services,
+            commands::directory::directory_languages,
             commands::directory::service_card,
             commands::directory::territory_map,
             commands::sync::sync_status,

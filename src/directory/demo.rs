@@ -158,6 +158,26 @@ const LANGUAGES: &[(&str, &str, f64)] = &[
     ("ro", "Română", 0.05),
 ];
 
+/// The languages the demo's social interpreting services interpret (to and from French and Dutch).
+const INTERPRETED: &[(&str, &str)] = &[
+    ("ar", "العربية"),
+    ("ary", "الدارجة"),
+    ("tr", "Türkçe"),
+    ("ru", "Русский"),
+    ("uk", "Українська"),
+    ("prs", "دری"),
+    ("ps", "پښتو"),
+    ("ti", "ትግርኛ"),
+    ("so", "Soomaali"),
+    ("sq", "Shqip"),
+    ("bg", "Български"),
+    ("ro", "Română"),
+    ("pl", "Polski"),
+    ("es", "Español"),
+    ("pt", "Português"),
+    ("ln", "Lingála"),
+];
+
 const APPLY: &[&str] = &[
     "Sur rendez-vous, par téléphone.",
     "Sans rendez-vous pendant la permanence.",
@@ -285,8 +305,24 @@ pub fn generate(count: usize, seed: u64) -> RecordSet {
             "language",
             json!({"id": format!("lng-{s}-fr"), "service_id": id, "code": "fr", "name": "Français"}),
         );
+        // Social interpreting services declare the languages of their interpreters (no random draw:
+        // the other services stay as they were).
+        let interpreting = code == "interpreting";
+        if interpreting {
+            for (lang, name) in INTERPRETED {
+                add(
+                    &mut set,
+                    "language",
+                    json!({"id": format!("lng-{s}-{lang}"), "service_id": id, "code": lang, "name": name}),
+                );
+            }
+        }
         for (code, name, share) in LANGUAGES {
-            if rng.random_bool(*share) {
+            let drawn = rng.random_bool(*share);
+            if interpreting && INTERPRETED.iter().any(|(l, _)| l == code) {
+                continue;
+            }
+            if drawn {
                 add(
                     &mut set,
                     "language",

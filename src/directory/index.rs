@@ -319,6 +319,29 @@ impl DirectoryIndex {
         self.generation
     }
 
+    /// Every language the directory's services declare (ISO 639 codes, sorted): what its language
+    /// filter offers, read from the index's own terms.
+    ///
+    /// # Errors
+    /// [`Error::DirectoryIndex`] if the index cannot be read.
+    pub fn languages(&self) -> Result<Vec<String>> {
+        let searcher = self.reader.searcher();
+        let mut found = std::collections::BTreeSet::new();
+        for segment in searcher.segment_readers() {
+            let index = segment
+                .inverted_index(self.fields.language)
+                .map_err(|e| Error::DirectoryIndex(e.to_string()))?;
+            let mut terms = index
+                .terms()
+                .stream()
+                .map_err(|e| Error::DirectoryIndex(e.to_string()))?;
+            while terms.advance() {
+                found.insert(String::from_utf8_lossy(terms.key()).into_owned());
+            }
+        }
+        Ok(found.into_iter().collect())
+    }
+
     /// Services matching every word (in French or Dutch, as a prefix for the last one, with one typo in
     /// words of [`TYPO_MIN_CHARS`] letters or more) and every filter, best first.
     ///

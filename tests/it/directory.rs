@@ -789,3 +789,36 @@ fn an_action_orients_to_a_service_and_the_sheet_names_it_in_the_persons_language
         card.phones[0]
     );
 }
+
+#[test]
+fn the_language_filter_offers_every_language_the_services_declare() {
+    let set = demo::generate(400, 3);
+    let tables = set.to_tables();
+    let cards = directory::cards(&tables);
+    let index = DirectoryIndex::in_memory(&cards).expect("an index");
+    let mut declared: Vec<String> = cards
+        .iter()
+        .flat_map(|c| c.languages.iter().map(|l| l.to_ascii_lowercase()))
+        .collect();
+    declared.sort();
+    declared.dedup();
+    let offered = index.languages().expect("languages");
+    assert_eq!(offered, declared);
+    // The social interpreting services bring the languages of Brussels beyond the usual eight.
+    for code in ["ary", "ti", "prs", "so"] {
+        assert!(offered.iter().any(|l| l == code), "{code} in {offered:?}");
+    }
+    // And a search for interpreting in Tigrinya finds them.
+    let found = index
+        .search(
+            &ServiceQuery {
+                languages: vec!["ti".into()],
+                themes: vec!["interpreting".into()],
+                ..Default::default()
+            },
+            jiff::Timestamp::UNIX_EPOCH,
+        )
+        .expect("search");
+    assert!(found.total > 0);
+    assert!(found.hits.iter().all(|h| h.themes.iter().any(|t| t == "interpreting")));
+}

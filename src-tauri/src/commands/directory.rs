@@ -15,6 +15,12 @@ pub fn search_services(
     session.with(|app| app.search_services(&query))
 }
 
+/// Every language the directory's services declare, for its language filter.
+#[tauri::command]
+pub fn directory_languages(session: tauri::State<'_, Session>) -> Result<Vec<String>, ErrorReport> {
+    session.with(|app| app.directory_languages())
+}
+
 /// Everything about one service, to orient someone to it.
 #[tauri::command]
 pub fn service_card(

@@ -24,7 +24,7 @@ describe('the directory', () => {
     await fireEvent.click(screen.getByTestId('nav-directory'));
     await screen.findByRole('heading', { name: 'Annuaire des services', level: 1 });
     const results = screen.getByTestId('directory-results');
-    await waitFor(() => expect(screen.getByTestId('directory-count').textContent).toBe('5 services'));
+    await waitFor(() => expect(screen.getByTestId('directory-count').textContent).toBe('6 services'));
 
     await fireEvent.input(screen.getByTestId('directory-search'), { target: { value: 'doul' } });
     await waitFor(() => expect(names(results)).toEqual(['Consultation douleur chronique']));
@@ -33,17 +33,27 @@ describe('the directory', () => {
     // The map shades the quartiers that hold services; a quartier is also a filter.
     await screen.findByRole('img', { name: 'Carte des quartiers de Bruxelles : 2 quartiers ont des services trouvés' });
     await fireEvent.change(screen.getByTestId('directory-quartier'), { target: { value: '2' } });
-    await waitFor(() => expect(names(results)).toEqual(['Médiation de dettes', 'Aide familiale']));
+    await waitFor(() => expect(names(results)).toEqual(['Médiation de dettes', 'Aide familiale', 'Interprétariat social Exemple']));
     expect(within(screen.getByTestId('directory-quartier')).getByRole('option', { selected: true }).textContent).toBe('Dansaert');
     await fireEvent.change(screen.getByTestId('directory-quartier'), { target: { value: '' } });
+    // The language filter offers every language a service declares, Tigrinya included.
+    await waitFor(() => expect(within(screen.getByTestId('directory-language')).getByRole('option', { name: 'tigrigna' })).toBeTruthy());
     await fireEvent.change(screen.getByTestId('directory-language'), { target: { value: 'ar' } });
-    await waitFor(() => expect(names(results)).toEqual(['Médiation de dettes']));
+    await waitFor(() => expect(names(results)).toEqual(['Médiation de dettes', 'Interprétariat social Exemple']));
+    await fireEvent.change(screen.getByTestId('directory-language'), { target: { value: 'ti' } });
+    await waitFor(() => expect(names(results)).toEqual(['Interprétariat social Exemple']));
+    await fireEvent.change(screen.getByTestId('directory-language'), { target: { value: 'ar' } });
     await fireEvent.click(screen.getByRole('button', { name: 'Gratuit ou bas prix' }));
+    await waitFor(() => expect(names(results)).toEqual(['Interprétariat social Exemple']));
+    await fireEvent.change(screen.getByTestId('directory-language'), { target: { value: 'ti' } });
+    await fireEvent.change(screen.getByTestId('directory-search'), { target: { value: 'dettes' } });
+    await fireEvent.input(screen.getByTestId('directory-search'), { target: { value: 'dettes' } });
     await waitFor(() => expect(screen.getByTestId('directory-count').textContent).toBe('0 service'));
     await screen.findByText('Aucun service ne correspond. Essayez un autre mot ou retirez un filtre.');
     await fireEvent.click(screen.getByRole('button', { name: 'Gratuit ou bas prix' }));
+    await fireEvent.change(screen.getByTestId('directory-language'), { target: { value: 'ar' } });
 
-    await fireEvent.click(within(results).getByRole('button', { name: /Médiation de dettes/ }));
+    await fireEvent.click(await within(results).findByRole('button', { name: /Médiation de dettes/ }));
     const card = await screen.findByTestId('service-card');
     within(card).getByText('15 € par séance.');
     expect(within(card).getByRole('link', { name: '+32 2 555 00 12' }).getAttribute('href')).toBe('tel:+3225550012');

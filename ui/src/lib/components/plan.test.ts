@@ -448,4 +448,26 @@ describe('everything made can be corrected', () => {
     await waitFor(() => expect((screen.getByTestId('sheet-lang') as HTMLSelectElement).value).toBe('ar'));
     expect(screen.queryByTestId('sheet-lang-missing')).toBeNull();
   });
+
+  it('shows the need of an interpreter at the top, proposes the interpreting service, and plans the booking in one click', async () => {
+    await openApp();
+    await fireEvent.click(screen.getByTestId('new-person'));
+    const dialog = await screen.findByTestId('person-dialog');
+    await fireEvent.input(within(dialog).getByTestId('first-name'), { target: { value: 'Samira' } });
+    await fireEvent.click(within(dialog).getByText('arabe'));
+    await fireEvent.click(within(dialog).getByText('A besoin d\'un·e interprète'));
+    await fireEvent.click(within(dialog).getByTestId('create-person'));
+    await screen.findByRole('heading', { name: 'Samira', level: 1 });
+    const panel = await screen.findByTestId('interpreter-panel');
+    within(panel).getByRole('heading', { name: 'Besoin d’un·e interprète : arabe' });
+    const service = await within(panel).findByTestId('interpreter-service');
+    expect(service.textContent).toContain('Interprétariat social Exemple');
+    await fireEvent.click(within(service).getByTestId('book-interpreter'));
+    await within(panel).findByText(/Ajouté à « Ce que nous avons convenu »/);
+    await waitFor(() =>
+      expect(screen.getAllByTestId('action-what').map((e) => e.textContent)).toContain(
+        'Réserver un·e interprète (arabe) auprès de « Interprétariat social Exemple » pour la prochaine visite',
+      ),
+    );
+  });
 });

@@ -78,6 +78,10 @@ export const mockServices: ServiceCard[] = [
   card('svc-3', 'Éducation diabète', 'Diabeteseducatie', ['diabetes', 'Diabète', 'Diabetes'], brussels, { wheelchair: false }),
   card('svc-4', 'Aide familiale', 'Gezinshulp', ['home_help', 'Aide à domicile', 'Thuishulp'], schaerbeek),
   card('svc-5', 'Soins palliatifs à domicile', 'Palliatieve thuiszorg', ['palliative', 'Soins palliatifs', 'Palliatieve zorg'], brussels),
+  card('svc-6', 'Interprétariat social Exemple', 'Sociaal tolken Voorbeeld', ['interpreting', 'Interprétariat', 'Tolken'], schaerbeek, {
+    languages: ['fr', 'nl', 'ar', 'ary', 'tr', 'ti', 'prs'],
+    phones: ['+32 2 555 00 66'],
+  }),
 ];
 
 function hit(c: ServiceCard): ServiceHit {

@@ -94,6 +94,8 @@ export interface Platform {
   postalAreas(): Promise<PostalArea[]>;
   /** The directory: services matching words and filters, best first. */
   searchServices(query: ServiceQuery): Promise<SearchResult>;
+  /** Every language the directory's services declare (ISO 639 codes). */
+  directoryLanguages(): Promise<string[]>;
   serviceCard(id: string): Promise<ServiceCard>;
   /** The quartiers' outlines, for the directory's map. */
   territoryMap(): Promise<TerritoryMap>;
@@ -150,6 +152,7 @@ export const tauriPlatform: Platform = {
   followUp: () => invoke<FollowUp>('follow_up'),
   postalAreas: () => invoke<PostalArea[]>('postal_areas'),
   searchServices: (query) => invoke<SearchResult>('search_services', { query }),
+  directoryLanguages: () => invoke<string[]>('directory_languages'),
   serviceCard: (id) => invoke<ServiceCard>('service_card', { id }),
   territoryMap: () => invoke<TerritoryMap>('territory_map'),
   syncStatus: () => invoke<SyncStatus>('sync_status'),

@@ -21,7 +21,7 @@ import type { SyncStatus } from '../bindings/SyncStatus';
 import type { Settings } from '../bindings/Settings';
 import type { Printer } from '../bindings/Printer';
 import type { BackupInfo } from '../bindings/BackupInfo';
-import { cardMock, mapMock, searchMock } from './directory-mock';
+import { cardMock, mapMock, mockServices, searchMock } from './directory-mock';
 
 /** The sheet's languages as the core lists them (`src/sheet/lang/*.json`). */
 const sheetLanguageList: SheetLanguage[] = (
@@ -656,6 +656,10 @@ export function mockPlatform(
     async searchServices(query) {
       must();
       return searchMock(query);
+    },
+    async directoryLanguages() {
+      must();
+      return [...new Set(mockServices.flatMap((c) => c.languages))].sort();
     },
     async serviceCard(id) {
       must();
