@@ -627,6 +627,29 @@ fn a_whole_plan_from_the_command_line_alone() {
         "{}",
         text(&words.stdout)
     );
+    // Her record is written in French, Dutch or English: asked, never guessed.
+    let amani_record = dir.path().join("amani.pdf");
+    let out = proxi(
+        &store,
+        pass,
+        &[
+            "export",
+            &amani,
+            "--pdf",
+            amani_record.to_str().expect("path"),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("[SheetLanguageMissing]"));
+    run(&[
+        "export",
+        &amani,
+        "--lang",
+        "fr",
+        "--pdf",
+        amani_record.to_str().expect("path"),
+    ]);
+    assert!(amani_record.exists());
 
     let record = dir.path().join("record.pdf");
     let json = run(&["export", &person, "--pdf", record.to_str().expect("path")]);

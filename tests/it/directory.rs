@@ -820,5 +820,10 @@ fn the_language_filter_offers_every_language_the_services_declare() {
         )
         .expect("search");
     assert!(found.total > 0);
-    assert!(found.hits.iter().all(|h| h.themes.iter().any(|t| t == "interpreting")));
+    assert!(
+        found
+            .hits
+            .iter()
+            .all(|h| h.themes.iter().any(|t| t == "interpreting"))
+    );
 }

@@ -1,7 +1,8 @@
 // The person's language, in the real window (WebDriver under Xvfb), on a demo store: a person whose
 // name is written in Arabic, who speaks Arabic and Moroccan Arabic and needs an interpreter. The plan
 // says so at the top and proposes the directory's interpreting services; one click plans the booking;
-// the sheet is printed in Arabic (read back with pdftotext, its fonts with pdffonts).
+// the sheet is printed in Arabic (read back with pdftotext, its fonts with pdffonts); her record,
+// written in French, Dutch or English only, comes in the window's language.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -92,4 +93,14 @@ test('a person who speaks Arabic and needs an interpreter: the interpreting serv
   for (const piece of [name, 'ما يهمني', 'ما اتفقنا عليه', 'Réserver']) assert.ok(text.includes(piece), `${piece} on the sheet:\n${text}`);
   const fonts = execFileSync('pdffonts', [pdf]).toString();
   assert.match(fonts, /NotoSansArabic/);
+
+  // Her record, which exists in French, Dutch and English only: in the window's language, French.
+  await browser.$('[data-testid=toggle-rights]').click();
+  await browser.$('[data-testid=export-all]').click();
+  const exported = await browser.$('[data-testid=exported]');
+  await exported.waitForDisplayed({ timeout: 10_000 });
+  const record = await browser.$$('[data-testid=exported] .path')[0].getText();
+  const recordText = execFileSync('pdftotext', [record, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+  assert.match(recordText, /Ce qui a été noté et changé/);
+  assert.ok(recordText.includes(name), 'her name in the record');
 });

@@ -29,15 +29,19 @@ pub struct ErasedReport {
     pub in_team: bool,
 }
 
-/// Saves everything about `person` in the sheets folder, as JSON and as a PDF to hand over.
+/// Saves everything about `person` in the sheets folder, as JSON and as a PDF to hand over. The PDF is
+/// in the person's language when it is French, Dutch or English, else in the window's (`lang`): the
+/// referent reads it with them, or with an interpreter.
 #[tauri::command]
 pub fn export_person(
     session: tauri::State<'_, Session>,
     person: Uuid,
+    lang: Option<String>,
 ) -> Result<ExportedRecord, ErrorReport> {
     let mut guard = session.guard();
     let app = guard.as_mut().ok_or_else(locked)?;
-    let pdf = app.record(person, None)?;
+    let theirs = proxi::sheet::record_language_for(&app.plan(person)?);
+    let pdf = app.record(person, theirs.or(lang.as_deref()))?;
     let json = serde_json::to_string_pretty(&app.export(person)?).map_err(|e| ErrorReport {
         code: proxi::ErrorCode::Storage,
         message: e.to_string(),

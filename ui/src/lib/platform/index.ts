@@ -81,7 +81,8 @@ export interface Platform {
   discardRecoveryPage(): Promise<void>;
   createPerson(input: PersonInput): Promise<string>;
   /** Everything about the person, saved as JSON and as a readable PDF in their language. */
-  exportPerson(person: string): Promise<ExportedRecord>;
+  /** Everything about the person, as JSON and a PDF (in their language, else the window's `lang`). */
+  exportPerson(person: string, lang?: string): Promise<ExportedRecord>;
   /** Erases the person here now, and on the team's laptops and the relay at their next sync. */
   erasePerson(person: string): Promise<ErasedReport>;
   openPlan(person: string): Promise<PlanDocument>;
@@ -143,7 +144,7 @@ export const tauriPlatform: Platform = {
   recoveryPage: (key, lang) => invoke<SavedSheet>('recovery_page', { key, lang }),
   discardRecoveryPage: () => invoke<void>('discard_recovery_page'),
   createPerson: (input) => invoke<string>('create_person', { input }),
-  exportPerson: (person) => invoke<ExportedRecord>('export_person', { person }),
+  exportPerson: (person, lang) => invoke<ExportedRecord>('export_person', { person, lang: lang ?? null }),
   erasePerson: (person) => invoke<ErasedReport>('erase_person', { person }),
   openPlan: (person) => invoke<PlanDocument>('open_plan', { person }),
   editPlan: (person, edit) => invoke<PlanDocument>('edit_plan', { person, edit }),
