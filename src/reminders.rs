@@ -167,17 +167,17 @@ fn words(lang: &str) -> Words {
             others_body: "See the follow-up list in Proxi.",
         },
         _ => Words {
-            title: "Proxi : à faire",
+            title: "Proxi : à faire",
             open: "Ouvrir",
             overdue: ("{n} action en retard", "{n} actions en retard"),
             today: (
-                "{n} action pour aujourd'hui",
-                "{n} actions pour aujourd'hui",
+                "{n} action pour aujourd’hui",
+                "{n} actions pour aujourd’hui",
             ),
             reviews: ("{n} plan à revoir", "{n} plans à revoir"),
             open_to_see: "Ouvrez Proxi pour voir lesquelles.",
             late_since: "En retard (depuis le {d})",
-            due_today: "Aujourd'hui",
+            due_today: "Aujourd’hui",
             review: "Plan à revoir (prévu le {d})",
             others: ("{n} autre personne", "{n} autres personnes"),
             others_body: "Voyez la liste de suivi dans Proxi.",
@@ -244,7 +244,7 @@ pub fn unlocked(follow_up: &FollowUp, lang: &str) -> Vec<Notice> {
         line(
             action.person_id,
             &action.display_name,
-            format!("{when} : {}", action.what),
+            format!("{when} : {}", action.what),
         );
     }
     for person in &follow_up.reviews {
@@ -291,7 +291,7 @@ pub fn unlocked(follow_up: &FollowUp, lang: &str) -> Vec<Notice> {
     // The colon of French is spaced; Dutch and English write it close.
     if lang == "nl" || lang == "en" {
         for notice in &mut notices {
-            notice.body = notice.body.replace(" : ", ": ");
+            notice.body = notice.body.replace(" : ", ": ");
         }
     }
     notices

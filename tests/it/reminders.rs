@@ -229,13 +229,13 @@ fn the_open_store_names_each_person_and_what_is_due() {
         vec![
             Notice {
                 summary: "Alice".into(),
-                body: "En retard (depuis le 25/11) : Appeler le CPAS".into(),
+                body: "En retard (depuis le 25/11) : Appeler le CPAS".into(),
                 person: Some(alice),
                 open: "Ouvrir".into(),
             },
             Notice {
                 summary: "Bruno".into(),
-                body: "Aujourd'hui : Passer à la pharmacie\nPlan à revoir (prévu le 30/11)".into(),
+                body: "Aujourd’hui : Passer à la pharmacie\nPlan à revoir (prévu le 30/11)".into(),
                 person: Some(bruno),
                 open: "Ouvrir".into(),
             },
@@ -306,10 +306,10 @@ fn a_locked_window_counts_from_dates_alone_and_names_no_one() {
         }
     );
     let notice = reminders::locked(kept.counts(date(2026, 12, 1)), "fr").expect("a notice");
-    assert_eq!(notice.summary, "Proxi : à faire");
+    assert_eq!(notice.summary, "Proxi : à faire");
     assert_eq!(
         notice.body,
-        "1 action en retard, 1 action pour aujourd'hui, 1 plan à revoir.\nOuvrez Proxi pour voir lesquelles."
+        "1 action en retard, 1 action pour aujourd’hui, 1 plan à revoir.\nOuvrez Proxi pour voir lesquelles."
     );
     assert_eq!(notice.person, None);
     let plural = reminders::locked(kept.counts(date(2026, 12, 8)), "nl").expect("a notice");
@@ -362,7 +362,7 @@ fn notices_reach_the_desktop_and_a_click_opens_the_plan() {
     let locked_seen = &got[0];
     assert_eq!(
         locked_seen.body,
-        "1 action en retard, 1 action pour aujourd'hui, 1 plan à revoir.\nOuvrez Proxi pour voir lesquelles."
+        "1 action en retard, 1 action pour aujourd’hui, 1 plan à revoir.\nOuvrez Proxi pour voir lesquelles."
     );
     for word in ["Alice", "Bruno", "Exemple", "CPAS", "pharmacie"] {
         let text = format!("{} {}", locked_seen.summary, locked_seen.body);

@@ -86,7 +86,7 @@ test('a moved address, an action’s due date and outcome, a member removed; the
   await browser.$('[data-testid=action-outcome-input]').setValue('Le pilulier est arrivé');
   await browser.$('[data-testid=action-outcome-save]').click();
   await browser.$('[data-testid=action-outcome]').waitForDisplayed({ timeout: 10_000 });
-  assert.equal(await browser.$('[data-testid=action-outcome]').getText(), 'Résultat : Le pilulier est arrivé');
+  assert.equal(await browser.$('[data-testid=action-outcome]').getText(), 'Résultat : Le pilulier est arrivé');
 
   // The first action becomes an orientation followed up: an appointment, with its date.
   await browser.$$('[data-testid=orientation-open]')[0].click();
@@ -96,7 +96,7 @@ test('a moved address, an action’s due date and outcome, a member removed; the
   await browser.$('[data-testid=orientation-note]').setValue('Avec sa fille');
   await browser.$('[data-testid=orientation-save]').click();
   await browser.waitUntil(
-    async () => (await browser.$$('[data-testid=orientation-step]').map((e) => e.getText())).some((t) => t.startsWith('Orientation : Rendez-vous pris le ')),
+    async () => (await browser.$$('[data-testid=orientation-step]').map((e) => e.getText())).some((t) => t.startsWith('Orientation : Rendez-vous pris le ')),
     { timeout: 10_000 },
   );
   await browser.$('[data-testid=orientation-step]').scrollIntoView();
@@ -112,10 +112,10 @@ test('a moved address, an action’s due date and outcome, a member removed; the
   const history = await browser.$('[data-testid=history-changes]');
   await history.waitForDisplayed({ timeout: 10_000 });
   const lines = await browser.$$('[data-testid=history-changes] li').map((e) => e.getText());
-  assert.ok(lines.includes('Personne : code postal 1000 → 1090'), lines.join('\n'));
-  assert.ok(lines.some((l) => l.startsWith(`Action « ${what} » : échéance `) && l.includes(' → ')), lines.join('\n'));
-  assert.ok(lines.includes(`Action « ${what} » : résultat — → Le pilulier est arrivé`), lines.join('\n'));
-  assert.ok(lines.includes(`Réseau « ${members[0]} » : retiré non → oui`), lines.join('\n'));
+  assert.ok(lines.includes('Personne : code postal 1000 → 1090'), lines.join('\n'));
+  assert.ok(lines.some((l) => l.startsWith(`Action « ${what} » : échéance `) && l.includes(' → ')), lines.join('\n'));
+  assert.ok(lines.includes(`Action « ${what} » : résultat — → Le pilulier est arrivé`), lines.join('\n'));
+  assert.ok(lines.includes(`Réseau « ${members[0]} » : retiré non → oui`), lines.join('\n'));
   await screenshot(browser, 'history-changes.png', false);
 
   // Today's visit is noted; its summary lists what was changed in the plan today.
@@ -127,7 +127,7 @@ test('a moved address, an action’s due date and outcome, a member removed; the
   await summary.$('summary').click();
   await summary.$('[data-testid=visit-history]').waitForDisplayed({ timeout: 10_000 });
   const today = await summary.$$('[data-testid=visit-history] li').map((e) => e.getText());
-  assert.ok(today.some((l) => l.includes('Personne : code postal 1000 → 1090')), today.join('\n'));
+  assert.ok(today.some((l) => l.includes('Personne : code postal 1000 → 1090')), today.join('\n'));
   assert.ok(today.some((l) => l.startsWith('Visite notée')), today.join('\n'));
 
   // The command line reads the same store: the new address and the outcome.

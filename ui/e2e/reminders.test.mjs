@@ -89,7 +89,7 @@ test('open: one reminder per person, by name; clicking one opens that plan', asy
   await now.click();
   const said = await browser.$('[data-testid=reminded]');
   await browser.waitUntil(async () => (await said.getText()) !== '', { timeout: 10_000 });
-  assert.equal(await said.getText(), 'Rappels affichés sur le bureau : 3.');
+  assert.equal(await said.getText(), 'Rappels affichés sur le bureau : 3.');
   await waitForDisplayed(3);
   // The whole screen, notices and window, as the referent sees it.
   await browser.pause(500);
@@ -131,7 +131,7 @@ test('locked at launch: counts only, never a name; clicked, the follow-up list a
   await browser.waitUntil(async () => (await notice.getText()).includes('Un rappel a été cliqué'), { timeout: 10_000 });
   const notices = shown();
   assert.equal(notices.length, 1, JSON.stringify(notices));
-  assert.equal(notices[0].summary, 'Proxi : à faire');
+  assert.equal(notices[0].summary, 'Proxi : à faire');
   assert.match(notices[0].body, /^\d+ actions? en retard/);
   // None of the names or words of what is due, as the command line lists them, is in it.
   const due = execFileSync(cli, ['--store', store, 'due', '--days', '365'], {

@@ -64,10 +64,10 @@ test('the window joins a team with a code, says where sync stands, and sends a p
   assert.match(await members.getText(), /Anna \(Exemple\)/);
   assert.match(await members.getText(), /Portable de test/);
   const state = browser.$('[data-testid=sync-state]');
-  await browser.waitUntil(async () => /Dernière synchronisation/.test(await state.getText()), { timeout: 20_000 });
+  await browser.waitUntil(async () => /Derniers changements échangés/.test(await state.getText()), { timeout: 20_000 });
   // The demo people never agreed to share their plans: they stay here, and the screen says so.
   assert.match(await state.getText(), /24 plans restent sur cet ordinateur/);
-  assert.match(await browser.$('[data-testid=sync-badge]').getText(), /^✓\s*Synchronisé$/);
+  assert.match(await browser.$('[data-testid=sync-badge]').getText(), /^✓\s*À jour$/);
   await browser.saveScreenshot(join(shots, 'team.png'));
 
   // Hervé agrees to share his plan with the team: the next sync sends it.

@@ -134,7 +134,7 @@ test('a home visit in French: cards, priorities, order, an action; all there aft
     action: 'Demander un matelas adapté à la mutuelle',
     t: {
       people: 'Personnes accompagnées',
-      proposal: 'Proposé : Jette, bassin Nord. Vérifiez avec la personne.',
+      proposal: 'Proposé : Jette, bassin Nord. Vérifiez avec la personne.',
       saved: 'Enregistré',
       dueWords: /^\d{1,2} (janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre) \d{4}$/,
     },

@@ -36,7 +36,7 @@ describe('App', () => {
     expect(screen.getByRole('alert').textContent).toBe('Tapez votre phrase de passe.');
     await fireEvent.input(field, { target: { value: 'wrong' } });
     await fireEvent.click(screen.getByRole('button', { name: 'Ouvrir' }));
-    await waitFor(() => expect(screen.getByRole('alert').textContent).toContain("n'ouvre pas les données"));
+    await waitFor(() => expect(screen.getByRole('alert').textContent).toContain("n’ouvre pas les données"));
     // After the third wrong try, the window says it slows down and deletes nothing.
     for (let i = 0; i < 2; i += 1) await fireEvent.click(screen.getByRole('button', { name: 'Ouvrir' }));
     await waitFor(() => expect(screen.getByRole('alert').textContent).toContain('Rien n’est effacé.'));
@@ -66,7 +66,7 @@ describe('App', () => {
     const button = await screen.findByRole('button', { name: 'Imprimer la fiche de Hervé Exemple' });
     await fireEvent.click(button);
     await waitFor(() =>
-      expect(screen.getByTestId('notice').textContent).toBe('La fiche est enregistrée : /home/referent/Documents/Proxi/Hervé.pdf'),
+      expect(screen.getByTestId('notice').textContent).toBe('La fiche est enregistrée : /home/referent/Documents/Proxi/Hervé.pdf'),
     );
   });
 

@@ -31,7 +31,7 @@ describe('the directory', () => {
 
     await fireEvent.input(screen.getByTestId('directory-search'), { target: { value: '' } });
     // The map shades the quartiers that hold services; a quartier is also a filter.
-    await screen.findByRole('img', { name: 'Carte des quartiers de Bruxelles : 2 quartiers ont des services trouvés' });
+    await screen.findByRole('img', { name: 'Carte des quartiers de Bruxelles : 2 quartiers ont des services trouvés' });
     await fireEvent.change(screen.getByTestId('directory-quartier'), { target: { value: '2' } });
     await waitFor(() => expect(names(results)).toEqual(['Médiation de dettes', 'Aide familiale', 'Interprétariat social Exemple']));
     expect(within(screen.getByTestId('directory-quartier')).getByRole('option', { selected: true }).textContent).toBe('Dansaert');
@@ -72,7 +72,7 @@ describe('the directory', () => {
     await fireEvent.click(await within(dialog).findByRole('button', { name: /Éducation diabète/ }));
     await fireEvent.click(await within(dialog).findByTestId('orient'));
     await waitFor(() => expect(screen.queryByTestId('service-dialog')).toBeNull());
-    expect(screen.getByTestId('action-service').textContent).toBe('Service choisi : Éducation diabète');
+    expect(screen.getByTestId('action-service').textContent).toBe('Service choisi : Éducation diabète');
     await fireEvent.input(screen.getByTestId('action-what-input'), { target: { value: 'Prendre rendez-vous' } });
     await fireEvent.click(screen.getByTestId('action-add-button'));
     await within(screen.getByTestId('actions')).findByText(/Éducation diabète ·/);

@@ -156,7 +156,7 @@ describe('the home-visit flow', () => {
     await screen.findByText('Depuis la dernière visite (14 octobre 2026)');
     const lists = await screen.findAllByTestId('history');
     expect(within(lists[0]).getByText('Date de révision changée')).toBeTruthy();
-    expect(within(lists[0]).getByText(/Test Referent, appareil a1b2c3/)).toBeTruthy();
+    expect(within(lists[0]).getByText(/Test Referent, ordinateur a1b2c3/)).toBeTruthy();
     expect(within(lists[1]).getByText('Personne créée')).toBeTruthy();
   });
 });
@@ -241,7 +241,7 @@ describe('everything made can be corrected', () => {
   it('corrects a network member, gives them an email, removes another, and corrects a visit', async () => {
     const platform = await openHerve();
     const members = screen.getAllByTestId('member');
-    await fireEvent.click(within(members[0]).getByRole('button', { name: 'Corriger « Dr Exemple »' }));
+    await fireEvent.click(within(members[0]).getByRole('button', { name: 'Corriger « Dr Exemple »' }));
     const form = await screen.findByTestId('member-fix');
     await fireEvent.input(within(form).getByTestId('fix-member-phone'), { target: { value: '02 000 00 09' } });
     await fireEvent.input(within(form).getByLabelText('E-mail'), { target: { value: 'pas-un-email' } });
@@ -360,7 +360,7 @@ describe('everything made can be corrected', () => {
     await fireEvent.click(within(form).getByTestId('orientation-save'));
     await waitFor(() =>
       expect(screen.getAllByTestId('orientation-step').map((e) => e.textContent?.trim())).toContain(
-        'Orientation : Rendez-vous pris le 4 décembre 2026',
+        'Orientation : Rendez-vous pris le 4 décembre 2026',
       ),
     );
     const plan = await platform.openPlan(demoPeople[0].id);
@@ -455,18 +455,18 @@ describe('everything made can be corrected', () => {
     const dialog = await screen.findByTestId('person-dialog');
     await fireEvent.input(within(dialog).getByTestId('first-name'), { target: { value: 'Samira' } });
     await fireEvent.click(within(dialog).getByText('arabe'));
-    await fireEvent.click(within(dialog).getByText('A besoin d\'un·e interprète'));
+    await fireEvent.click(within(dialog).getByText('A besoin d’un·e interprète'));
     await fireEvent.click(within(dialog).getByTestId('create-person'));
     await screen.findByRole('heading', { name: 'Samira', level: 1 });
     const panel = await screen.findByTestId('interpreter-panel');
-    within(panel).getByRole('heading', { name: 'Besoin d’un·e interprète : arabe' });
+    within(panel).getByRole('heading', { name: 'Besoin d’un·e interprète : arabe' });
     const service = await within(panel).findByTestId('interpreter-service');
     expect(service.textContent).toContain('Interprétariat social Exemple');
     await fireEvent.click(within(service).getByTestId('book-interpreter'));
     await within(panel).findByText(/Ajouté à « Ce que nous avons convenu »/);
     await waitFor(() =>
       expect(screen.getAllByTestId('action-what').map((e) => e.textContent)).toContain(
-        'Réserver un·e interprète (arabe) auprès de « Interprétariat social Exemple » pour la prochaine visite',
+        'Réserver un·e interprète (arabe) auprès de « Interprétariat social Exemple » pour la prochaine visite',
       ),
     );
   });

@@ -35,13 +35,13 @@ describe('the team and its sync', () => {
     const members = await screen.findByTestId('team-members');
     expect(members.textContent).toContain('Anna (Exemple)');
     expect(members.textContent).toContain('Bert (Exemple)');
-    expect(screen.getByTestId('sync-state').textContent).toContain('Pas encore synchronisé.');
+    expect(screen.getByTestId('sync-state').textContent).toContain('Aucun changement échangé pour l’instant.');
 
     await fireEvent.click(screen.getByTestId('sync-now'));
-    await waitFor(() => expect(screen.getByTestId('sync-notice').textContent).toBe('Synchronisé : 2 reçu(s), 0 envoyé(s).'));
-    await waitFor(() => expect(screen.getByTestId('sync-state').textContent).toMatch(/Dernière synchronisation : 23 novembre 2026 à 11:42/));
+    await waitFor(() => expect(screen.getByTestId('sync-notice').textContent).toBe('À jour : 2 changements reçus, 0 changement envoyé.'));
+    await waitFor(() => expect(screen.getByTestId('sync-state').textContent).toMatch(/Derniers changements échangés\s: 23 novembre 2026 à 11:42/));
     expect(screen.getByTestId('sync-state').textContent).toContain('Tout ce qui a changé ici est envoyé.');
-    expect(badge()).toBe('✓ Synchronisé');
+    expect(badge()).toBe('✓ À jour');
 
     await fireEvent.click(screen.getByTestId('team-invite'));
     expect((await screen.findByTestId('team-invitation')).textContent).toMatch(/^http:\/\/relais\.exemple#ABCD-/);
@@ -60,12 +60,12 @@ describe('the team and its sync', () => {
     const problem = await screen.findByTestId('sync-problem');
     expect(problem.textContent).toContain('Les changements restent ici, en sécurité');
     expect(screen.getByTestId('sync-notice').textContent).toContain('Pas de connexion au serveur de l’équipe.');
-    expect(badge()).toBe('! Pas synchronisé');
+    expect(badge()).toBe('! Pas à jour');
 
     network.online = true;
     window.dispatchEvent(new Event('online'));
     await waitFor(() => expect(screen.queryByTestId('sync-problem')).toBeNull());
-    expect(badge()).toBe('✓ Synchronisé');
+    expect(badge()).toBe('✓ À jour');
   });
 
   it('removes a colleague’s computer only after asking once more, and says it is done', async () => {
@@ -81,7 +81,7 @@ describe('the team and its sync', () => {
 
     // Cancelled: nothing happens.
     await fireEvent.click(screen.getByRole('button', { name: 'Retirer Anna (Exemple)' }));
-    await screen.findByRole('alertdialog', { name: 'Retirer « Anna (Exemple) » de l’équipe ?' });
+    await screen.findByRole('alertdialog', { name: 'Retirer « Anna (Exemple) » de l’équipe ?' });
     await fireEvent.click(screen.getByRole('button', { name: 'Annuler' }));
     await waitFor(() => expect(screen.queryByRole('alertdialog')).toBeNull());
     expect(screen.getByTestId('team-members').textContent).not.toContain('retiré de l’équipe');
@@ -96,7 +96,7 @@ describe('the team and its sync', () => {
     network.online = true;
     await fireEvent.click(screen.getByRole('button', { name: 'Retirer Anna (Exemple)' }));
     await fireEvent.click(await screen.findByTestId('remove-confirm'));
-    await waitFor(() => expect(screen.getByTestId('sync-notice').textContent).toBe('« Anna (Exemple) » ne fait plus partie de l’équipe.'));
+    await waitFor(() => expect(screen.getByTestId('sync-notice').textContent).toBe('« Anna (Exemple) » ne fait plus partie de l’équipe.'));
     await waitFor(() => expect(screen.getByTestId('team-members').textContent).toContain('retiré de l’équipe'));
     expect(screen.queryAllByTestId('team-remove')).toHaveLength(0);
   });

@@ -41,6 +41,27 @@ describe('catalogues', () => {
     expect([...used].filter((k) => !keys.includes(k))).toEqual([]);
   });
 
+  it('count with plural forms, never "(s)"', () => {
+    for (const [lang, catalogue] of Object.entries(catalogues)) {
+      for (const [key, value] of Object.entries(catalogue)) {
+        // A count placeholder followed by a word that agrees with it asks for .one and .other forms.
+        if (!/\.(one|other)$/.test(key)) expect(/\{(n|count|days)\}\s*\p{L}/u.test(value), `${lang} ${key}: ${value}`).toBe(false);
+        expect(/\w\((s|en|ies|e)\)/.test(value), `${lang} ${key}: ${value}`).toBe(false);
+        const base = key.replace(/\.(one|other)$/, '');
+        if (base !== key && value.includes('{n}')) expect(Object.keys(catalogue), `${lang} ${key}`).toEqual(expect.arrayContaining([`${base}.one`, `${base}.other`]));
+      }
+    }
+  });
+
+  it('in French, put a narrow no-break space before : ; ? ! and inside « », and typographic apostrophes', () => {
+    const sheet = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', '..', 'src', 'sheet', 'lang', 'fr.json'), 'utf8'));
+    const strings = (v: unknown): string[] => (typeof v === 'string' ? [v] : Array.isArray(v) ? v.flatMap(strings) : v && typeof v === 'object' ? Object.values(v).flatMap(strings) : []);
+    for (const [where, value] of [...Object.entries(catalogues.fr), ...strings(sheet).map((v) => ['sheet', v])]) {
+      expect(/ [:;?!»]|« /.test(value), `${where}: ${value}`).toBe(false);
+      expect(/\p{L}'\p{L}/u.test(value), `${where}: ${value}`).toBe(false);
+    }
+  });
+
   it('fills placeholders and writes Belgian dates in Brussels time', () => {
     expect(translateCount('fr', 'people.count', 3)).toBe('3 personnes');
     expect(translateCount('fr', 'people.count', 1)).toBe('1 personne');
