@@ -74,6 +74,9 @@ struct Catalogue {
     date: String,
     months: [String; 12],
     date_format: String,
+    /// How the first day of a month is written, when not "1" ("1er" in French).
+    #[serde(default)]
+    first_day: Option<String>,
     roles: HashMap<String, String>,
     /// The referent's papers, in the window's languages only.
     recovery: Option<RecoveryWords>,
@@ -117,8 +120,12 @@ impl Catalogue {
             .get(usize::try_from(d.month() - 1).unwrap_or(0))
             .cloned()
             .unwrap_or_default();
+        let day = match &self.first_day {
+            Some(first) if d.day() == 1 => first.clone(),
+            _ => d.day().to_string(),
+        };
         self.date_format
-            .replace("{day}", &d.day().to_string())
+            .replace("{day}", &day)
             .replace("{month}", &month)
             .replace("{year}", &d.year().to_string())
     }
@@ -1046,4 +1053,25 @@ fn fix_ids(bytes: &mut [u8]) {
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::catalogue;
+    use jiff::civil::date;
+
+    #[test]
+    fn the_first_of_the_month_is_written_as_each_language_writes_it() {
+        let fr = catalogue("fr").expect("fr");
+        assert_eq!(fr.date(date(2027, 1, 1)), "1er janvier 2027");
+        assert_eq!(fr.date(date(2027, 1, 2)), "2 janvier 2027");
+        assert_eq!(
+            catalogue("nl").expect("nl").date(date(2027, 1, 1)),
+            "1 januari 2027"
+        );
+        assert_eq!(
+            catalogue("es").expect("es").date(date(2027, 1, 1)),
+            "1 de enero de 2027"
+        );
+    }
 }

@@ -494,7 +494,7 @@ fn the_record_holds_the_whole_plan_and_every_change_in_the_persons_language() {
             "Wat Proxi over Aline bewaart",
             "Roepnaam: Aline",
             "Weer wandelen (bereikt)",
-            "Het OCMW bellen — mijn referent — 9 december 2026 (gedaan)",
+            "Het OCMW bellen — mijn buurtreferent — 9 december 2026 (gedaan)",
             "Afspraak op 10 december",
             "actie „Het OCMW bellen”, tegen: 2 december 2026 → 9 december 2026",
             "Toegevoegd (actie): Het OCMW bellen",

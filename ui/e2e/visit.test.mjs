@@ -161,7 +161,7 @@ test('the same visit in Dutch', async () => {
     action: 'De huisarts bellen voor een nieuw voorschrift',
     t: {
       people: 'Begeleide personen',
-      proposal: 'Voorstel: Jette, zorgregio Noord. Controleer het met de persoon.',
+      proposal: 'Voorstel: Jette, zorgzone Noord. Controleer het met de persoon.',
       saved: 'Opgeslagen',
       dueWords: /^\d{1,2} (januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december) \d{4}$/,
     },

@@ -58,7 +58,7 @@ describe('App', () => {
   it('marks a review that is due, in Belgian dates', async () => {
     render(App, { platform: mockPlatform(people, 'x', true) });
     await screen.findByText('À revoir depuis le 10 janvier 2020');
-    await screen.findByText('Revoir le 1 mars 2999');
+    await screen.findByText('Revoir le 1er mars 2999');
   });
 
   it('prints a person\'s sheet and says where it is', async () => {
@@ -89,7 +89,7 @@ describe('App', () => {
   it('speaks Dutch and English', async () => {
     render(App, { platform: mockPlatform(people, 'x', true), lang: 'nl' });
     await screen.findByRole('heading', { name: 'Begeleide personen' });
-    await screen.findByText('Te herbekijken sinds 10 januari 2020');
+    await screen.findByText('Te evalueren sinds 10 januari 2020');
     await fireEvent.change(screen.getByLabelText('Taal'), { target: { value: 'en' } });
     await screen.findByRole('heading', { name: 'People you accompany' });
     expect(document.documentElement.lang).toBe('en');

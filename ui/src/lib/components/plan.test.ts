@@ -94,7 +94,7 @@ describe('the home-visit flow', () => {
     await fireEvent.input(within(form).getByTestId('action-due-input'), { target: { value: '2026-12-01' } });
     await fireEvent.click(within(form).getByTestId('action-add-button'));
     await screen.findByText('Appeler la mutuelle');
-    expect(screen.getByTestId('action-due').textContent).toBe('1 décembre 2026');
+    expect(screen.getByTestId('action-due').textContent).toBe('1er décembre 2026');
     expect(screen.getByTestId('save-status').textContent).toBe('Enregistré');
   });
 

@@ -62,6 +62,31 @@ describe('catalogues', () => {
     }
   });
 
+  it('follow the glossary, and the sheet prints the words the screen shows', () => {
+    const root = join(__dirname, '..', '..', '..', '..');
+    const rows = readFileSync(join(root, 'docs', 'glossary.md'), 'utf8')
+      .split('\n')
+      .filter((l) => l.startsWith('| ') && !l.startsWith('| term') && !l.startsWith('|---'))
+      .map((l) => l.split('|').slice(1, -1).map((c) => c.trim()));
+    expect(rows.length).toBeGreaterThan(15);
+    const langs = ['fr', 'nl', 'en'] as const;
+    const sheets = Object.fromEntries(langs.map((l) => [l, JSON.parse(readFileSync(join(root, 'src', 'sheet', 'lang', `${l}.json`), 'utf8'))]));
+    const lower = (s: string) => s.toLocaleLowerCase();
+    for (const [term, screenKey, sheetKey, ...words] of rows) {
+      langs.forEach((lang, i) => {
+        const word = words[i];
+        if (!word) return;
+        const screen = (catalogues[lang] as Record<string, string>)[screenKey];
+        expect(screen, `${term}: ${lang} ${screenKey}`).toBeDefined();
+        expect(lower(screen), `${term}: ${lang} ${screenKey}`).toContain(lower(word));
+        if (sheetKey) {
+          const printed = sheetKey.split('.').reduce((v: Record<string, unknown>, k) => v[k] as Record<string, unknown>, sheets[lang]) as unknown as string;
+          expect(lower(printed), `${term}: ${lang} sheet ${sheetKey}`).toBe(lower(screen));
+        }
+      });
+    }
+  });
+
   it('fills placeholders and writes Belgian dates in Brussels time', () => {
     expect(translateCount('fr', 'people.count', 3)).toBe('3 personnes');
     expect(translateCount('fr', 'people.count', 1)).toBe('1 personne');
@@ -70,6 +95,8 @@ describe('catalogues', () => {
     expect(translateCount('en', 'people.actions', 2)).toBe('2 open actions');
     expect(formatDate('fr', '2026-11-09')).toBe('9 novembre 2026');
     expect(formatDate('nl', '2026-11-09')).toBe('9 november 2026');
+    expect(formatDate('fr', '2027-01-01')).toBe('1er janvier 2027');
+    expect(formatDate('nl', '2027-01-01')).toBe('1 januari 2027');
     // 23:30 UTC on 31 December is already 1 January in Brussels.
     expect(todayInBrussels(new Date('2026-12-31T23:30:00Z'))).toBe('2027-01-01');
   });

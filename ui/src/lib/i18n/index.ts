@@ -41,9 +41,11 @@ function cached<T>(key: string, make: () => T): T {
 /** A calendar date (YYYY-MM-DD) written as people read it in Belgium: "9 novembre 2026". */
 export function formatDate(lang: Lang, isoDate: string): string {
   const noonUtc = new Date(`${isoDate}T12:00:00Z`);
-  return cached(`date ${lang}`, () =>
+  const written = cached(`date ${lang}`, () =>
     new Intl.DateTimeFormat(locales[lang], { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/Brussels' }),
   ).format(noonUtc);
+  // French writes the first of the month "1er janvier".
+  return lang === 'fr' ? written.replace(/^1 /, '1er ') : written;
 }
 
 /** Today's date in Brussels, as YYYY-MM-DD. */
