@@ -58,7 +58,7 @@ describe('the directory', () => {
     within(card).getByText('15 € par séance.');
     expect(within(card).getByRole('link', { name: '+32 2 555 00 12' }).getAttribute('href')).toBe('tel:+3225550012');
     within(card).getByText('Sur rendez-vous, par téléphone.');
-    within(card).getByText(/lundi, mardi, mercredi, jeudi, vendredi : 9:00–12:00/);
+    within(card).getByText(/lundi, mardi, mercredi, jeudi, vendredi\s: 9 h–12 h/);
     expect(within(card).queryByTestId('orient')).toBeNull();
   });
 

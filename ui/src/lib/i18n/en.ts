@@ -288,6 +288,7 @@ export const en: Record<Key, string> = {
   'service.quartier': 'Neighbourhood: {name}',
   'service.phone': 'Phone',
   'service.hours': 'Opening hours',
+  'service.slot': '{days}: {opens}–{closes}',
   'service.hoursUnknown': 'Not given: phone first.',
   'service.languages': 'Languages spoken',
   'service.cost': 'Cost',

@@ -286,6 +286,7 @@ export const fr = {
   'service.quartier': 'Quartier : {name}',
   'service.phone': 'Téléphone',
   'service.hours': 'Heures d’ouverture',
+  'service.slot': '{days} : {opens}–{closes}',
   'service.hoursUnknown': 'Non précisées : téléphonez avant.',
   'service.languages': 'Langues parlées',
   'service.cost': 'Prix',

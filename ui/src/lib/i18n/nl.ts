@@ -288,6 +288,7 @@ export const nl: Record<Key, string> = {
   'service.quartier': 'Wijk: {name}',
   'service.phone': 'Telefoon',
   'service.hours': 'Openingsuren',
+  'service.slot': '{days}: {opens}–{closes} uur',
   'service.hoursUnknown': 'Niet vermeld: bel eerst.',
   'service.languages': 'Gesproken talen',
   'service.cost': 'Kostprijs',
