@@ -53,7 +53,7 @@ test('a person who speaks Arabic and needs an interpreter: the interpreting serv
   // At the top: the need, and the interpreting services of the directory for Arabic.
   const panel = await browser.$('[data-testid=interpreter-panel]');
   await panel.waitForDisplayed({ timeout: 10_000 });
-  assert.match(await panel.$('h2').getText(), /interprète : arabe, arabe marocain/);
+  assert.match(await panel.$('h2').getText(), /interprète\s: arabe, arabe marocain/);
   await browser.waitUntil(async () => (await browser.$$('[data-testid=interpreter-service]')).length > 0, {
     timeout: 10_000,
     timeoutMsg: 'no interpreting service proposed',
@@ -103,4 +103,21 @@ test('a person who speaks Arabic and needs an interpreter: the interpreting serv
   const recordText = execFileSync('pdftotext', [record, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
   assert.match(recordText, /Ce qui a été noté et changé/);
   assert.ok(recordText.includes(name), 'her name in the record');
+});
+
+test('the people list and a plan in Dutch, as a Flemish colleague reads them', async () => {
+  await browser.$('[data-testid=language]').selectByAttribute('value', 'nl');
+  await browser.$('[data-testid=nav-people]').click();
+  await browser.waitUntil(async () => (await browser.$('h1').getText()) === 'Begeleide personen', { timeout: 10_000 });
+  assert.equal(await browser.$('[data-testid=filter-bassin] option').getText(), 'Alle zorgzones');
+  await screenshot(browser, 'people-nl.png');
+  const button = await browser.$('button[aria-label="Het plan van Hervé Exemple openen"]');
+  await button.waitForDisplayed({ timeout: 10_000 });
+  await button.click();
+  await browser.$('[data-testid=plan-name]').waitForDisplayed({ timeout: 10_000 });
+  const headings = [];
+  for (const h of await browser.$$('h2')) headings.push(await h.getText());
+  for (const heading of ['Wat voor mij belangrijk is', 'Wat we afgesproken hebben']) assert.ok(headings.includes(heading), `${heading} in ${headings.join(' | ')}`);
+  await screenshot(browser, 'plan-nl.png');
+  await browser.$('[data-testid=language]').selectByAttribute('value', 'fr');
 });
