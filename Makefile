@@ -11,7 +11,7 @@ APT_PACKAGES := libwebkit2gtk-4.1-dev libgtk-3-dev libsoup-3.0-dev libjavascript
   librsvg2-dev libayatana-appindicator3-dev build-essential pkg-config libssl-dev \
   xvfb xauth webkit2gtk-driver imagemagick poppler-utils qpdf fonts-dejavu-core chromium \
   postgresql libdbus-1-dev dbus gnome-keyring \
-  cups cups-client cups-bsd printer-driver-cups-pdf dunst libharfbuzz-bin
+  cups cups-client cups-bsd printer-driver-cups-pdf dunst libharfbuzz-bin espeak-ng
 
 VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
 # The WebDriver suites drive the installed package's binaries (make deb-install).

@@ -482,6 +482,30 @@ impl Proxi {
     pub fn sheet(&mut self, id: Uuid, lang: Option<&str>, date: Option<Date>) -> Result<Vec<u8>> {
         let plan = self.plan(id)?;
         let lang = sheet_language(&plan, lang)?;
+        let services = self.sheet_services(&plan, lang);
+        let today = self.clock.today();
+        let pdf =
+            crate::sheet::render_with_services(&plan, lang, date.unwrap_or(today), &services)?;
+        self.store.audit(self.now(), AuditAction::Print, id)?;
+        Ok(pdf)
+    }
+
+    /// The words of the person's sheet, to be read aloud (see [`crate::sheet::speech`]), in `lang` or
+    /// else the person's language; with the language the sheet is in. Recorded like a print.
+    ///
+    /// # Errors
+    /// [`Error::PersonNotFound`]; [`Error::SheetLanguageMissing`]; [`Error::Sheet`].
+    pub fn sheet_script(&mut self, id: Uuid, lang: Option<&str>) -> Result<(String, String)> {
+        let plan = self.plan(id)?;
+        let lang = sheet_language(&plan, lang)?;
+        let services = self.sheet_services(&plan, lang);
+        let script = crate::sheet::speech::script(&plan, lang, &services)?;
+        self.store.audit(self.now(), AuditAction::Print, id)?;
+        Ok((script, lang.to_owned()))
+    }
+
+    /// How the sheet names the services a plan's actions point at, in `lang`: "name, phone".
+    fn sheet_services(&mut self, plan: &PlanDocument, lang: &str) -> crate::sheet::Services {
         let mut services = crate::sheet::Services::new();
         for action in &plan.plan.actions {
             if let Who::Service { id } = &action.who
@@ -498,11 +522,7 @@ impl Proxi {
                 services.insert(id.clone(), label);
             }
         }
-        let today = self.clock.today();
-        let pdf =
-            crate::sheet::render_with_services(&plan, lang, date.unwrap_or(today), &services)?;
-        self.store.audit(self.now(), AuditAction::Print, id)?;
-        Ok(pdf)
+        services
     }
 
     /// A person's plan, opened to be read by someone: recorded in the audit log.

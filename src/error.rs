@@ -68,6 +68,8 @@ pub enum ErrorCode {
     SheetLanguageMissing,
     /// A word of the sheet is written in letters none of its fonts has.
     SheetScriptMissing,
+    /// No voice reads the sheet's language aloud (or `espeak-ng` is missing).
+    SpeechUnavailable,
     /// No printer of that name (or none at all) on this computer.
     NoPrinter,
     /// The printer system refused the job.
@@ -192,6 +194,10 @@ pub enum Error {
         "the sheet cannot print \"{0}\": it has no letters for that script; write it in Latin or Arabic letters"
     )]
     SheetScriptMissing(String),
+    #[error(
+        "no voice reads \"{0}\" aloud on this computer: install espeak-ng, or read the sheet with an interpreter"
+    )]
+    SpeechUnavailable(String),
     #[error("{0}; nothing was imported")]
     DirectoryFile(crate::directory::hsds::FileProblem),
     #[error("no service with id {0} in the directory")]
@@ -248,6 +254,7 @@ impl Error {
             Error::Sheet(_) => ErrorCode::SheetFailed,
             Error::SheetLanguageMissing(_) => ErrorCode::SheetLanguageMissing,
             Error::SheetScriptMissing(_) => ErrorCode::SheetScriptMissing,
+            Error::SpeechUnavailable(_) => ErrorCode::SpeechUnavailable,
             Error::NoPrinter(_) => ErrorCode::NoPrinter,
             Error::PrintFailed(_) => ErrorCode::PrintFailed,
             Error::BackupInvalid(_) => ErrorCode::BackupInvalid,
@@ -281,6 +288,7 @@ impl From<crate::sheet::SheetError> for Error {
     fn from(e: crate::sheet::SheetError) -> Self {
         match e {
             crate::sheet::SheetError::NoFont(text) => Error::SheetScriptMissing(text),
+            crate::sheet::SheetError::NoVoice(lang) => Error::SpeechUnavailable(lang),
             other => Error::Sheet(other.to_string()),
         }
     }

@@ -47,6 +47,8 @@ pub fn run() {
             commands::plan::audit_log,
             commands::sheet::print_sheet,
             commands::sheet::sheet_languages,
+            commands::sheet::read_sheet_aloud,
+            commands::sheet::stop_reading,
             commands::sheet::list_printers,
             commands::sheet::send_to_printer,
             commands::sheet::open_sheet,

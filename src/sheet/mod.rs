@@ -9,6 +9,7 @@
 mod pictures;
 mod record;
 mod shape;
+pub mod speech;
 
 pub use record::render_record;
 
@@ -39,6 +40,8 @@ pub enum SheetError {
     Font,
     #[error("no font of the sheet has the letters of '{0}'")]
     NoFont(String),
+    #[error("no voice reads {0} aloud on this computer")]
+    NoVoice(String),
     #[error("the '{0}' document is not written in '{1}': choose one of {2}")]
     NotInLanguage(&'static str, String, String),
 }

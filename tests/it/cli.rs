@@ -627,6 +627,35 @@ fn a_whole_plan_from_the_command_line_alone() {
         "{}",
         text(&words.stdout)
     );
+    // Read aloud in Arabic (espeak-ng): the sheet's words, then the sound; Lingala has no voice.
+    let words = run(&["speak", &amani, "--lang", "ar", "--text"]);
+    assert!(
+        words.contains("ما يهمني") && words.contains("Amani"),
+        "{words}"
+    );
+    let wav = dir.path().join("sheet.wav");
+    run(&[
+        "speak",
+        &amani,
+        "--lang",
+        "ar",
+        "-o",
+        wav.to_str().expect("path"),
+    ]);
+    let sound = std::fs::read(&wav).expect("the WAV file");
+    assert!(
+        sound.starts_with(b"RIFF") && sound.len() > 20_000,
+        "{} bytes",
+        sound.len()
+    );
+    let out = proxi(&store, pass, &["speak", &amani, "--lang", "ln"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("[SpeechUnavailable]"),
+        "{}",
+        text(&out.stderr)
+    );
+
     // Her record is written in French, Dutch or English: asked, never guessed.
     let amani_record = dir.path().join("amani.pdf");
     let out = proxi(

@@ -42,6 +42,41 @@ pub fn io_error(e: std::io::Error) -> ErrorReport {
     }
 }
 
+/// The voice reading a sheet now, if any (one at a time: a new reading stops the last).
+static READING: std::sync::Mutex<Option<std::process::Child>> = std::sync::Mutex::new(None);
+
+/// Reads the person's sheet aloud in `lang` (by default theirs), for a person who cannot read; returns
+/// at once, the voice goes on until the end or [`stop_reading`].
+#[tauri::command]
+pub fn read_sheet_aloud(
+    session: tauri::State<'_, Session>,
+    person: Uuid,
+    lang: Option<String>,
+) -> Result<(), ErrorReport> {
+    let (script, lang) = session.with(|app| app.sheet_script(person, lang.as_deref()))?;
+    let child = proxi::sheet::speech::speak(&script, &lang, None).map_err(proxi::Error::from)?;
+    let mut reading = READING
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some(mut last) = reading.replace(child) {
+        let _ = last.kill();
+        let _ = last.wait();
+    }
+    Ok(())
+}
+
+/// Stops the voice reading a sheet, if one is.
+#[tauri::command]
+pub fn stop_reading() {
+    let mut reading = READING
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some(mut child) = reading.take() {
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+}
+
 /// The languages the sheet is printed in, with their names and whether a native speaker checked them.
 #[tauri::command]
 pub fn sheet_languages() -> Result<Vec<proxi::sheet::SheetLanguage>, ErrorReport> {

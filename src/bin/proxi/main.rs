@@ -126,6 +126,21 @@ enum Command {
         #[arg(short, long)]
         output: PathBuf,
     },
+    /// Read a person's priority sheet aloud, in the sheet's language (espeak-ng), for a person who
+    /// cannot read
+    Speak {
+        /// The person's id
+        id: Uuid,
+        /// The sheet's language [default: the person's first language the sheet speaks]
+        #[arg(long)]
+        lang: Option<String>,
+        /// Write the sound to this WAV file instead of playing it
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// Print the words only, without a voice
+        #[arg(long)]
+        text: bool,
+    },
     /// Erase a person from this store: plan, history, every trace (asks for --yes)
     Erase {
         id: Uuid,
@@ -672,6 +687,28 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             std::fs::write(&output, pdf)
                 .with_context(|| format!("writing {}", output.display()))?;
             writeln!(out, "Wrote {}", output.display())?;
+        }
+        Command::Speak {
+            id,
+            lang,
+            output,
+            text,
+        } => {
+            let (script, lang) = open(&path)?.sheet_script(id, lang.as_deref())?;
+            if text {
+                writeln!(out, "{script}")?;
+            } else {
+                let status = proxi::sheet::speech::speak(&script, &lang, output.as_deref())
+                    .map_err(proxi::Error::from)?
+                    .wait()
+                    .context("waiting for espeak-ng")?;
+                if !status.success() {
+                    bail!("espeak-ng stopped with {status}");
+                }
+                if let Some(output) = output {
+                    writeln!(out, "Wrote {}", output.display())?;
+                }
+            }
         }
         Command::Erase { id, yes } => {
             if !yes {

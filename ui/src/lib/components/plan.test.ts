@@ -426,6 +426,13 @@ describe('everything made can be corrected', () => {
     await screen.findByTestId('sheet-lang-unchecked');
     await fireEvent.click(screen.getByTestId('sheet-preview'));
     await waitFor(() => expect(screen.getByTestId('print-said').textContent).toContain('Amani ar.pdf'));
+    // Read aloud for a person who cannot read; Lingala has no voice, and the panel says so.
+    await fireEvent.click(screen.getByTestId('sheet-read-aloud'));
+    await screen.findByText('La fiche est lue à voix haute, dans sa langue, par la voix de l’ordinateur.');
+    await fireEvent.click(screen.getByTestId('sheet-stop-reading'));
+    await fireEvent.change(select, { target: { value: 'ln' } });
+    await fireEvent.click(await screen.findByTestId('sheet-read-aloud'));
+    await screen.findByText(/Cet ordinateur n’a pas de voix pour lire cette langue/);
     // Without a language chosen, the core refuses rather than printing French.
     const id = (await platform.listPeople({ text: 'Amani', includeArchived: false, bassin: null, reviewDue: false, overdue: false }))[0]?.id ?? '';
     await expect(platform.printSheet(id)).rejects.toMatchObject({ code: 'SHEET_LANGUAGE_MISSING' });

@@ -68,6 +68,10 @@ export interface Platform {
   listPeople(query: PeopleQuery): Promise<PersonSummary[]>;
   /** Makes and saves the sheet: the person's (in `lang`, by default theirs) or, with no person, the blank one. */
   printSheet(person: string | null, lang?: string | null): Promise<SavedSheet>;
+  /** Reads the person's sheet aloud in `lang` (by default theirs); returns while the voice goes on. */
+  readSheetAloud(person: string, lang?: string | null): Promise<void>;
+  /** Stops the voice reading a sheet. */
+  stopReading(): Promise<void>;
   /** The languages the sheet is printed in, with whether a native speaker checked each. */
   sheetLanguages(): Promise<SheetLanguage[]>;
   /** This computer's printers (CUPS), the default one first. */
@@ -138,6 +142,8 @@ export const tauriPlatform: Platform = {
   listPeople: (query) => invoke<PersonSummary[]>('list_people', { query }),
   printSheet: (person, lang = null) => invoke<SavedSheet>('print_sheet', { person, lang }),
   sheetLanguages: () => invoke<SheetLanguage[]>('sheet_languages'),
+  readSheetAloud: (person, lang = null) => invoke<void>('read_sheet_aloud', { person, lang }),
+  stopReading: () => invoke<void>('stop_reading'),
   listPrinters: () => invoke<Printer[]>('list_printers'),
   sendToPrinter: (path, printer) => invoke<string>('send_to_printer', { path, printer }),
   openSheet: (path) => invoke<void>('open_sheet', { path }),

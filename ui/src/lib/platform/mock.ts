@@ -492,6 +492,12 @@ export function mockPlatform(
       keyring = 'notRemembered';
       return keyring;
     },
+    async readSheetAloud(person, lang = null) {
+      must();
+      plan(person);
+      if (lang === 'ln') throw { code: 'SPEECH_UNAVAILABLE', message: 'no voice reads "ln" aloud on this computer', violations: [] } satisfies ErrorReport;
+    },
+    async stopReading() {},
     async sheetLanguages() {
       return sheetLanguageList;
     },
