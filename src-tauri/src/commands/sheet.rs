@@ -84,12 +84,14 @@ pub fn sheet_languages() -> Result<Vec<proxi::sheet::SheetLanguage>, ErrorReport
 }
 
 /// Makes the sheet and saves it in the sheets folder: the person's (in `lang`, by default the
-/// person's language) or, with no person, the blank sheet for a first visit on paper.
+/// person's language; with no language noted, `fallback`, the window's) or, with no person, the blank
+/// sheet for a first visit on paper.
 #[tauri::command]
 pub fn print_sheet(
     session: tauri::State<'_, Session>,
     person: Option<Uuid>,
     lang: Option<String>,
+    fallback: Option<String>,
 ) -> Result<SavedSheet, ErrorReport> {
     let today = proxi::clock::Clock::today(&proxi::clock::SystemClock);
     let (pdf, name) = match person {
@@ -101,7 +103,13 @@ pub fn print_sheet(
         Some(person) => {
             let mut guard = session.guard();
             let app = guard.as_mut().ok_or_else(locked)?;
-            let pdf = app.sheet(person, lang.as_deref(), None)?;
+            // No language noted for the person: the window's (`fallback`), which the window says.
+            let pdf = match app.sheet(person, lang.as_deref(), None) {
+                Err(proxi::Error::SheetLanguageMissing(noted)) if noted.is_empty() => {
+                    app.sheet(person, fallback.as_deref(), None)?
+                }
+                other => other?,
+            };
             let first: String = app
                 .plan(person)?
                 .person

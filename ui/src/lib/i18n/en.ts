@@ -484,7 +484,7 @@ export const en: Record<Key, string> = {
   'print.language': 'Language of the sheet',
   'print.chooseLanguage': 'Choose the language…',
   'print.noSheetLanguage': 'The sheet does not exist in {languages} yet. Choose the language to print it in: the one the person reads best, or the interpreter’s.',
-  'print.noPersonLanguage': 'No language is noted for this person. Choose the sheet’s language.',
+  'print.noPersonLanguage': 'No language is noted for this person: the sheet will be in {language}. Choose another one if they read another language better.',
   'print.toCheck': 'This translation has not yet been read by a native speaker: have it checked if you can.',
   'print.readAloud': 'Read the sheet aloud',
   'print.stopReading': 'Stop reading',

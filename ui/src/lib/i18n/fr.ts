@@ -482,7 +482,7 @@ export const fr = {
   'print.language': 'Langue de la fiche',
   'print.chooseLanguage': 'Choisir la langue…',
   'print.noSheetLanguage': 'La fiche n’existe pas encore en {languages}. Choisissez la langue dans laquelle l’imprimer : celle que la personne lit le mieux, ou celle de l’interprète.',
-  'print.noPersonLanguage': 'Aucune langue n’est notée pour cette personne. Choisissez la langue de la fiche.',
+  'print.noPersonLanguage': 'Aucune langue n’est notée pour cette personne : la fiche sera en {language}. Choisissez-en une autre si elle lit mieux une autre langue.',
   'print.toCheck': 'Cette traduction n’a pas encore été relue par une personne dont c’est la langue : faites-la relire si vous le pouvez.',
   'print.readAloud': 'Lire la fiche à voix haute',
   'print.stopReading': 'Arrêter la lecture',

@@ -484,7 +484,7 @@ export const nl: Record<Key, string> = {
   'print.language': 'Taal van het blad',
   'print.chooseLanguage': 'Kies de taal…',
   'print.noSheetLanguage': 'Het blad bestaat nog niet in het {languages}. Kies de taal waarin u het afdrukt: die welke de persoon het best leest, of die van de tolk.',
-  'print.noPersonLanguage': 'Voor deze persoon is geen taal genoteerd. Kies de taal van het blad.',
+  'print.noPersonLanguage': 'Voor deze persoon is geen taal genoteerd: het blad wordt in het {language} afgedrukt. Kies een andere taal als de persoon die beter leest.',
   'print.toCheck': 'Deze vertaling is nog niet nagelezen door iemand die deze taal als moedertaal heeft: laat ze nalezen als u kunt.',
   'print.readAloud': 'Het blad voorlezen',
   'print.stopReading': 'Stoppen met voorlezen',

@@ -67,7 +67,7 @@ export interface Platform {
   restoreBackup(file: string, passphrase: string): Promise<RestoreReport>;
   listPeople(query: PeopleQuery): Promise<PersonSummary[]>;
   /** Makes and saves the sheet: the person's (in `lang`, by default theirs) or, with no person, the blank one. */
-  printSheet(person: string | null, lang?: string | null): Promise<SavedSheet>;
+  printSheet(person: string | null, lang?: string | null, fallback?: string | null): Promise<SavedSheet>;
   /** Reads the person's sheet aloud in `lang` (by default theirs); returns while the voice goes on. */
   readSheetAloud(person: string, lang?: string | null): Promise<void>;
   /** Stops the voice reading a sheet. */
@@ -140,7 +140,7 @@ export const tauriPlatform: Platform = {
   onReminderOpen: (handler) => listen<string | null>('reminder-open', (event) => handler(event.payload)),
   restoreBackup: (file, passphrase) => invoke<RestoreReport>('restore_backup', { file, passphrase }),
   listPeople: (query) => invoke<PersonSummary[]>('list_people', { query }),
-  printSheet: (person, lang = null) => invoke<SavedSheet>('print_sheet', { person, lang }),
+  printSheet: (person, lang = null, fallback = null) => invoke<SavedSheet>('print_sheet', { person, lang, fallback }),
   sheetLanguages: () => invoke<SheetLanguage[]>('sheet_languages'),
   readSheetAloud: (person, lang = null) => invoke<void>('read_sheet_aloud', { person, lang }),
   stopReading: () => invoke<void>('stop_reading'),

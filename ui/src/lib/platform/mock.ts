@@ -501,10 +501,11 @@ export function mockPlatform(
     async sheetLanguages() {
       return sheetLanguageList;
     },
-    async printSheet(person, lang = null) {
+    async printSheet(person, lang = null, fallback = null) {
       if (person === null) return { path: `/home/referent/Documents/Proxi/fiche vierge ${lang ?? 'fr'}.pdf` };
       must();
       const doc = plan(person);
+      if (lang === null && doc.person.languages.length === 0 && fallback !== null) lang = fallback;
       if (lang === null && !doc.person.languages.some((l) => sheetLanguageList.some((s) => s.code === l || s.alsoFor.includes(l))))
         throw { code: 'SHEET_LANGUAGE_MISSING', message: 'the sheet speaks none of these languages', violations: [] } satisfies ErrorReport;
       audited('print', person);
