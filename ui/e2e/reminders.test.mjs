@@ -105,7 +105,7 @@ test('open: one reminder per person, by name; clicking one opens that plan', asy
   assert.ok(notices.every((n) => n.app === 'Proxi'));
   const people = notices.slice(0, 2).map((n) => n.summary);
   assert.ok(people.includes(opened), `the plan opened (${opened}) is one of the reminded (${people})`);
-  assert.match(notices.find((n) => n.summary === opened).body, /En retard \(depuis le \d\d\/\d\d\) : /);
+  assert.match(notices.find((n) => n.summary === opened).body, /En retard \(depuis le \d\d\/\d\d\)\s: /);
   // Beyond two people, one notice sums up the rest and points to the follow-up list.
   assert.match(notices[2].summary, /^\d+ autres personnes$/);
 

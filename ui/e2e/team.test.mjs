@@ -85,7 +85,7 @@ test('the window joins a team with a code, says where sync stands, and sends a p
   await browser.$('[data-testid=sync-now]').click();
   const notice = browser.$('[data-testid=sync-notice]');
   await browser.waitUntil(async () => /envoyé/.test(await notice.getText()), { timeout: 20_000 });
-  assert.match(await notice.getText(), /1 envoyé\(s\)/);
+  assert.match(await notice.getText(), /1 changement envoyé/);
   assert.match(await state.getText(), /23 plans restent sur cet ordinateur/);
 
   proxi(anna, 'sync');
@@ -111,7 +111,7 @@ test('a colleague invited from the window, then removed from it: the relay refus
   await browser.$('button=Retirer Bruno (Exemple)').click();
   const dialog = browser.$('[data-testid=remove-dialog]');
   await dialog.waitForDisplayed({ timeout: 10_000 });
-  assert.match(await dialog.getText(), /Retirer « Bruno \(Exemple\) » de l’équipe/);
+  assert.match(await dialog.getText(), /Retirer «\sBruno \(Exemple\)\s» de l’équipe/);
   await browser.saveScreenshot(join(shots, 'team-remove.png'));
   await browser.$('[data-testid=remove-confirm]').click();
   const notice = browser.$('[data-testid=sync-notice]');
