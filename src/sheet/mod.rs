@@ -762,8 +762,8 @@ pub fn render_with_services(
     finish(s, &format!("{} — {first_name}", t.title))
 }
 
-fn priorities(s: &mut Sheet<'_>, plan: &PlanDocument) {
-    s.heading(&s.t.what_matters.clone());
+/// The priorities the sheet shows: the active ones, by rank.
+fn active_priorities(plan: &PlanDocument) -> Vec<&crate::domain::Priority> {
     let mut list: Vec<_> = plan
         .plan
         .priorities
@@ -771,6 +771,12 @@ fn priorities(s: &mut Sheet<'_>, plan: &PlanDocument) {
         .filter(|p| p.status == PriorityStatus::Active)
         .collect();
     list.sort_by_key(|p| (p.rank, p.created));
+    list
+}
+
+fn priorities(s: &mut Sheet<'_>, plan: &PlanDocument) {
+    s.heading(&s.t.what_matters.clone());
+    let list = active_priorities(plan);
     if list.is_empty() {
         s.paragraph(s.left, &s.t.nothing_yet.clone(), Face::Regular, BODY, INK);
     }

@@ -8,8 +8,8 @@ use std::process::{Child, Command, Stdio};
 
 use jiff::civil::Date;
 
-use super::{Services, SheetError, catalogue, next_visit, who};
-use crate::domain::{ActionStatus, PlanDocument, PriorityStatus};
+use super::{Services, SheetError, active_priorities, catalogue, next_visit, who};
+use crate::domain::{ActionStatus, PlanDocument};
 
 /// The voice of `espeak-ng` for each sheet language; a language without one is not read aloud.
 const VOICES: &[(&str, &str)] = &[
@@ -44,14 +44,7 @@ pub fn script(plan: &PlanDocument, lang: &str, services: &Services) -> Result<St
     };
     lines.push(format!("{}. {}.", t.title, name));
     lines.push(format!("{}.", t.what_matters));
-    let mut priorities: Vec<_> = plan
-        .plan
-        .priorities
-        .iter()
-        .filter(|p| p.status == PriorityStatus::Active)
-        .collect();
-    priorities.sort_by_key(|p| (p.rank, p.created));
-    for (n, p) in priorities.iter().enumerate() {
+    for (n, p) in active_priorities(plan).iter().enumerate() {
         lines.push(format!("{}. {}.", n + 1, p.words.trim_end_matches('.')));
     }
     lines.push(format!("{}.", t.agreed));
