@@ -6,12 +6,18 @@
 //! anything that does not fit flows to a continuation page, never past a margin. The output is
 //! deterministic: the same plan, language and date give the same bytes.
 
+mod catalogue;
 mod pictures;
 mod record;
 mod shape;
 pub mod speech;
 
+pub use catalogue::{
+    LanguageStatus, SheetLanguage, language_for, languages, record_language_for, sheet_languages,
+};
 pub use record::render_record;
+
+use catalogue::{Catalogue, Direction, catalogue};
 
 use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap};
@@ -22,12 +28,9 @@ use printpdf::{
     Color, FontId, Line, LinePoint, Op, PaintMode, PdfDocument, PdfFont, PdfFontHandle, PdfPage,
     PdfSaveOptions, Point, Pt, Rect, Rgb, TextItem,
 };
-use serde::Deserialize;
 
-use crate::domain::{ActionStatus, NetworkRole, PlanDocument, PriorityStatus, Who};
+use crate::domain::{ActionStatus, PlanDocument, PriorityStatus, Who};
 use shape::{FontKey, Fonts, Laid};
-
-include!(concat!(env!("OUT_DIR"), "/sheet_langs.rs"));
 
 /// Errors of printing.
 #[derive(Debug, thiserror::Error)]
@@ -44,119 +47,6 @@ pub enum SheetError {
     NoVoice(String),
     #[error("the '{0}' document is not written in '{1}': choose one of {2}")]
     NotInLanguage(&'static str, String, String),
-}
-
-/// The words of the sheet in one language (`src/sheet/lang/<code>.json`).
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Catalogue {
-    /// The language's name in itself ("العربية", "Türkçe").
-    language: String,
-    direction: Direction,
-    /// Other ISO 639 codes whose speakers read this sheet (Moroccan Arabic `ary` reads `ar`, Dari
-    /// `prs` reads `fa`).
-    #[serde(default)]
-    also_for: Vec<String>,
-    status: LanguageStatus,
-    /// Who checked the words, when a native speaker did.
-    checked_by: Option<String>,
-    title: String,
-    what_matters: String,
-    strengths: String,
-    agreed: String,
-    who_to_call: String,
-    next_visit: String,
-    no_date: String,
-    who_me: String,
-    who_referent: String,
-    who_service: String,
-    continued: String,
-    page: String,
-    nothing_yet: String,
-    name: String,
-    date: String,
-    months: [String; 12],
-    date_format: String,
-    /// How the first day of a month is written, when not "1" ("1er" in French).
-    #[serde(default)]
-    first_day: Option<String>,
-    roles: HashMap<String, String>,
-    /// The referent's papers, in the window's languages only.
-    recovery: Option<RecoveryWords>,
-    record: Option<record::RecordWords>,
-}
-
-/// Which way a language is written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase")]
-enum Direction {
-    Ltr,
-    Rtl,
-}
-
-/// Whether a native speaker checked a language's words.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, ts_rs::TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub enum LanguageStatus {
-    Checked,
-    ToCheck,
-}
-
-/// The words of the recovery key's page (for the referent, in the window's language).
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct RecoveryWords {
-    title: String,
-    /// "{name}" and "{date}" are filled in.
-    made_for: String,
-    key: String,
-    what: String,
-    keep: String,
-    how: String,
-}
-
-impl Catalogue {
-    fn date(&self, d: Date) -> String {
-        let month = self
-            .months
-            .get(usize::try_from(d.month() - 1).unwrap_or(0))
-            .cloned()
-            .unwrap_or_default();
-        let day = match &self.first_day {
-            Some(first) if d.day() == 1 => first.clone(),
-            _ => d.day().to_string(),
-        };
-        self.date_format
-            .replace("{day}", &day)
-            .replace("{month}", &month)
-            .replace("{year}", &d.year().to_string())
-    }
-
-    fn role(&self, role: NetworkRole) -> String {
-        let key = serde_json::to_value(role)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default();
-        self.roles.get(&key).cloned().unwrap_or(key)
-    }
-}
-
-/// The languages a sheet can be printed in.
-pub fn languages() -> Vec<&'static str> {
-    CATALOGUES.iter().map(|(code, _)| *code).collect()
-}
-
-/// The language a person's record is written in: the first language they speak among those the record
-/// is written in (French, Dutch, English).
-pub fn record_language_for(plan: &PlanDocument) -> Option<&'static str> {
-    plan.person.languages.iter().find_map(|l| {
-        CATALOGUES
-            .iter()
-            .find(|(code, _)| code == l)
-            .filter(|(code, _)| catalogue(code).is_ok_and(|t| t.record.is_some()))
-            .map(|(code, _)| *code)
-    })
 }
 
 /// One run of a shaped line, as the sheet writes it: the font's file, the text in reading order, its
@@ -203,65 +93,6 @@ pub fn shaped_runs(text: &str, right_to_left: bool) -> Result<Vec<ShapedRun>, Sh
             })
             .collect(),
     })
-}
-
-/// One language of the sheet, as the window and the README list them.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct SheetLanguage {
-    /// ISO 639-1 code, the file's name.
-    pub code: String,
-    /// Its name in itself.
-    pub name: String,
-    pub right_to_left: bool,
-    /// Other ISO 639 codes whose speakers read this sheet.
-    pub also_for: Vec<String>,
-    pub status: LanguageStatus,
-    pub checked_by: Option<String>,
-}
-
-/// Every sheet language with its name and whether a native speaker checked it.
-///
-/// # Errors
-/// [`SheetError::BrokenCatalogue`] if a language file is broken (a test reads them all).
-pub fn sheet_languages() -> Result<Vec<SheetLanguage>, SheetError> {
-    CATALOGUES
-        .iter()
-        .map(|(code, _)| {
-            let t = catalogue(code)?;
-            Ok(SheetLanguage {
-                code: (*code).to_owned(),
-                name: t.language,
-                right_to_left: t.direction == Direction::Rtl,
-                also_for: t.also_for,
-                status: t.status,
-                checked_by: t.checked_by,
-            })
-        })
-        .collect()
-}
-
-/// The language a person's sheet is printed in: the first language they speak that the sheet
-/// speaks; `None` when the sheet speaks none of them (the window then asks, never guesses).
-pub fn language_for(plan: &PlanDocument) -> Option<&'static str> {
-    plan.person.languages.iter().find_map(|l| {
-        CATALOGUES
-            .iter()
-            .find(|(code, _)| {
-                code == l || catalogue(code).is_ok_and(|t| t.also_for.iter().any(|a| a == l))
-            })
-            .map(|(code, _)| *code)
-    })
-}
-
-fn catalogue(lang: &str) -> Result<Catalogue, SheetError> {
-    let (_, json) = CATALOGUES
-        .iter()
-        .find(|(code, _)| *code == lang)
-        .ok_or_else(|| SheetError::UnknownLanguage(lang.to_owned(), languages().join(", ")))?;
-    serde_json::from_str(json)
-        .map_err(|e| SheetError::BrokenCatalogue(lang.to_owned(), e.to_string()))
 }
 
 fn fonts() -> Result<&'static Fonts, SheetError> {
@@ -1062,25 +893,4 @@ fn fix_ids(bytes: &mut [u8]) {
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::catalogue;
-    use jiff::civil::date;
-
-    #[test]
-    fn the_first_of_the_month_is_written_as_each_language_writes_it() {
-        let fr = catalogue("fr").expect("fr");
-        assert_eq!(fr.date(date(2027, 1, 1)), "1er janvier 2027");
-        assert_eq!(fr.date(date(2027, 1, 2)), "2 janvier 2027");
-        assert_eq!(
-            catalogue("nl").expect("nl").date(date(2027, 1, 1)),
-            "1 januari 2027"
-        );
-        assert_eq!(
-            catalogue("es").expect("es").date(date(2027, 1, 1)),
-            "1 de enero de 2027"
-        );
-    }
 }
