@@ -18,14 +18,14 @@ VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
 INSTALLED_APP ?= /usr/bin/proxi-desktop
 INSTALLED_CLI ?= /usr/bin/proxi
 
-.PHONY: deb deb-install run test deps system-deps ui-deps tauri-driver ui shell demo-store rust-checks rust-tests relay-postgres ui-tests a11y e2e bench measure-ui bindings-fresh
+.PHONY: deb deb-install run test deps system-deps ui-deps tauri-driver ui shell demo-store rust-checks rust-tests relay-postgres ui-tests a11y e2e bench measure-ui bindings-fresh fhir-check
 
 ## Start the desktop app on a demo store of fictional people (passphrase: demo).
 run: deps shell demo-store
 	PROXI_STORE=$(DEMO_STORE) PROXI_PASSPHRASE=$(DEMO_PASSPHRASE) ./target/debug/proxi-desktop
 
 ## Every test: formatting, lints, core tests, generated types, UI tests, the real window.
-test: deps ui rust-checks rust-tests relay-postgres bindings-fresh ui-tests a11y shell deb-install e2e
+test: deps ui rust-checks rust-tests relay-postgres bindings-fresh ui-tests a11y shell fhir-check deb-install e2e
 
 deps: system-deps ui-deps tauri-driver
 
@@ -81,6 +81,11 @@ rust-tests:
 ## (--workspace keeps the features, and so the build, of rust-tests.)
 relay-postgres:
 	PROXI_TEST_POSTGRES=$$(bash .ci/postgres.sh) cargo test --workspace --test relay --test team
+
+## Every FHIR Bundle of the demo store, parsed by fhir.resources (R4B) and checked against the HL7
+## Belgium profile rules in FHIRPath (fhirpathpy), in a virtual environment from PyPI.
+fhir-check: shell
+	bash .ci/fhir-check.sh
 
 ## The TypeScript types generated from Rust (ts-rs, written by `cargo test`) must be committed as generated.
 bindings-fresh:

@@ -95,6 +95,7 @@ impl JsonFiles {
             status: PriorityStatus::Active,
             created: jiff::Timestamp::now(),
             review_date: None,
+            source: None,
         });
         self.write(&plan);
     }

@@ -137,6 +137,11 @@ pub struct FollowUp {
     pub stuck: Vec<crate::store::StuckOrientation>,
     /// After how many days at one step an orientation is listed in `stuck`.
     pub stuck_after_days: u32,
+    /// People in hospital today, the longest there first.
+    pub in_hospital: Vec<crate::hospital::StaySummary>,
+    /// People leaving hospital by `until` (and who left in the last days with the return home not
+    /// prepared), soonest first.
+    pub discharges: Vec<crate::hospital::StaySummary>,
 }
 
 /// After this many days at one step (proposed, contacted, waiting for the appointment), an
@@ -178,7 +183,7 @@ impl Proxi {
     }
 
     /// Now, to the millisecond: the precision instants are kept at in documents.
-    fn now(&self) -> Timestamp {
+    pub(crate) fn now(&self) -> Timestamp {
         let now = self.clock.now();
         Timestamp::from_millisecond(now.as_millisecond()).unwrap_or(now)
     }
@@ -188,7 +193,7 @@ impl Proxi {
     }
 
     /// Reads, changes and records one plan. `f` gets the plan and the time of the change.
-    fn change<T>(
+    pub(crate) fn change<T>(
         &mut self,
         person: Uuid,
         action: &str,
@@ -432,6 +437,8 @@ impl Proxi {
             reviews,
             stuck: self.store.stuck_orientations(stuck_since)?,
             stuck_after_days,
+            in_hospital: self.store.in_hospital(today)?,
+            discharges: self.store.discharges(today, until)?,
         })
     }
 
@@ -627,6 +634,7 @@ impl Proxi {
                 status: PriorityStatus::Active,
                 created: now,
                 review_date: input.review_date,
+                source: None,
             });
             Ok(id)
         })
@@ -792,6 +800,16 @@ impl Proxi {
     /// [`Error::Invalid`], [`Error::PersonNotFound`], [`Error::PersonArchived`],
     /// [`Error::ServiceNotFound`] for a service the directory does not hold, [`Error::Storage`].
     pub fn add_action(&mut self, person: Uuid, input: ActionInput) -> Result<Uuid> {
+        self.add_action_from(person, input, None)
+    }
+
+    /// [`Self::add_action`], remembering where the action came from.
+    pub(crate) fn add_action_from(
+        &mut self,
+        person: Uuid,
+        input: ActionInput,
+        source: Option<crate::hospital::ItemSource>,
+    ) -> Result<Uuid> {
         self.check_service(&input.who)?;
         self.change(person, "action.add", |plan, now, today| {
             check_action(&input, &plan.plan, Some(today)).finish()?;
@@ -814,6 +832,7 @@ impl Proxi {
                     note: String::new(),
                     theme: None,
                 }),
+                source,
             });
             Ok(id)
         })
@@ -934,6 +953,7 @@ impl Proxi {
                 phone: input.phone,
                 email: input.email,
                 closed: false,
+                source: None,
             });
             Ok(id)
         })
@@ -1037,6 +1057,10 @@ fn person_from(id: Uuid, input: PersonInput, created: Timestamp) -> Person {
         address: input.address,
         phone: input.phone.trim().to_owned(),
         notes: input.notes,
+        niss: input
+            .niss
+            .as_deref()
+            .and_then(crate::domain::normalize_niss),
         archived: false,
         created,
     }

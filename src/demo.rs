@@ -514,6 +514,7 @@ fn add_person(
         },
         phone: format!("02 000 {:02} {:02}", i, 10 + i),
         notes: String::new(),
+        niss: None,
     })?;
     let mut priorities = Vec::new();
     for k in 0..(2 + i % 3) {
@@ -781,6 +782,7 @@ pub fn typical_plan() -> crate::domain::PlanDocument {
             },
             phone: "02 000 00 10".into(),
             notes: String::new(),
+            niss: None,
             archived: false,
             created,
         },
@@ -796,6 +798,7 @@ pub fn typical_plan() -> crate::domain::PlanDocument {
                     status: PriorityStatus::Active,
                     created,
                     review_date: None,
+                    source: None,
                 })
                 .collect(),
             strengths: strengths
@@ -828,6 +831,7 @@ pub fn typical_plan() -> crate::domain::PlanDocument {
                     outcome: String::new(),
                     created,
                     orientation: None,
+                    source: None,
                 })
                 .collect(),
             network: network
@@ -841,6 +845,7 @@ pub fn typical_plan() -> crate::domain::PlanDocument {
                     phone: (*phone).into(),
                     email: String::new(),
                     closed: false,
+                    source: None,
                 })
                 .collect(),
             visits: vec![Visit {
@@ -851,6 +856,8 @@ pub fn typical_plan() -> crate::domain::PlanDocument {
                 next_visit: Some(date(2026, 12, 21)),
             }],
             review_date: Some(date(2027, 1, 18)),
+            stays: Vec::new(),
+            proposals: Vec::new(),
         },
         consent: Some(crate::domain::Consent {
             recorded_on: date(2026, 11, 23),

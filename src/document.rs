@@ -136,7 +136,9 @@ fn reconcile_changes(
         difficulties,
         actions,
         network,
-        visits
+        visits,
+        stays,
+        proposals
     );
     Ok(())
 }

@@ -116,6 +116,11 @@ pub struct Person {
     pub address: Address,
     pub phone: String,
     pub notes: String,
+    /// The Belgian national number (NISS/INSZ), 11 digits, only when the person gave it for a
+    /// hospital's file; never needed by Proxi.
+    #[serde(default)]
+    #[autosurgeon(missing = "Option::default")]
+    pub niss: Option<String>,
     pub archived: bool,
     #[autosurgeon(with = "am_timestamp")]
     #[ts(type = "string")]
@@ -158,6 +163,14 @@ pub struct CarePlan {
     #[autosurgeon(with = "am_opt_date")]
     #[ts(type = "string | null")]
     pub review_date: Option<Date>,
+    /// Stays in hospital, oldest first (none in documents written before stays were kept).
+    #[serde(default)]
+    #[autosurgeon(missing = "Vec::new")]
+    pub stays: Vec<crate::hospital::Stay>,
+    /// Items a hospital's file proposed, accepted, rejected or waiting for the referent.
+    #[serde(default)]
+    #[autosurgeon(missing = "Vec::new")]
+    pub proposals: Vec<crate::fhir::import::Proposal>,
 }
 
 /// Where a priority stands.
@@ -188,6 +201,10 @@ pub struct Priority {
     #[autosurgeon(with = "am_opt_date")]
     #[ts(type = "string | null")]
     pub review_date: Option<Date>,
+    /// Where it came from when not from the person's words in this plan (a hospital's file).
+    #[serde(default)]
+    #[autosurgeon(missing = "Option::default")]
+    pub source: Option<crate::hospital::ItemSource>,
 }
 
 /// A strength or resource, or a difficulty or need: words, a picture, an order.
@@ -280,6 +297,11 @@ pub struct AgreedAction {
     #[serde(default)]
     #[autosurgeon(missing = "Option::default")]
     pub orientation: Option<Orientation>,
+    /// Where the action came from: a stay's return-home checklist, a hospital's proposal; none for
+    /// an action written in the plan.
+    #[serde(default)]
+    #[autosurgeon(missing = "Option::default")]
+    pub source: Option<crate::hospital::ItemSource>,
 }
 
 /// The steps of an orientation to a service, as a referent follows them.
@@ -387,6 +409,10 @@ pub struct NetworkMember {
     pub email: String,
     /// No longer part of the network; kept for the history.
     pub closed: bool,
+    /// Where it came from when not typed in this plan (a hospital's file).
+    #[serde(default)]
+    #[autosurgeon(missing = "Option::default")]
+    pub source: Option<crate::hospital::ItemSource>,
 }
 
 /// A home visit.
@@ -424,6 +450,8 @@ pub struct PersonInput {
     pub address: Address,
     pub phone: String,
     pub notes: String,
+    /// The national number (NISS/INSZ), optional; spaces, dots and dashes are allowed.
+    pub niss: Option<String>,
 }
 
 /// What a consent form sends.
@@ -518,14 +546,14 @@ pub const NOTES_MAX: usize = 20_000;
 pub struct Checks(Vec<Violation>);
 
 impl Checks {
-    fn rule(&mut self, broken: bool, code: ErrorCode, field: &str) -> &mut Self {
+    pub(crate) fn rule(&mut self, broken: bool, code: ErrorCode, field: &str) -> &mut Self {
         if broken {
             self.0.push(Violation::new(code, field));
         }
         self
     }
 
-    fn length(&mut self, value: &str, max: usize, field: &str) -> &mut Self {
+    pub(crate) fn length(&mut self, value: &str, max: usize, field: &str) -> &mut Self {
         self.rule(value.chars().count() > max, ErrorCode::TextTooLong, field)
     }
 
@@ -631,8 +659,30 @@ pub fn check_person(input: &PersonInput, this_year: i64) -> Checks {
     .length(&input.address.street, NAME_MAX, "address.street")
     .length(&input.address.commune, NAME_MAX, "address.commune")
     .phone(&input.phone, "phone")
-    .length(&input.notes, NOTES_MAX, "notes");
+    .length(&input.notes, NOTES_MAX, "notes")
+    .rule(
+        input
+            .niss
+            .as_deref()
+            .is_some_and(|n| !n.trim().is_empty() && normalize_niss(n).is_none()),
+        ErrorCode::NissInvalid,
+        "niss",
+    );
     c
+}
+
+/// A national number (NISS/INSZ) as its 11 digits, when it is one: the check number is 97 minus the
+/// first nine digits modulo 97 (with a 2 in front for people born from 2000).
+pub fn normalize_niss(s: &str) -> Option<String> {
+    let digits: String = s.chars().filter(char::is_ascii_digit).collect();
+    let allowed = s.chars().all(|c| c.is_ascii_digit() || " .-".contains(c));
+    if !allowed || digits.len() != 11 {
+        return None;
+    }
+    let body: u64 = digits[..9].parse().ok()?;
+    let check: u64 = digits[9..].parse().ok()?;
+    let ok = |n: u64| 97 - n % 97 == check;
+    (ok(body) || ok(2_000_000_000 + body)).then_some(digits)
 }
 
 /// Checks a priority's fields; `created` is the day the priority was named.
@@ -757,15 +807,15 @@ pub fn check_visit(input: &VisitInput) -> Checks {
 // How dates and instants are written in the document: ISO dates as strings, instants as
 // milliseconds since the epoch (readable by any automerge client).
 
-mod am_date {
+pub(crate) mod am_date {
     use autosurgeon::{HydrateError, Prop, ReadDoc, Reconcile, Reconciler};
     use jiff::civil::Date;
 
-    pub(super) fn reconcile<R: Reconciler>(date: &Date, reconciler: R) -> Result<(), R::Error> {
+    pub(crate) fn reconcile<R: Reconciler>(date: &Date, reconciler: R) -> Result<(), R::Error> {
         date.to_string().reconcile(reconciler)
     }
 
-    pub(super) fn hydrate<D: ReadDoc>(
+    pub(crate) fn hydrate<D: ReadDoc>(
         doc: &D,
         obj: &automerge::ObjId,
         prop: Prop<'_>,
@@ -776,18 +826,18 @@ mod am_date {
     }
 }
 
-mod am_opt_date {
+pub(crate) mod am_opt_date {
     use autosurgeon::{HydrateError, Prop, ReadDoc, Reconcile, Reconciler};
     use jiff::civil::Date;
 
-    pub(super) fn reconcile<R: Reconciler>(
+    pub(crate) fn reconcile<R: Reconciler>(
         date: &Option<Date>,
         reconciler: R,
     ) -> Result<(), R::Error> {
         date.map(|d| d.to_string()).reconcile(reconciler)
     }
 
-    pub(super) fn hydrate<D: ReadDoc>(
+    pub(crate) fn hydrate<D: ReadDoc>(
         doc: &D,
         obj: &automerge::ObjId,
         prop: Prop<'_>,
@@ -801,15 +851,15 @@ mod am_opt_date {
     }
 }
 
-mod am_timestamp {
+pub(crate) mod am_timestamp {
     use autosurgeon::{HydrateError, Prop, ReadDoc, Reconcile, Reconciler};
     use jiff::Timestamp;
 
-    pub(super) fn reconcile<R: Reconciler>(at: &Timestamp, reconciler: R) -> Result<(), R::Error> {
+    pub(crate) fn reconcile<R: Reconciler>(at: &Timestamp, reconciler: R) -> Result<(), R::Error> {
         at.as_millisecond().reconcile(reconciler)
     }
 
-    pub(super) fn hydrate<D: ReadDoc>(
+    pub(crate) fn hydrate<D: ReadDoc>(
         doc: &D,
         obj: &automerge::ObjId,
         prop: Prop<'_>,

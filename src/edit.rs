@@ -102,6 +102,35 @@ pub enum PlanEdit {
     RecordConsent {
         input: ConsentInput,
     },
+    /// An admission to hospital.
+    AdmitStay {
+        input: crate::hospital::StayInput,
+    },
+    /// A stay corrected, its discharge planned or recorded.
+    EditStay {
+        id: Uuid,
+        input: crate::hospital::StayInput,
+    },
+    /// An item of a stay's return-home checklist, turned into an agreed action.
+    ChecklistAction {
+        stay: Uuid,
+        item: crate::hospital::ChecklistItem,
+        input: ActionInput,
+    },
+    /// An item of the checklist set aside as not needed, or taken back.
+    SetChecklistNotNeeded {
+        stay: Uuid,
+        item: crate::hospital::ChecklistItem,
+        not_needed: bool,
+    },
+    /// A hospital's proposal accepted into the plan.
+    AcceptProposal {
+        id: Uuid,
+    },
+    /// A hospital's proposal rejected.
+    RejectProposal {
+        id: Uuid,
+    },
     /// Undo this device's last edit of the plan.
     Undo,
 }
@@ -135,6 +164,18 @@ impl Proxi {
                 self.reorder_statements(person, list, &order)
             }
             PlanEdit::AddAction { input } => self.add_action(person, input).map(drop),
+            PlanEdit::AcceptProposal { id } => self.accept_proposal(person, id).map(drop),
+            PlanEdit::RejectProposal { id } => self.reject_proposal(person, id),
+            PlanEdit::AdmitStay { input } => self.admit(person, input).map(drop),
+            PlanEdit::EditStay { id, input } => self.edit_stay(person, id, input),
+            PlanEdit::ChecklistAction { stay, item, input } => {
+                self.checklist_action(person, stay, item, input).map(drop)
+            }
+            PlanEdit::SetChecklistNotNeeded {
+                stay,
+                item,
+                not_needed,
+            } => self.set_checklist_not_needed(person, stay, item, not_needed),
             PlanEdit::EditAction { id, input } => self.edit_action(person, id, input),
             PlanEdit::SetActionStatus {
                 id,

@@ -23,6 +23,8 @@ pub enum ErrorCode {
     QuartierUnknown,
     PhoneInvalid,
     EmailInvalid,
+    /// A national number (NISS/INSZ) whose digits or check number are wrong.
+    NissInvalid,
     // Validation of a plan.
     WordsEmpty,
     CardUnknown,
@@ -38,6 +40,11 @@ pub enum ErrorCode {
     ConsentDateInFuture,
     /// An orientation's appointment step without its date.
     AppointmentDateMissing,
+    /// A hospital stay without the hospital's name.
+    HospitalEmpty,
+    DischargeBeforeAdmission,
+    /// A stay marked as over without the day the person left.
+    DischargeDateMissing,
     // Use cases.
     PersonNotFound,
     ItemNotFound,
@@ -96,6 +103,13 @@ pub enum ErrorCode {
     TeamRecordDamaged,
     /// A change, key or invitation could not be sealed (no random source).
     SealFailed,
+    // Hospital liaison.
+    /// The person did not agree to share their plan with that professional.
+    ShareNotConsented,
+    /// A FHIR file that is not a Bundle Proxi can read (the path and the rule are in the message).
+    FhirFileInvalid,
+    /// A proposal already accepted or rejected.
+    ProposalDecided,
     // Reminders.
     /// No notification service answered on the desktop.
     NotificationsUnavailable,
@@ -213,6 +227,15 @@ pub enum Error {
          without it"
     )]
     KeyringUnavailable(String),
+    #[error(
+        "the person did not agree to share their plan with \"{0}\": record their consent to share \
+         with this professional first (Rights and consent); nothing was sent"
+    )]
+    ShareNotConsented(String),
+    #[error("{path}: {rule}; nothing was imported")]
+    FhirFile { path: String, rule: String },
+    #[error("this proposal was already {0}")]
+    ProposalDecided(&'static str),
     #[error(transparent)]
     Sync(#[from] crate::sync::SyncError),
     #[error(
@@ -264,6 +287,9 @@ impl Error {
             Error::DirectoryIndex(_) => ErrorCode::DirectoryIndexFailed,
             Error::StoreLocked => ErrorCode::StoreLocked,
             Error::KeyringUnavailable(_) => ErrorCode::KeyringUnavailable,
+            Error::ShareNotConsented(_) => ErrorCode::ShareNotConsented,
+            Error::FhirFile { .. } => ErrorCode::FhirFileInvalid,
+            Error::ProposalDecided(_) => ErrorCode::ProposalDecided,
             Error::Sync(e) => e.code(),
             Error::NotificationsUnavailable(_) => ErrorCode::NotificationsUnavailable,
         }

@@ -14,6 +14,8 @@ pub mod document;
 pub mod domain;
 pub mod edit;
 pub mod error;
+pub mod fhir;
+pub mod hospital;
 pub mod os_keyring;
 pub mod passphrase;
 pub mod printing;

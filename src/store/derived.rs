@@ -12,12 +12,13 @@ use super::Store;
 use crate::document;
 use crate::domain::PlanDocument;
 use crate::error::{Error, Result};
+use crate::hospital::StaySummary;
 use crate::territory::{self, Bassin};
 use crate::text::fold;
 
 /// Version of the derived tables' content. When the code derives rows differently, bump it: stores
 /// rebuild their derived tables from the documents at the next open.
-pub(super) const DERIVED_VERSION: &str = "5";
+pub(super) const DERIVED_VERSION: &str = "6";
 
 /// An open action, with the person it is for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -133,7 +134,7 @@ impl Store {
         }
         let tx = self.conn.transaction()?;
         tx.execute_batch(
-            "DELETE FROM action_row; DELETE FROM person_row; DELETE FROM unmet_need;",
+            "DELETE FROM action_row; DELETE FROM person_row; DELETE FROM unmet_need; DELETE FROM stay_row;",
         )?;
         for (plan, updated) in &plans {
             write_derived(&tx, plan, *updated)?;
@@ -247,6 +248,79 @@ impl Store {
                 since: since
                     .parse()
                     .map_err(|_| Error::StoreCorrupt(format!("orientation date '{since}'")))?,
+            });
+        }
+        Ok(out)
+    }
+
+    /// The people in hospital on `today` (admitted by then, not discharged, their discharge not
+    /// passed), across every person not archived, the longest there first.
+    ///
+    /// # Errors
+    /// [`Error::Storage`].
+    pub fn in_hospital(&self, today: Date) -> Result<Vec<StaySummary>> {
+        self.stays(
+            "s.admitted <= ?1 AND s.discharged = 0 AND (s.discharge_on IS NULL OR s.discharge_on >= ?1)
+             ORDER BY s.admitted",
+            &[today],
+        )
+    }
+
+    /// The discharges planned from `today` to `until`, and those of the last week whose return home
+    /// still has checklist items to prepare, soonest first.
+    ///
+    /// # Errors
+    /// [`Error::Storage`].
+    pub fn discharges(&self, today: Date, until: Date) -> Result<Vec<StaySummary>> {
+        let week_ago = today
+            .checked_sub(jiff::Span::new().days(7))
+            .unwrap_or(today);
+        self.stays(
+            "s.discharge_on IS NOT NULL AND s.discharge_on <= ?2
+             AND (s.discharge_on >= ?3 OR (s.discharge_on >= ?1 AND s.checklist_open > 0))
+             ORDER BY s.discharge_on",
+            &[week_ago, until, today],
+        )
+    }
+
+    /// The stays whose row passes `filter` (an SQL condition and its order, on `s`, with `dates` as
+    /// ?1, ?2…).
+    fn stays(&self, filter: &str, dates: &[Date]) -> Result<Vec<StaySummary>> {
+        let sql = format!(
+            "SELECT s.person_id, p.display_name, s.id, s.hospital, s.admitted, s.discharge_on,
+                    s.checklist_open
+             FROM stay_row s JOIN person_row p ON p.id = s.person_id
+             WHERE p.archived = 0 AND {filter}, p.search_key, s.id"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let bad = |what: &str| Error::StoreCorrupt(format!("stay date '{what}'"));
+        let rows = stmt.query_map(
+            rusqlite::params_from_iter(dates.iter().map(Date::to_string)),
+            |r| {
+                Ok((
+                    r.get::<_, Uuid>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, Uuid>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, Option<String>>(5)?,
+                    r.get::<_, u32>(6)?,
+                ))
+            },
+        )?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (person_id, display_name, stay_id, hospital, admitted, discharge_on, open) = row?;
+            out.push(StaySummary {
+                person_id,
+                display_name,
+                stay_id,
+                hospital,
+                admitted: admitted.parse().map_err(|_| bad(&admitted))?,
+                discharge_on: discharge_on
+                    .map(|d| d.parse().map_err(|_| bad(&d)))
+                    .transpose()?,
+                checklist_open: open,
             });
         }
         Ok(out)
@@ -381,6 +455,22 @@ pub(super) fn write_derived(
             a.status.as_str(),
             a.orientation.as_ref().map(|o| o.step.as_str()),
             a.orientation.as_ref().map(|o| o.since.to_string()),
+        ])?;
+    }
+    tx.execute("DELETE FROM stay_row WHERE person_id = ?1", [p.id])?;
+    let mut stay_row = tx.prepare_cached(
+        "INSERT INTO stay_row (id, person_id, hospital, admitted, discharge_on, discharged, checklist_open)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?;
+    for stay in &plan.plan.stays {
+        stay_row.execute(params![
+            stay.id,
+            p.id,
+            stay.hospital,
+            stay.admitted.to_string(),
+            stay.discharge_on.map(|d| d.to_string()),
+            stay.discharged,
+            crate::hospital::checklist_open(stay, &plan.plan.actions).len() as i64,
         ])?;
     }
     tx.execute("DELETE FROM unmet_need WHERE person_id = ?1", [p.id])?;

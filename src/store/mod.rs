@@ -82,6 +82,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0010_person_bassin",
         include_str!("../../migrations/0010_person_bassin.sql"),
     ),
+    (
+        "0011_stays",
+        include_str!("../../migrations/0011_stays.sql"),
+    ),
 ];
 
 /// How many documents (and plans) are kept in memory once read: more than a day of visits opens.
@@ -677,6 +681,7 @@ impl Store {
         tx.execute("DELETE FROM person_row WHERE id = ?1", [id])?;
         tx.execute("DELETE FROM action_row WHERE person_id = ?1", [id])?;
         tx.execute("DELETE FROM unmet_need WHERE person_id = ?1", [id])?;
+        tx.execute("DELETE FROM stay_row WHERE person_id = ?1", [id])?;
         for table in [
             "sync_outbox",
             "sync_sent",

@@ -4,6 +4,7 @@ mod backup;
 mod cli;
 mod crash;
 mod directory;
+mod hospital;
 mod keyring;
 mod merge;
 mod privacy;

@@ -144,6 +144,7 @@ fn apply(doc: &mut AutoCommit, side: u128, edits: &[Edit], base: &PlanDocument) 
                     status: PriorityStatus::Active,
                     created: Timestamp::UNIX_EPOCH,
                     review_date: None,
+                    source: None,
                 });
                 done.priorities.push((id, words.clone()));
             }
@@ -158,6 +159,7 @@ fn apply(doc: &mut AutoCommit, side: u128, edits: &[Edit], base: &PlanDocument) 
                     outcome: String::new(),
                     created: Timestamp::UNIX_EPOCH,
                     orientation: None,
+                    source: None,
                 });
                 done.actions.push((id, what.clone()));
             }

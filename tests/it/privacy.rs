@@ -238,6 +238,58 @@ fn every_export_follows_its_documented_schema_and_the_schema_is_strict() {
     .expect("consent");
     app.undo(first).expect("undo");
     app.set_archived(people[1].id, true).expect("archive");
+    // A stay with a checklist action, and a hospital's proposals (one accepted, one rejected).
+    let (giver, taker) = (people[2].id, people[3].id);
+    app.record_consent(
+        giver,
+        proxi::domain::ConsentInput {
+            recorded_on: jiff::civil::date(2026, 11, 20),
+            keep_plan: true,
+            share_with_team: false,
+            professionals: vec!["Dr Exemple".into()],
+        },
+    )
+    .expect("consent");
+    let bundle = app.fhir_export(giver, "Dr Exemple").expect("bundle");
+    app.fhir_import(taker, &serde_json::to_vec(&bundle).expect("bytes"))
+        .expect("proposals");
+    let proposals = app.plan(taker).expect("plan").plan.proposals;
+    app.accept_proposal(taker, proposals[0].id)
+        .expect("accepted");
+    app.reject_proposal(taker, proposals[1].id)
+        .expect("rejected");
+    let stay = app
+        .admit(
+            taker,
+            proxi::hospital::StayInput {
+                admitted: jiff::civil::date(2026, 11, 20),
+                hospital: "Hôpital Fictif".into(),
+                hospital_service: None,
+                ward: String::new(),
+                hospital_contact: String::new(),
+                reason: String::new(),
+                told: String::new(),
+                discharge_on: Some(jiff::civil::date(2026, 11, 27)),
+                discharge_to: "Domicile".into(),
+                discharged: false,
+            },
+        )
+        .expect("stay");
+    app.checklist_action(
+        taker,
+        stay,
+        proxi::hospital::ChecklistItem::Meals,
+        proxi::domain::ActionInput {
+            what: "Repas livrés".into(),
+            who: proxi::domain::Who::Referent,
+            due: Some(jiff::civil::date(2026, 11, 27)),
+            priority_id: None,
+            outcome: String::new(),
+        },
+    )
+    .expect("checklist action");
+    app.set_checklist_not_needed(taker, stay, proxi::hospital::ChecklistItem::Equipment, true)
+        .expect("not needed");
     let mut exported = Vec::new();
     for p in &people {
         let export = app.export(p.id).expect("export");

@@ -8,6 +8,7 @@ use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proxi::document;
 use proxi::domain::*;
+use proxi::hospital::{ChecklistItem, ItemSource, Stay};
 use uuid::Uuid;
 
 fn text() -> impl Strategy<Value = String> {
@@ -49,6 +50,7 @@ fn priority() -> impl Strategy<Value = Priority> {
                 status,
                 created,
                 review_date,
+                source: None,
             },
         )
 }
@@ -94,18 +96,79 @@ fn action() -> impl Strategy<Value = AgreedAction> {
         text(),
         instant(),
         proptest::option::of(orientation()),
+        proptest::option::of(source()),
     )
         .prop_map(
-            |(what, who, due, status, priority, outcome, created, orientation)| AgreedAction {
-                id: Uuid::nil(),
-                what,
-                who,
-                due,
-                status,
-                priority_id: priority.map(Uuid::from_u128),
-                outcome,
+            |(what, who, due, status, priority, outcome, created, orientation, source)| {
+                AgreedAction {
+                    id: Uuid::nil(),
+                    what,
+                    who,
+                    due,
+                    status,
+                    priority_id: priority.map(Uuid::from_u128),
+                    outcome,
+                    created,
+                    orientation,
+                    source,
+                }
+            },
+        )
+}
+
+fn checklist_item() -> impl Strategy<Value = ChecklistItem> {
+    proptest::sample::select(ChecklistItem::ALL.to_vec())
+}
+
+fn source() -> impl Strategy<Value = ItemSource> {
+    prop_oneof![
+        (any::<u128>(), checklist_item()).prop_map(|(stay, item)| ItemSource::Checklist {
+            stay: Uuid::from_u128(stay),
+            item
+        }),
+        (text(), text(), day()).prop_map(|(bundle, resource, accepted_on)| {
+            ItemSource::Hospital {
+                bundle,
+                resource,
+                accepted_on,
+            }
+        }),
+    ]
+}
+
+fn stay() -> impl Strategy<Value = Stay> {
+    (
+        (day(), text(), proptest::option::of(text()), text(), text()),
+        (
+            text(),
+            text(),
+            proptest::option::of(day()),
+            text(),
+            any::<bool>(),
+        ),
+        proptest::collection::vec(checklist_item(), 0..3),
+        instant(),
+    )
+        .prop_map(
+            |(
+                (admitted, hospital, hospital_service, ward, hospital_contact),
+                (reason, told, discharge_on, discharge_to, discharged),
+                not_needed,
                 created,
-                orientation,
+            )| Stay {
+                id: Uuid::nil(),
+                admitted,
+                hospital,
+                hospital_service,
+                ward,
+                hospital_contact,
+                reason,
+                told,
+                discharge_on,
+                discharge_to,
+                discharged,
+                not_needed,
+                created,
             },
         )
 }
@@ -159,6 +222,7 @@ fn member() -> impl Strategy<Value = NetworkMember> {
             phone,
             email,
             closed,
+            source: None,
         },
     )
 }
@@ -242,6 +306,7 @@ fn person() -> impl Strategy<Value = Person> {
                 },
                 phone,
                 notes,
+                niss: None,
                 archived,
                 created,
             },
@@ -267,6 +332,7 @@ pub fn plan_document() -> impl Strategy<Value = PlanDocument> {
         vec(visit(), 0..3),
         proptest::option::of(day()),
         proptest::option::of(consent()),
+        vec(stay(), 0..3),
     )
         .prop_map(
             |(
@@ -279,6 +345,7 @@ pub fn plan_document() -> impl Strategy<Value = PlanDocument> {
                 visits,
                 review_date,
                 consent,
+                stays,
             )| {
                 PlanDocument {
                     schema: DOCUMENT_SCHEMA,
@@ -291,6 +358,8 @@ pub fn plan_document() -> impl Strategy<Value = PlanDocument> {
                         network: with_ids(network, 5, |x, id| x.id = id),
                         visits: with_ids(visits, 6, |x, id| x.id = id),
                         review_date,
+                        stays: with_ids(stays, 7, |x, id| x.id = id),
+                        proposals: Vec::new(),
                     },
                     consent,
                 }

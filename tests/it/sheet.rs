@@ -279,6 +279,7 @@ fn overlong_content_wraps_and_flows_to_more_pages_never_past_a_margin() {
             outcome: String::new(),
             created: plan.person.created,
             orientation: None,
+            source: None,
         });
     }
     let file = write(

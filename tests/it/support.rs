@@ -59,6 +59,7 @@ pub fn someone(name: &str) -> PersonInput {
         },
         phone: "02 000 00 00".into(),
         notes: String::new(),
+        niss: None,
     }
 }
 

@@ -79,6 +79,7 @@ impl Replica {
                         address: Address::default(),
                         phone: String::new(),
                         notes: String::new(),
+                        niss: None,
                         archived: false,
                         created: start(),
                     },
@@ -145,6 +146,7 @@ impl Replica {
                     status: PriorityStatus::Active,
                     created: start(),
                     review_date: None,
+                    source: None,
                 });
                 ledger
                     .commit(person, &plan, "priority.add", start())
@@ -203,6 +205,7 @@ pub(crate) fn person_input(app: &mut Proxi, person: Uuid) -> PersonInput {
         address: p.address,
         phone: p.phone,
         notes: p.notes,
+        niss: p.niss,
     }
 }
 

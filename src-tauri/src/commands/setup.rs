@@ -133,7 +133,7 @@ fn default_backup_folder() -> PathBuf {
 }
 
 /// Disks the desktop mounted for this user (USB sticks): /media/USER/* and /run/media/USER/*.
-fn removable_disks() -> Vec<BackupPlace> {
+pub(crate) fn removable_disks() -> Vec<BackupPlace> {
     let user = std::env::var("USER").unwrap_or_else(|_| "root".into());
     let mut places = Vec::new();
     for base in [

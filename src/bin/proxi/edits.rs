@@ -50,6 +50,9 @@ pub struct PersonFields {
     phone: Option<String>,
     #[arg(long)]
     notes: Option<String>,
+    /// The national number (NISS/INSZ), only if the person gives it for a hospital; "" removes it
+    #[arg(long)]
+    niss: Option<String>,
 }
 
 impl PersonFields {
@@ -89,6 +92,9 @@ impl PersonFields {
         set(&mut p.address.commune, self.commune);
         set(&mut p.phone, self.phone);
         set(&mut p.notes, self.notes);
+        if let Some(niss) = self.niss {
+            p.niss = Some(niss).filter(|n| !n.trim().is_empty());
+        }
         if p.display_name.trim().is_empty() {
             p.display_name = p.first_name.clone();
         }
@@ -263,12 +269,12 @@ fn camel(word: &str) -> String {
     out
 }
 
-fn named<T: serde::de::DeserializeOwned>(what: &str, word: &str) -> anyhow::Result<T> {
+pub(crate) fn named<T: serde::de::DeserializeOwned>(what: &str, word: &str) -> anyhow::Result<T> {
     serde_json::from_value(serde_json::Value::String(camel(word)))
         .with_context(|| format!("{word:?} is not a {what}"))
 }
 
-fn who(text: &str) -> anyhow::Result<Who> {
+pub(crate) fn who(text: &str) -> anyhow::Result<Who> {
     Ok(match text.split_once(':') {
         Some(("carer", name)) => Who::InformalCarer { name: name.into() },
         Some(("member", id)) => Who::Member {
@@ -282,7 +288,7 @@ fn who(text: &str) -> anyhow::Result<Who> {
     })
 }
 
-fn print_id(out: &mut impl Write, id: Uuid, json: bool) -> anyhow::Result<()> {
+pub(crate) fn print_id(out: &mut impl Write, id: Uuid, json: bool) -> anyhow::Result<()> {
     if json {
         writeln!(out, "{}", serde_json::json!({ "id": id }))?;
     } else {
@@ -310,6 +316,7 @@ pub fn person(app: &mut Proxi, command: PersonEdit, out: &mut impl Write) -> any
                 },
                 phone: String::new(),
                 notes: String::new(),
+                niss: None,
             };
             let id = app.create_person(fields.over(blank)?)?;
             print_id(out, id, json)?;
@@ -326,6 +333,7 @@ pub fn person(app: &mut Proxi, command: PersonEdit, out: &mut impl Write) -> any
                 address: p.address,
                 phone: p.phone,
                 notes: p.notes,
+                niss: p.niss,
             };
             app.update_person(id, fields.over(current)?)?;
         }

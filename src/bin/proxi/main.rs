@@ -141,6 +141,17 @@ enum Command {
         #[arg(long)]
         text: bool,
     },
+    /// The plan in the format hospitals read (FHIR R4, HL7 Belgium profiles): out, with the person's
+    /// consent; in, as proposals accepted one by one
+    Fhir {
+        #[command(subcommand)]
+        command: FhirCommand,
+    },
+    /// Hospital stays: admission, discharge, the return-home checklist
+    Stay {
+        #[command(subcommand)]
+        command: StayCommand,
+    },
     /// Erase a person from this store: plan, history, every trace (asks for --yes)
     Erase {
         id: Uuid,
@@ -189,6 +200,89 @@ enum Command {
     /// Write priorities in a loop, printing each acknowledged one (used by the crash test)
     #[command(hide = true)]
     StressEdits,
+}
+
+#[derive(Debug, Subcommand)]
+enum FhirCommand {
+    /// Write a person's plan as a FHIR Bundle for a professional the person agreed to share with
+    Export {
+        person: Uuid,
+        /// The professional it goes to, as named in the person's consent
+        #[arg(long)]
+        to: String,
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// Read a hospital's discharge Bundle (FHIR R4 JSON) into proposals for a person's plan
+    Import {
+        file: PathBuf,
+        #[arg(long)]
+        person: Uuid,
+    },
+    /// A person's proposals from hospitals: id, status, what
+    Proposals {
+        person: Uuid,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Accept a proposal into the plan
+    Accept { person: Uuid, proposal: Uuid },
+    /// Reject a proposal (kept in the list, marked)
+    Reject { person: Uuid, proposal: Uuid },
+}
+
+#[derive(Debug, Subcommand)]
+enum StayCommand {
+    /// Record an admission to hospital; prints the stay's id
+    Admit {
+        person: Uuid,
+        #[arg(long)]
+        hospital: String,
+        /// The day of admission [default: today]
+        #[arg(long)]
+        date: Option<jiff::civil::Date>,
+        #[arg(long, default_value = "")]
+        ward: String,
+        /// The hospital referent to call (name and phone)
+        #[arg(long, default_value = "")]
+        contact: String,
+        #[arg(long, default_value = "")]
+        reason: String,
+        /// Who was told (the GP, the family…)
+        #[arg(long, default_value = "")]
+        told: String,
+        /// The planned discharge day
+        #[arg(long)]
+        discharge: Option<jiff::civil::Date>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Plan or record the discharge of a stay
+    Discharge {
+        person: Uuid,
+        stay: Uuid,
+        #[arg(long)]
+        date: jiff::civil::Date,
+        /// Where the person goes (home, a convalescent home…)
+        #[arg(long, default_value = "")]
+        to: String,
+        /// The person has left (otherwise the day is planned)
+        #[arg(long)]
+        done: bool,
+    },
+    /// Turn an item of the return-home checklist into an agreed action
+    Checklist {
+        person: Uuid,
+        stay: Uuid,
+        /// equipment, home-nursing, home-help, medication-review, meals, first-two-days
+        item: String,
+        what: String,
+        /// person, referent, carer:<name>, member:<id>, service:<id>
+        #[arg(long, default_value = "referent")]
+        who: String,
+        #[arg(long)]
+        due: Option<jiff::civil::Date>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -646,6 +740,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 }
             }
         }
+        Command::Fhir { command } => fhir(&path, command, &mut out)?,
+        Command::Stay { command } => stay(&path, command, &mut out)?,
         Command::Export {
             id,
             output,
@@ -728,11 +824,13 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Audit { person, limit } => {
             for e in open(&path)?.audit_log(person, limit)? {
                 let name = e.display_name.as_deref().unwrap_or("(erased)");
+                let action = serde_json::to_value(e.action)?;
+                let party = e.party.map(|p| format!("  → {p}")).unwrap_or_default();
                 writeln!(
                     out,
-                    "{}  {:<7} {}  {}  {}",
+                    "{}  {:<7} {}  {}  {}{party}",
                     e.at,
-                    format!("{:?}", e.action).to_lowercase(),
+                    action.as_str().unwrap_or("?"),
                     e.person_id,
                     name,
                     e.author
@@ -1092,6 +1190,140 @@ fn write_plan(out: &mut impl Write, doc: &PlanDocument) -> std::io::Result<()> {
             .map(|d| format!(", next visit {d}"))
             .unwrap_or_default();
         writeln!(out, "  {} {}{next}: {}", v.date, v.place, v.notes)?;
+    }
+    Ok(())
+}
+
+fn fhir(path: &Path, command: FhirCommand, out: &mut impl Write) -> anyhow::Result<()> {
+    let mut app = open(path)?;
+    match command {
+        FhirCommand::Export { person, to, output } => {
+            let bundle = app.fhir_export(person, &to)?;
+            std::fs::write(&output, serde_json::to_string_pretty(&bundle)? + "\n")
+                .with_context(|| format!("writing {}", output.display()))?;
+        }
+        FhirCommand::Import { file, person } => {
+            let bytes =
+                std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+            let summary = app.fhir_import(person, &bytes)?;
+            writeln!(
+                out,
+                "{} proposals from {} ({} already in the plan)",
+                summary.proposed, summary.bundle, summary.already_in_plan
+            )?;
+        }
+        FhirCommand::Proposals { person, json } => {
+            let proposals = app.plan(person)?.plan.proposals;
+            if json {
+                writeln!(out, "{}", serde_json::to_string_pretty(&proposals)?)?;
+            } else {
+                for p in proposals {
+                    let what = match &p.item {
+                        proxi::fhir::import::ProposedItem::Goal { words, .. } => {
+                            format!("goal: {words}")
+                        }
+                        proxi::fhir::import::ProposedItem::Activity { what, .. } => {
+                            format!("action: {what}")
+                        }
+                        proxi::fhir::import::ProposedItem::Member { name, role, .. } => {
+                            format!("network: {name} ({role:?})")
+                        }
+                    };
+                    writeln!(out, "{}\t{:?}\t{what}", p.id, p.status)?;
+                }
+            }
+        }
+        FhirCommand::Accept { person, proposal } => {
+            let id = app.accept_proposal(person, proposal)?;
+            writeln!(out, "{id}")?;
+        }
+        FhirCommand::Reject { person, proposal } => app.reject_proposal(person, proposal)?,
+    }
+    Ok(())
+}
+
+fn stay(path: &Path, command: StayCommand, out: &mut impl Write) -> anyhow::Result<()> {
+    use proxi::hospital::{ChecklistItem, StayInput};
+    let mut app = open(path)?;
+    match command {
+        StayCommand::Admit {
+            person,
+            hospital,
+            date,
+            ward,
+            contact,
+            reason,
+            told,
+            discharge,
+            json,
+        } => {
+            let id = app.admit(
+                person,
+                StayInput {
+                    admitted: date.unwrap_or_else(|| SystemClock.today()),
+                    hospital,
+                    hospital_service: None,
+                    ward,
+                    hospital_contact: contact,
+                    reason,
+                    told,
+                    discharge_on: discharge,
+                    discharge_to: String::new(),
+                    discharged: false,
+                },
+            )?;
+            edits::print_id(out, id, json)?;
+        }
+        StayCommand::Discharge {
+            person,
+            stay,
+            date,
+            to,
+            done,
+        } => {
+            let s = app
+                .plan(person)?
+                .plan
+                .stays
+                .into_iter()
+                .find(|s| s.id == stay)
+                .with_context(|| format!("no stay {stay} in this plan"))?;
+            app.edit_stay(
+                person,
+                stay,
+                StayInput {
+                    admitted: s.admitted,
+                    hospital: s.hospital,
+                    hospital_service: s.hospital_service,
+                    ward: s.ward,
+                    hospital_contact: s.hospital_contact,
+                    reason: s.reason,
+                    told: s.told,
+                    discharge_on: Some(date),
+                    discharge_to: to,
+                    discharged: done,
+                },
+            )?;
+        }
+        StayCommand::Checklist {
+            person,
+            stay,
+            item,
+            what,
+            who,
+            due,
+        } => {
+            let item: ChecklistItem = edits::named("checklist item", &item)?;
+            let input = proxi::domain::ActionInput {
+                what,
+                who: edits::who(&who)?,
+                due,
+                priority_id: None,
+                outcome: String::new(),
+            };
+            let id = app.checklist_action(person, stay, item, input)?;
+            writeln!(out, "{id}")?;
+        }
     }
     Ok(())
 }

@@ -1,5 +1,6 @@
 // Words for the values the core sends (card ids, roles, statuses, bassins, history actions), as
 // catalogue keys, so that a missing word is a type error and not a blank on screen.
+import type { ChecklistItem } from './bindings/ChecklistItem';
 import type { Key } from './i18n';
 import type { ActionStatus } from './bindings/ActionStatus';
 import type { Bassin } from './bindings/Bassin';
@@ -57,6 +58,9 @@ const historyKeys: Record<string, Key> = {
   'action.status': 'history.action.action.status', 'action.orientation': 'history.action.action.orientation', 'network.add': 'history.action.network.add',
   'network.edit': 'history.action.network.edit', 'network.close': 'history.action.network.close',
   'visit.add': 'history.action.visit.add', 'visit.edit': 'history.action.visit.edit',
+  'stay.admit': 'history.action.stay.admit', 'stay.edit': 'history.action.stay.edit',
+  'stay.checklist': 'history.action.stay.checklist', 'hospital.import': 'history.action.hospital.import',
+  'hospital.accept': 'history.action.hospital.accept', 'hospital.reject': 'history.action.hospital.reject',
   undo: 'history.action.undo',
 };
 
@@ -109,6 +113,10 @@ const errorKeys: Record<ErrorCode, Key> = {
   NOTIFICATIONS_UNAVAILABLE: 'error.NOTIFICATIONS_UNAVAILABLE',
   APPOINTMENT_DATE_MISSING: 'error.APPOINTMENT_DATE_MISSING',
   QUARTIER_UNKNOWN: 'error.QUARTIER_UNKNOWN',
+  NISS_INVALID: 'error.NISS_INVALID', HOSPITAL_EMPTY: 'error.HOSPITAL_EMPTY',
+  DISCHARGE_BEFORE_ADMISSION: 'error.DISCHARGE_BEFORE_ADMISSION', DISCHARGE_DATE_MISSING: 'error.DISCHARGE_DATE_MISSING',
+  SHARE_NOT_CONSENTED: 'error.SHARE_NOT_CONSENTED', FHIR_FILE_INVALID: 'error.FHIR_FILE_INVALID',
+  PROPOSAL_DECIDED: 'error.PROPOSAL_DECIDED',
 };
 
 /** The sentence for an error code, which says what to do (null only for a code newer than this UI). */
@@ -121,6 +129,15 @@ export const commonLanguages = ['fr', 'nl', 'en', 'ar', 'tr', 'es', 'pt', 'it', 
 
 export const auditKeys: Record<AuditAction, Key> = {
   open: 'audit.open', print: 'audit.print', export: 'audit.export', erase: 'audit.erase',
+  share: 'audit.share', shareRefused: 'audit.shareRefused', handover: 'audit.handover', import: 'audit.import',
+};
+
+/** The return-home checklist, in the order it is gone through. */
+export const checklistItems: ChecklistItem[] = ['equipment', 'homeNursing', 'homeHelp', 'medicationReview', 'meals', 'firstTwoDays'];
+
+export const checklistKeys: Record<ChecklistItem, Key> = {
+  equipment: 'stay.item.equipment', homeNursing: 'stay.item.homeNursing', homeHelp: 'stay.item.homeHelp',
+  medicationReview: 'stay.item.medicationReview', meals: 'stay.item.meals', firstTwoDays: 'stay.item.firstTwoDays',
 };
 
 /** The directory's themes (the taxonomy Proxi's demo and the Brussels referents use). */

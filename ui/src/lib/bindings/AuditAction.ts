@@ -3,4 +3,4 @@
 /**
  * What the audit log records.
  */
-export type AuditAction = "open" | "print" | "export" | "erase";
+export type AuditAction = "open" | "print" | "export" | "erase" | "share" | "shareRefused" | "handover" | "import";

@@ -8,4 +8,8 @@ export type AuditEntry = { at: string, author: string, action: AuditAction, pers
 /**
  * The person's name, while they are in the store.
  */
-displayName: string | null, };
+displayName: string | null, 
+/**
+ * To or from whom the plan went (a professional, a colleague), for shares and handovers.
+ */
+party: string | null, };

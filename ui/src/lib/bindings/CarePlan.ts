@@ -2,7 +2,9 @@
 import type { AgreedAction } from "./AgreedAction";
 import type { NetworkMember } from "./NetworkMember";
 import type { Priority } from "./Priority";
+import type { Proposal } from "./Proposal";
 import type { Statement } from "./Statement";
+import type { Stay } from "./Stay";
 import type { Visit } from "./Visit";
 
 /**
@@ -17,4 +19,12 @@ priorities: Array<Priority>, strengths: Array<Statement>, difficulties: Array<St
 /**
  * When the plan is looked at again with the person.
  */
-reviewDate: string | null, };
+reviewDate: string | null, 
+/**
+ * Stays in hospital, oldest first (none in documents written before stays were kept).
+ */
+stays: Array<Stay>, 
+/**
+ * Items a hospital's file proposed, accepted, rejected or waiting for the referent.
+ */
+proposals: Array<Proposal>, };

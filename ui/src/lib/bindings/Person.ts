@@ -12,4 +12,9 @@ displayName: string, firstName: string, lastName: string, birthYear: number | nu
 /**
  * Languages spoken, as ISO 639 codes (`fr`, `nl`, `ar`, `tr`…), the preferred one first.
  */
-languages: Array<string>, interpreterNeeded: boolean, address: Address, phone: string, notes: string, archived: boolean, created: string, };
+languages: Array<string>, interpreterNeeded: boolean, address: Address, phone: string, notes: string, 
+/**
+ * The Belgian national number (NISS/INSZ), 11 digits, only when the person gave it for a
+ * hospital's file; never needed by Proxi.
+ */
+niss: string | null, archived: boolean, created: string, };

@@ -4,4 +4,8 @@ import type { Address } from "./Address";
 /**
  * The editable fields of a person.
  */
-export type PersonInput = { displayName: string, firstName: string, lastName: string, birthYear: number | null, languages: Array<string>, interpreterNeeded: boolean, address: Address, phone: string, notes: string, };
+export type PersonInput = { displayName: string, firstName: string, lastName: string, birthYear: number | null, languages: Array<string>, interpreterNeeded: boolean, address: Address, phone: string, notes: string, 
+/**
+ * The national number (NISS/INSZ), optional; spaces, dots and dashes are allowed.
+ */
+niss: string | null, };

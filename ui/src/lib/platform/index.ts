@@ -33,6 +33,8 @@ import type { RestoreReport } from '../bindings/RestoreReport';
 import type { LockReport } from '../bindings/LockReport';
 import type { ExportedRecord } from '../bindings/ExportedRecord';
 import type { ErasedReport } from '../bindings/ErasedReport';
+import type { FoundFile } from '../bindings/FoundFile';
+import type { ImportSummary } from '../bindings/ImportSummary';
 
 export interface Platform {
   sessionState(): Promise<SessionState>;
@@ -89,6 +91,12 @@ export interface Platform {
   exportPerson(person: string, lang?: string): Promise<ExportedRecord>;
   /** Erases the person here now, and on the team's laptops and the relay at their next sync. */
   erasePerson(person: string): Promise<ErasedReport>;
+  /** The plan as a FHIR file for a professional the person agreed to share with; where it was saved. */
+  fhirExport(person: string, to: string): Promise<string>;
+  /** FHIR files found where files from hospitals arrive (Downloads, Documents, USB sticks), newest first. */
+  hospitalFiles(): Promise<FoundFile[]>;
+  /** A hospital's discharge file read into proposals for the plan (all or nothing). */
+  fhirImport(person: string, file: string): Promise<ImportSummary>;
   openPlan(person: string): Promise<PlanDocument>;
   /** Applies one edit, saved before the promise resolves; gives back the plan as it now is. */
   editPlan(person: string, edit: PlanEdit): Promise<PlanDocument>;
@@ -152,6 +160,9 @@ export const tauriPlatform: Platform = {
   createPerson: (input) => invoke<string>('create_person', { input }),
   exportPerson: (person, lang) => invoke<ExportedRecord>('export_person', { person, lang: lang ?? null }),
   erasePerson: (person) => invoke<ErasedReport>('erase_person', { person }),
+  fhirExport: (person, to) => invoke<string>('fhir_export', { person, to }),
+  hospitalFiles: () => invoke<FoundFile[]>('hospital_files'),
+  fhirImport: (person, file) => invoke<ImportSummary>('fhir_import', { person, file }),
   openPlan: (person) => invoke<PlanDocument>('open_plan', { person }),
   editPlan: (person, edit) => invoke<PlanDocument>('edit_plan', { person, edit }),
   planHistory: (person) => invoke<HistoryEntry[]>('plan_history', { person }),

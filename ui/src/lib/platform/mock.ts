@@ -21,6 +21,8 @@ import type { SyncStatus } from '../bindings/SyncStatus';
 import type { Settings } from '../bindings/Settings';
 import type { Printer } from '../bindings/Printer';
 import type { BackupInfo } from '../bindings/BackupInfo';
+import type { FoundFile } from '../bindings/FoundFile';
+import type { ProposedItem } from '../bindings/ProposedItem';
 import { cardMock, mapMock, mockServices, searchMock } from './directory-mock';
 
 /** The sheet's languages as the core lists them (`src/sheet/lang/*.json`). */
@@ -92,10 +94,11 @@ export function emptyPlan(summary: PersonSummary, created = '2026-01-05T09:00:00
       address: { street: 'Rue de l’Exemple 1', postalCode: summary.postalCode, commune: summary.commune, bassin: null, quartier: null },
       phone: '02 000 00 00',
       notes: '',
+      niss: null,
       archived: summary.archived,
       created,
     },
-    plan: { priorities: [], strengths: [], difficulties: [], actions: [], network: [], visits: [], reviewDate: summary.reviewDate },
+    plan: { priorities: [], strengths: [], difficulties: [], actions: [], network: [], visits: [], reviewDate: summary.reviewDate, stays: [], proposals: [] },
     consent: null,
   };
 }
@@ -161,6 +164,9 @@ export function mockPlatform(
     printers?: Printer[];
     /** No notification service on this desktop. */
     noNotifications?: boolean;
+    /** FHIR files found where hospitals' files arrive, and what each proposes when read. */
+    hospitalFiles?: FoundFile[];
+    hospitalBundles?: Record<string, ProposedItem[]>;
   } = { online: true },
 ): MockPlatform {
   let open = unlocked;
@@ -190,7 +196,7 @@ export function mockPlatform(
   for (const [id, plan] of docs) states.set(id, [{ plan: structuredClone(plan), action: 'person.create', at: plan.person.created }]);
   const audit: AuditEntry[] = [];
   const audited = (action: AuditAction, personId: string) =>
-    audit.unshift({ at: new Date().toISOString(), author: 'Test Referent', action, personId, displayName: docs.get(personId)?.person.displayName ?? null });
+    audit.unshift({ at: new Date().toISOString(), author: 'Test Referent', action, personId, displayName: docs.get(personId)?.person.displayName ?? null, party: null });
   const must = () => {
     if (!open) throw locked();
   };
@@ -265,7 +271,7 @@ export function mockPlatform(
         return 'plan.review';
       case 'addPriority':
         checkWords(edit.input.words, edit.input.card);
-        p.priorities.push({ id: newId(), words: edit.input.words.trim(), card: edit.input.card, rank: next(p.priorities.filter((x) => x.status === 'active')), status: 'active', created: today, reviewDate: edit.input.reviewDate });
+        p.priorities.push({ id: newId(), words: edit.input.words.trim(), card: edit.input.card, rank: next(p.priorities.filter((x) => x.status === 'active')), status: 'active', created: today, reviewDate: edit.input.reviewDate, source: null });
         return 'priority.add';
       case 'editPriority': {
         checkWords(edit.input.words, edit.input.card);
@@ -310,7 +316,7 @@ export function mockPlatform(
         if (edit.kind === 'addAction') {
           const orientation =
             edit.input.who.kind === 'service' ? { step: 'proposed' as const, since: today, appointment: null, note: '', theme: null } : null;
-          p.actions.push({ id: newId(), ...edit.input, what: edit.input.what.trim(), status: 'planned', created: today, orientation });
+          p.actions.push({ id: newId(), ...edit.input, what: edit.input.what.trim(), status: 'planned', created: today, orientation, source: null });
           return 'action.add';
         }
         const item = p.actions.find((x) => x.id === edit.id);
@@ -341,7 +347,7 @@ export function mockPlatform(
       }
       case 'addMember':
         checkMember(edit.input);
-        p.network.push({ id: newId(), ...edit.input, closed: false });
+        p.network.push({ id: newId(), ...edit.input, closed: false, source: null });
         return 'network.add';
       case 'editMember': {
         checkMember(edit.input);
@@ -366,6 +372,67 @@ export function mockPlatform(
         if (edit.input.recordedOn > today) throw invalid([{ code: 'CONSENT_DATE_IN_FUTURE', field: 'recordedOn' }]);
         doc.consent = { ...edit.input, recordedBy: 'Test Referent', professionals: edit.input.professionals.map((p) => p.trim()) };
         return 'consent.record';
+      // Hospital stays and proposals: the core's rules (src/hospital.rs, src/fhir/import.rs).
+      case 'admitStay':
+      case 'editStay': {
+        const v: Violation[] = [];
+        if (!edit.input.hospital.trim()) v.push({ code: 'HOSPITAL_EMPTY', field: 'hospital' });
+        if (edit.input.dischargeOn !== null && edit.input.dischargeOn < edit.input.admitted) v.push({ code: 'DISCHARGE_BEFORE_ADMISSION', field: 'dischargeOn' });
+        if (edit.input.discharged && edit.input.dischargeOn === null) v.push({ code: 'DISCHARGE_DATE_MISSING', field: 'dischargeOn' });
+        if (v.length) throw invalid(v);
+        const fields = { ...edit.input, hospital: edit.input.hospital.trim(), hospitalService: edit.input.hospitalService || null };
+        if (edit.kind === 'admitStay') {
+          p.stays.push({ id: newId(), ...fields, notNeeded: [], created: stamp() });
+          return 'stay.admit';
+        }
+        const stay = p.stays.find((x) => x.id === edit.id);
+        if (stay) Object.assign(stay, fields);
+        return 'stay.edit';
+      }
+      case 'checklistAction': {
+        if (!edit.input.what.trim()) throw invalid([{ code: 'ACTION_WHAT_EMPTY', field: 'what' }]);
+        if (edit.input.due !== null && edit.input.due < today) throw invalid([{ code: 'ACTION_DUE_IN_PAST', field: 'due' }]);
+        const source = { kind: 'checklist' as const, stay: edit.stay, item: edit.item };
+        p.actions.push({ id: newId(), ...edit.input, what: edit.input.what.trim(), status: 'planned', created: today, orientation: null, source });
+        return 'action.add';
+      }
+      case 'setChecklistNotNeeded': {
+        const stay = p.stays.find((x) => x.id === edit.stay);
+        if (stay) stay.notNeeded = [...stay.notNeeded.filter((i) => i !== edit.item), ...(edit.notNeeded ? [edit.item] : [])];
+        return 'stay.checklist';
+      }
+      case 'acceptProposal':
+      case 'rejectProposal': {
+        const proposal = p.proposals.find((x) => x.id === edit.id);
+        if (!proposal) throw { code: 'ITEM_NOT_FOUND', message: 'no such proposal', violations: [] } satisfies ErrorReport;
+        if (proposal.status !== 'pending') throw { code: 'PROPOSAL_DECIDED', message: `already ${proposal.status}`, violations: [] } satisfies ErrorReport;
+        if (edit.kind === 'rejectProposal') {
+          proposal.status = 'rejected';
+          return 'hospital.reject';
+        }
+        const source = { kind: 'hospital' as const, bundle: proposal.bundle, resource: proposal.resource, acceptedOn: today };
+        const id = newId();
+        const item = proposal.item;
+        if (item.kind === 'goal') {
+          p.priorities.push({ id, words: item.words, card: null, rank: next(p.priorities), status: item.status, created: stamp(), reviewDate: item.reviewDate, source });
+        } else if (item.kind === 'member') {
+          p.network.push({ id, role: item.role, name: item.name, organisation: '', phone: item.phone, email: '', closed: false, source });
+        } else {
+          const owner = item.owner;
+          const who =
+            owner.kind === 'carer'
+              ? { kind: 'informalCarer' as const, name: owner.name }
+              : owner.kind === 'service'
+                ? { kind: 'service' as const, id: owner.id }
+                : owner.kind === 'named'
+                  ? { kind: 'member' as const, id: p.network.find((m) => m.name === owner.name)?.id ?? id }
+                  : { kind: owner.kind };
+          p.actions.push({ id, what: item.what, who, due: item.due, status: item.status, priorityId: null, outcome: item.outcome, created: stamp(), orientation: null, source });
+        }
+        proposal.status = 'accepted';
+        proposal.acceptedAs = id;
+        return 'hospital.accept';
+      }
       case 'undo':
         return 'undo';
     }
@@ -539,6 +606,31 @@ export function mockPlatform(
         )
         .sort((a, b) => fold(a.fullName).localeCompare(fold(b.fullName)));
     },
+    async fhirExport(person, to) {
+      must();
+      const doc = plan(person);
+      const ok = doc.consent?.keepPlan && doc.consent.professionals.some((p) => p.toLowerCase() === to.trim().toLowerCase());
+      if (!ok) {
+        audit.unshift({ at: stamp(), author: 'Test Referent', action: 'shareRefused', personId: person, displayName: doc.person.displayName, party: to.trim() });
+        throw { code: 'SHARE_NOT_CONSENTED', message: `the person did not agree to share their plan with "${to}"`, violations: [] } satisfies ErrorReport;
+      }
+      audit.unshift({ at: stamp(), author: 'Test Referent', action: 'share', personId: person, displayName: doc.person.displayName, party: to.trim() });
+      return `/home/test/Documents/Proxi/${doc.person.displayName} plan pour l’hôpital ${today}.json`;
+    },
+    async hospitalFiles() {
+      must();
+      return options.hospitalFiles ?? [];
+    },
+    async fhirImport(person, file) {
+      must();
+      const bundle = options.hospitalBundles?.[file];
+      if (!bundle) throw { code: 'FHIR_FILE_INVALID', message: '$: not JSON (line 1, column 1); nothing was imported', violations: [] } satisfies ErrorReport;
+      const doc = plan(person);
+      const proposals = bundle.map((item) => ({ id: newId(), bundle: 'urn:uuid:mock-bundle', resource: `Goal/${newId()}`, received: today, status: 'pending' as const, item, acceptedAs: null }));
+      doc.plan.proposals.push(...proposals);
+      audit.unshift({ at: stamp(), author: 'Test Referent', action: 'import', personId: person, displayName: doc.person.displayName, party: 'urn:uuid:mock-bundle' });
+      return { bundle: 'urn:uuid:mock-bundle', proposed: proposals.length, alreadyInPlan: 0 };
+    },
     async exportPerson(person) {
       must();
       const doc = plan(person);
@@ -563,7 +655,7 @@ export function mockPlatform(
       const doc: PlanDocument = {
         schema: 1,
         person: { id, ...input, archived: false, created: stamp() },
-        plan: { priorities: [], strengths: [], difficulties: [], actions: [], network: [], visits: [], reviewDate: null },
+        plan: { priorities: [], strengths: [], difficulties: [], actions: [], network: [], visits: [], reviewDate: null, stays: [], proposals: [] },
         consent: null,
       };
       docs.set(id, doc);
@@ -655,7 +747,23 @@ export function mockPlatform(
                 since: a.orientation!.since,
               })),
       );
-      return { today, until: last, actions, reviews, stuck, stuckAfterDays: settings.stuckDays };
+      const live = [...docs.values()].filter((doc) => !doc.person.archived);
+      const staySummary = (doc: PlanDocument, s: PlanDocument['plan']['stays'][number]) => ({
+        personId: doc.person.id,
+        displayName: doc.person.displayName,
+        stayId: s.id,
+        hospital: s.hospital,
+        admitted: s.admitted,
+        dischargeOn: s.dischargeOn,
+        checklistOpen: 6 - s.notNeeded.length - doc.plan.actions.filter((a) => a.source?.kind === 'checklist' && a.source.stay === s.id && a.status !== 'dropped').length,
+      });
+      const inHospital = live.flatMap((doc) =>
+        doc.plan.stays.filter((s) => s.admitted <= today && !s.discharged && (s.dischargeOn === null || s.dischargeOn >= today)).map((s) => staySummary(doc, s)),
+      );
+      const discharges = live.flatMap((doc) =>
+        doc.plan.stays.filter((s) => s.dischargeOn !== null && s.dischargeOn >= today && s.dischargeOn <= last).map((s) => staySummary(doc, s)),
+      );
+      return { today, until: last, actions, reviews, stuck, stuckAfterDays: settings.stuckDays, inHospital, discharges };
     },
     async postalAreas() {
       return areas;

@@ -1,0 +1,152 @@
+//! Hospital liaison in the window: the plan sent to a hospital professional as a FHIR file (with the
+//! person's consent), and a hospital's discharge file received as proposals.
+
+use std::path::{Path, PathBuf};
+
+use proxi::error::ErrorReport;
+use proxi::fhir::import::ImportSummary;
+use serde::Serialize;
+use uuid::Uuid;
+
+use super::session::{Session, locked};
+use super::setup::removable_disks;
+use super::sheet::{io_error, sheets_dir};
+
+/// A FHIR file found where files from hospitals arrive.
+#[derive(Debug, Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct FoundFile {
+    pub path: String,
+    /// The file's name, as shown.
+    pub name: String,
+    /// When it was last written (RFC 3339), for the newest first.
+    pub modified: String,
+}
+
+/// Saves the plan of `person` as a FHIR file for `to` (a professional the person agreed to share
+/// with) in the sheets folder; returns where. Refused and audited without that consent.
+#[tauri::command]
+pub fn fhir_export(
+    session: tauri::State<'_, Session>,
+    person: Uuid,
+    to: String,
+) -> Result<String, ErrorReport> {
+    let mut guard = session.guard();
+    let app = guard.as_mut().ok_or_else(locked)?;
+    let bundle = app.fhir_export(person, &to)?;
+    let name: String = app
+        .plan(person)?
+        .person
+        .display_name
+        .chars()
+        .filter(|c| c.is_alphanumeric() || *c == '-')
+        .collect();
+    let today = proxi::clock::Clock::today(&proxi::clock::SystemClock);
+    let id = person.simple().to_string();
+    let dir = sheets_dir();
+    std::fs::create_dir_all(&dir).map_err(io_error)?;
+    let path = dir.join(format!(
+        "{name} plan pour l'hôpital {today} {}.json",
+        &id[id.len() - 4..]
+    ));
+    let text = serde_json::to_string_pretty(&bundle).map_err(|e| ErrorReport {
+        code: proxi::ErrorCode::Storage,
+        message: e.to_string(),
+        violations: Vec::new(),
+    })?;
+    std::fs::write(&path, text + "\n").map_err(io_error)?;
+    Ok(path.display().to_string())
+}
+
+/// The JSON files that look like FHIR Bundles in the places files arrive: the Downloads and Documents
+/// folders, Proxi's folder, USB sticks; the newest first.
+#[tauri::command]
+pub fn hospital_files() -> Vec<FoundFile> {
+    let mut folders: Vec<PathBuf> = Vec::new();
+    if let Some(user) = directories::UserDirs::new() {
+        folders.extend(user.download_dir().map(Path::to_path_buf));
+        folders.extend(user.document_dir().map(Path::to_path_buf));
+        folders.push(user.home_dir().to_path_buf());
+    }
+    folders.push(sheets_dir());
+    folders.extend(removable_disks().into_iter().map(|p| PathBuf::from(p.path)));
+    let mut found = Vec::new();
+    for folder in folders {
+        let Ok(entries) = std::fs::read_dir(&folder) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let is_json = path
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+            let Ok(meta) = entry.metadata() else { continue };
+            if !is_json || !meta.is_file() || !looks_like_bundle(&path) {
+                continue;
+            }
+            let modified = meta
+                .modified()
+                .ok()
+                .and_then(|m| jiff::Timestamp::try_from(m).ok())
+                .map(|t| t.to_string())
+                .unwrap_or_default();
+            found.push(FoundFile {
+                name: entry.file_name().to_string_lossy().into_owned(),
+                path: path.display().to_string(),
+                modified,
+            });
+        }
+    }
+    found.sort_by(|a, b| b.modified.cmp(&a.modified));
+    found.dedup_by(|a, b| a.path == b.path);
+    found
+}
+
+/// The start of the file names a FHIR Bundle.
+fn looks_like_bundle(path: &Path) -> bool {
+    use std::io::Read;
+    let mut head = vec![0u8; 4096];
+    let Ok(mut file) = std::fs::File::open(path) else {
+        return false;
+    };
+    let n = file.read(&mut head).unwrap_or(0);
+    let head = String::from_utf8_lossy(&head[..n]);
+    head.contains("\"resourceType\"") && head.contains("\"Bundle\"")
+}
+
+/// Reads a hospital's discharge file into proposals for `person`'s plan (all or nothing).
+#[tauri::command]
+pub fn fhir_import(
+    session: tauri::State<'_, Session>,
+    person: Uuid,
+    file: String,
+) -> Result<ImportSummary, ErrorReport> {
+    let path = PathBuf::from(file.trim());
+    let size = std::fs::metadata(&path)
+        .map_err(|e| file_error(&path, &e))?
+        .len();
+    if size > proxi::fhir::MAX_FILE_BYTES {
+        return Err(proxi::Error::FhirFile {
+            path: "$".into(),
+            rule: format!(
+                "the file is {} MB; a discharge file is at most {} MB",
+                size / (1024 * 1024),
+                proxi::fhir::MAX_FILE_BYTES / (1024 * 1024)
+            ),
+        }
+        .into());
+    }
+    let bytes = std::fs::read(&path).map_err(|e| file_error(&path, &e))?;
+    let mut guard = session.guard();
+    let app = guard.as_mut().ok_or_else(locked)?;
+    Ok(app.fhir_import(person, &bytes)?)
+}
+
+fn file_error(path: &Path, e: &std::io::Error) -> ErrorReport {
+    proxi::Error::FhirFile {
+        path: "$".into(),
+        rule: format!("{} cannot be read ({e})", path.display()),
+    }
+    .into()
+}
