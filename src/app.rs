@@ -512,7 +512,11 @@ impl Proxi {
     }
 
     /// How the sheet names the services a plan's actions point at, in `lang`: "name, phone".
-    fn sheet_services(&mut self, plan: &PlanDocument, lang: &str) -> crate::sheet::Services {
+    pub(crate) fn sheet_services(
+        &mut self,
+        plan: &PlanDocument,
+        lang: &str,
+    ) -> crate::sheet::Services {
         let mut services = crate::sheet::Services::new();
         for action in &plan.plan.actions {
             if let Who::Service { id } = &action.who

@@ -200,6 +200,23 @@ fn stay_mut(stays: &mut [Stay], id: Uuid) -> Result<&mut Stay> {
 }
 
 impl Proxi {
+    /// The one-page liaison sheet for the hospital ward, in `lang` (fr, nl or en: the hospital's
+    /// language), dated today and signed by this store's author. Recorded in the audit log as a print.
+    ///
+    /// # Errors
+    /// [`crate::Error::PersonNotFound`]; [`crate::Error::Sheet`] for another language.
+    pub fn liaison_sheet(&mut self, person: Uuid, lang: &str) -> Result<Vec<u8>> {
+        let plan = self.plan(person)?;
+        let services = self.sheet_services(&plan, lang);
+        let referent = self.store().author().to_owned();
+        let today = self.now().to_zoned(crate::clock::brussels()).date();
+        let pdf = crate::sheet::render_liaison(&plan, lang, today, &referent, &services)?;
+        let now = self.now();
+        self.store()
+            .audit(now, crate::store::AuditAction::Print, person)?;
+        Ok(pdf)
+    }
+
     /// Records an admission to hospital (with, if known already, the planned discharge).
     ///
     /// # Errors

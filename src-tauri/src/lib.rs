@@ -54,6 +54,7 @@ pub fn run() {
             commands::sheet::open_sheet,
             commands::rights::export_person,
             commands::hospital::fhir_export,
+            commands::hospital::print_liaison,
             commands::hospital::hospital_files,
             commands::hospital::fhir_import,
             commands::rights::erase_person,

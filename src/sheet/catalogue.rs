@@ -49,6 +49,8 @@ pub(crate) struct Catalogue {
     /// The referent's papers, in the window's languages only.
     pub(crate) recovery: Option<RecoveryWords>,
     pub(crate) record: Option<record::RecordWords>,
+    /// The liaison sheet for a hospital ward, in the hospitals' languages only.
+    pub(crate) liaison: Option<super::liaison::LiaisonWords>,
 }
 
 /// Which way a language is written.

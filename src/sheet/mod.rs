@@ -7,6 +7,7 @@
 //! deterministic: the same plan, language and date give the same bytes.
 
 mod catalogue;
+mod liaison;
 mod pictures;
 mod record;
 mod shape;
@@ -15,6 +16,7 @@ pub mod speech;
 pub use catalogue::{
     LanguageStatus, SheetLanguage, language_for, languages, record_language_for, sheet_languages,
 };
+pub use liaison::render_liaison;
 pub use record::render_record;
 
 use catalogue::{Catalogue, Direction, catalogue};

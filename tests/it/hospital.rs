@@ -632,3 +632,87 @@ fn bad_bundles_are_refused_whole_with_their_path_and_rule() {
     let e = refused(&mut app, person, b"[1, 2]");
     assert!(e.starts_with("$: a FHIR file is a JSON object"), "{e}");
 }
+
+fn tool(name: &str, args: &[&str]) -> String {
+    let out = std::process::Command::new(name)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{name} is needed: {e}"));
+    assert!(
+        out.status.success(),
+        "{name}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn the_liaison_sheet_holds_the_stay_the_plan_and_the_return_home_on_one_page_in_french_and_dutch() {
+    let (dir, _path, mut app) = new_store();
+    let person = full_plan(&mut app);
+    let stay = app
+        .admit(person, stay(date(2026, 11, 20), Some(date(2026, 11, 27))))
+        .expect("admitted");
+    app.checklist_action(
+        person,
+        stay,
+        ChecklistItem::HomeNursing,
+        action(
+            "Infirmière pour les pansements",
+            Who::Referent,
+            Some(date(2026, 11, 27)),
+        ),
+    )
+    .expect("action");
+    app.set_checklist_not_needed(person, stay, ChecklistItem::Meals, true)
+        .expect("not needed");
+    let squash = |s: String| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    for (lang, words) in [
+        (
+            "fr",
+            [
+                "Fiche de liaison pour l’hôpital — Hervé Exemple",
+                "Hôpital Fictif — entrée le 20 novembre 2026",
+                "Référent hospitalier : Mme Liaison-Exemple 02 000 00 99",
+                "1. Marcher jusqu'au marché du dimanche",
+                "Soins infirmiers à domicile : Infirmière pour les pansements (Test Referent, 27 novembre 2026)",
+                "Repas : pas nécessaire",
+                "Matériel : à organiser",
+            ],
+        ),
+        (
+            "nl",
+            [
+                "Verbindingsfiche voor het ziekenhuis — Hervé Exemple",
+                "Hôpital Fictif — opgenomen op 20 november 2026",
+                "Ziekenhuisreferent: Mme Liaison-Exemple 02 000 00 99",
+                "1. Marcher jusqu'au marché du dimanche",
+                "Thuisverpleging: Infirmière pour les pansements (Test Referent, 27 november 2026)",
+                "Maaltijden: niet nodig",
+                "Materiaal: te regelen",
+            ],
+        ),
+    ] {
+        let pdf = app.liaison_sheet(person, lang).expect("the sheet");
+        let file = dir.path().join(format!("liaison-{lang}.pdf"));
+        std::fs::write(&file, pdf).expect("write");
+        let file = file.to_str().expect("path");
+        tool("qpdf", &["--check", file]);
+        let info = tool("pdfinfo", &[file]);
+        assert!(info.lines().any(|l| l.split_whitespace().eq(["Pages:", "1"])), "{info}");
+        // French puts a narrow no-break space before the colon; pdftotext reads it as a space.
+        let text = squash(tool("pdftotext", &[file, "-"])).replace('\u{202f}', " ");
+        for w in words {
+            assert!(text.contains(w), "{lang}: {w:?} in {text}");
+        }
+    }
+    // A language hospitals do not write in here: refused, in words.
+    assert_eq!(
+        app.liaison_sheet(person, "ar")
+            .expect_err("no liaison words")
+            .code(),
+        ErrorCode::SheetFailed
+    );
+    let log = app.audit_log(Some(person), 3).expect("log");
+    assert_eq!(log[0].action, AuditAction::Print);
+}

@@ -79,6 +79,24 @@ test('every screen has no serious or critical accessibility violation', async ()
   await page.waitForSelector('[data-testid=plan-name]');
   await check('plan');
 
+  // The hospital: a stay with its checklist open, the liaison sheet, a hospital's proposals.
+  await page.click('[data-testid=stay-new]');
+  await page.fill('[data-testid=stay-admitted]', '2026-11-20');
+  await page.fill('[data-testid=stay-hospital]', 'Hôpital Fictif');
+  await page.fill('[data-testid=stay-discharge-on]', '2026-11-28');
+  await page.click('[data-testid=stay-save]');
+  await page.click('[data-testid=stay-checklist-toggle]');
+  await page.waitForSelector('[data-testid=check-homeNursing]');
+  await page.click('[data-testid=receive-look]');
+  await page.click('[data-testid=receive-read]');
+  await page.waitForSelector('[data-testid=proposal]');
+  await check('plan, hospital');
+  await page.click('[data-testid=nav-follow]');
+  await page.waitForSelector('[data-testid=follow-in-hospital]');
+  await check('follow-up, in hospital');
+  await page.click('text=Hervé');
+  await page.waitForSelector('[data-testid=plan-name]');
+
   await page.click('[data-testid=toggle-print]');
   await page.waitForSelector('[data-testid=printer]');
   await check('plan, printing');

@@ -59,6 +59,38 @@ pub fn fhir_export(
     Ok(path.display().to_string())
 }
 
+/// Saves the one-page liaison sheet for the hospital ward (in `lang`: French or Dutch, the hospital's
+/// language) in the sheets folder.
+#[tauri::command]
+pub fn print_liaison(
+    session: tauri::State<'_, Session>,
+    person: Uuid,
+    lang: String,
+) -> Result<super::sheet::SavedSheet, ErrorReport> {
+    let mut guard = session.guard();
+    let app = guard.as_mut().ok_or_else(locked)?;
+    let pdf = app.liaison_sheet(person, &lang)?;
+    let first: String = app
+        .plan(person)?
+        .person
+        .first_name
+        .chars()
+        .filter(|c| c.is_alphanumeric() || *c == '-')
+        .collect();
+    let today = proxi::clock::Clock::today(&proxi::clock::SystemClock);
+    let id = person.simple().to_string();
+    let dir = sheets_dir();
+    std::fs::create_dir_all(&dir).map_err(io_error)?;
+    let path = dir.join(format!(
+        "{first} liaison {today} {} {lang}.pdf",
+        &id[id.len() - 4..]
+    ));
+    std::fs::write(&path, pdf).map_err(io_error)?;
+    Ok(super::sheet::SavedSheet {
+        path: path.display().to_string(),
+    })
+}
+
 /// The JSON files that look like FHIR Bundles in the places files arrive: the Downloads and Documents
 /// folders, Proxi's folder, USB sticks; the newest first.
 #[tauri::command]

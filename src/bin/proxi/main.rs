@@ -270,6 +270,15 @@ enum StayCommand {
         #[arg(long)]
         done: bool,
     },
+    /// The one-page liaison sheet for the hospital ward, as PDF
+    Liaison {
+        person: Uuid,
+        /// fr, nl or en: the hospital's language
+        #[arg(long, default_value = "fr")]
+        lang: String,
+        #[arg(short, long)]
+        output: PathBuf,
+    },
     /// Turn an item of the return-home checklist into an agreed action
     Checklist {
         person: Uuid,
@@ -1304,6 +1313,14 @@ fn stay(path: &Path, command: StayCommand, out: &mut impl Write) -> anyhow::Resu
                     discharged: done,
                 },
             )?;
+        }
+        StayCommand::Liaison {
+            person,
+            lang,
+            output,
+        } => {
+            std::fs::write(&output, app.liaison_sheet(person, &lang)?)
+                .with_context(|| format!("writing {}", output.display()))?;
         }
         StayCommand::Checklist {
             person,

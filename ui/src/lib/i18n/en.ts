@@ -730,4 +730,9 @@ export const en: Record<Key, string> = {
   'followUp.discharges': 'Hospital discharges to prepare',
   'followUp.dischargeLine.one': '{hospital}, leaving on {date} ({n} point to prepare)',
   'followUp.dischargeLine.other': '{hospital}, leaving on {date} ({n} points to prepare)',
+  'liaison.title': 'Liaison sheet for the ward',
+  'liaison.help': 'One page for the hospital team: who the person is, what matters to them, what was agreed, and where the return home stands.',
+  'liaison.lang': 'The hospital’s language',
+  'liaison.print': 'Make the liaison sheet',
+  'liaison.open': 'Open',
 };

@@ -728,6 +728,11 @@ export const fr = {
   'followUp.discharges': 'Sorties d’hôpital à préparer',
   'followUp.dischargeLine.one': '{hospital}, sortie le {date} ({n} point à préparer)',
   'followUp.dischargeLine.other': '{hospital}, sortie le {date} ({n} points à préparer)',
+  'liaison.title': 'Fiche de liaison pour le service',
+  'liaison.help': 'Une page pour l’équipe de l’hôpital : qui est la personne, ce qui compte pour elle, ce qui est convenu, et où en est le retour à domicile.',
+  'liaison.lang': 'Langue de l’hôpital',
+  'liaison.print': 'Faire la fiche de liaison',
+  'liaison.open': 'Ouvrir',
 } as const;
 
 export type Key = keyof typeof fr;

@@ -730,4 +730,9 @@ export const nl: Record<Key, string> = {
   'followUp.discharges': 'Ontslag uit het ziekenhuis voor te bereiden',
   'followUp.dischargeLine.one': '{hospital}, ontslag op {date} ({n} punt voor te bereiden)',
   'followUp.dischargeLine.other': '{hospital}, ontslag op {date} ({n} punten voor te bereiden)',
+  'liaison.title': 'Verbindingsfiche voor de afdeling',
+  'liaison.help': 'Eén pagina voor het ziekenhuisteam: wie de persoon is, wat voor haar telt, wat afgesproken is en hoe ver de terugkeer naar huis staat.',
+  'liaison.lang': 'Taal van het ziekenhuis',
+  'liaison.print': 'De verbindingsfiche maken',
+  'liaison.open': 'Openen',
 };

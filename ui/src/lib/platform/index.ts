@@ -93,6 +93,8 @@ export interface Platform {
   erasePerson(person: string): Promise<ErasedReport>;
   /** The plan as a FHIR file for a professional the person agreed to share with; where it was saved. */
   fhirExport(person: string, to: string): Promise<string>;
+  /** The one-page liaison sheet for the hospital ward, in French or Dutch (the hospital's language). */
+  printLiaison(person: string, lang: string): Promise<SavedSheet>;
   /** FHIR files found where files from hospitals arrive (Downloads, Documents, USB sticks), newest first. */
   hospitalFiles(): Promise<FoundFile[]>;
   /** A hospital's discharge file read into proposals for the plan (all or nothing). */
@@ -161,6 +163,7 @@ export const tauriPlatform: Platform = {
   exportPerson: (person, lang) => invoke<ExportedRecord>('export_person', { person, lang: lang ?? null }),
   erasePerson: (person) => invoke<ErasedReport>('erase_person', { person }),
   fhirExport: (person, to) => invoke<string>('fhir_export', { person, to }),
+  printLiaison: (person, lang) => invoke<SavedSheet>('print_liaison', { person, lang }),
   hospitalFiles: () => invoke<FoundFile[]>('hospital_files'),
   fhirImport: (person, file) => invoke<ImportSummary>('fhir_import', { person, file }),
   openPlan: (person) => invoke<PlanDocument>('open_plan', { person }),

@@ -617,6 +617,11 @@ export function mockPlatform(
       audit.unshift({ at: stamp(), author: 'Test Referent', action: 'share', personId: person, displayName: doc.person.displayName, party: to.trim() });
       return `/home/test/Documents/Proxi/${doc.person.displayName} plan pour l’hôpital ${today}.json`;
     },
+    async printLiaison(person, lang) {
+      must();
+      audited('print', person);
+      return { path: `/home/test/Documents/Proxi/${plan(person).person.firstName} liaison ${today} ${lang}.pdf` };
+    },
     async hospitalFiles() {
       must();
       return options.hospitalFiles ?? [];
