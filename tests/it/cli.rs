@@ -749,3 +749,155 @@ fn every_command_the_readme_names_is_in_the_help() {
     }
     assert!(checked >= 30, "only {checked} commands found in the README");
 }
+
+/// Hospital liaison from the command line alone: a stay, a checklist action, the liaison sheet; the
+/// FHIR export refused without consent (exit 1, its code), then allowed; the Bundle read into another
+/// person as proposals, one accepted; a bad file refused with its path, nothing stored.
+#[test]
+fn hospital_liaison_from_the_command_line() {
+    let dir = tempfile::tempdir().expect("dir");
+    let store = dir.path().join("cli.db");
+    let pass = Some("a long enough passphrase for tests");
+    let run = |args: &[&str]| {
+        let out = proxi(&store, pass, args);
+        assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
+        text(&out.stdout).trim().to_owned()
+    };
+    run(&["init", "--author", "Référente CLI"]);
+    let add = |name: &str| {
+        let v: serde_json::Value = serde_json::from_str(&run(&[
+            "person",
+            "add",
+            "--first-name",
+            name,
+            "--language",
+            "fr",
+            "--json",
+        ]))
+        .expect("JSON");
+        v["id"].as_str().expect("id").to_owned()
+    };
+    let (zenobe, odile) = (add("Zénobe"), add("Odile"));
+    run(&[
+        "plan",
+        "add-priority",
+        &zenobe,
+        "Rentrer chez moi",
+        "--card",
+        "home",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&run(&[
+        "stay",
+        "admit",
+        &zenobe,
+        "--hospital",
+        "Hôpital Fictif",
+        "--date",
+        "2026-11-20",
+        "--json",
+    ]))
+    .expect("JSON");
+    let stay = v["id"].as_str().expect("id").to_owned();
+    run(&[
+        "stay",
+        "checklist",
+        &zenobe,
+        &stay,
+        "home-nursing",
+        "Infirmière à domicile",
+        "--who",
+        "referent",
+    ]);
+    let out = proxi(
+        &store,
+        pass,
+        &["stay", "checklist", &zenobe, &stay, "teleportation", "x"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let liaison = dir.path().join("liaison.pdf");
+    run(&[
+        "stay",
+        "liaison",
+        &zenobe,
+        "--lang",
+        "nl",
+        "-o",
+        liaison.to_str().expect("path"),
+    ]);
+    assert!(
+        std::fs::read(&liaison)
+            .expect("the PDF")
+            .starts_with(b"%PDF")
+    );
+
+    let bundle = dir.path().join("bundle.json");
+    let b = bundle.to_str().expect("path");
+    let out = proxi(
+        &store,
+        pass,
+        &["fhir", "export", &zenobe, "--to", "Dr Exemple", "-o", b],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("[ShareNotConsented]"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(!bundle.exists(), "nothing written");
+    run(&[
+        "plan",
+        "consent",
+        &zenobe,
+        "--keep",
+        "--professional",
+        "Dr Exemple",
+    ]);
+    run(&["fhir", "export", &zenobe, "--to", "Dr Exemple", "-o", b]);
+    let audit = run(&["audit", "--person", &zenobe]);
+    assert!(
+        audit.contains("share ")
+            && audit.contains("shareRefused")
+            && audit.contains("→ Dr Exemple"),
+        "{audit}"
+    );
+
+    // The priority and the checklist's action; no network to propose.
+    let read = run(&["fhir", "import", b, "--person", &odile]);
+    assert!(
+        read.starts_with("2 proposals from urn:uuid:") && read.ends_with("(0 already in the plan)"),
+        "{read}"
+    );
+    let proposals = run(&["fhir", "proposals", &odile]);
+    let goal = proposals
+        .lines()
+        .find(|l| l.contains("goal: Rentrer chez moi"))
+        .expect("the goal proposed");
+    run(&[
+        "fhir",
+        "accept",
+        &odile,
+        goal.split('\t').next().expect("id"),
+    ]);
+    let shown = run(&["plan", "show", &odile]);
+    assert!(shown.contains("1. Rentrer chez moi"), "{shown}");
+
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, r#"{"resourceType":"Patient"}"#).expect("write");
+    let out = proxi(
+        &store,
+        pass,
+        &[
+            "fhir",
+            "import",
+            bad.to_str().expect("path"),
+            "--person",
+            &odile,
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("resourceType: must be \"Bundle\" (this file holds a Patient); nothing was imported [FhirFileInvalid]"),
+        "{}",
+        text(&out.stderr)
+    );
+}

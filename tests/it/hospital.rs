@@ -699,7 +699,11 @@ fn the_liaison_sheet_holds_the_stay_the_plan_and_the_return_home_on_one_page_in_
         let file = file.to_str().expect("path");
         tool("qpdf", &["--check", file]);
         let info = tool("pdfinfo", &[file]);
-        assert!(info.lines().any(|l| l.split_whitespace().eq(["Pages:", "1"])), "{info}");
+        assert!(
+            info.lines()
+                .any(|l| l.split_whitespace().eq(["Pages:", "1"])),
+            "{info}"
+        );
         // French puts a narrow no-break space before the colon; pdftotext reads it as a space.
         let text = squash(tool("pdftotext", &[file, "-"])).replace('\u{202f}', " ");
         for w in words {
