@@ -110,6 +110,10 @@ pub enum ErrorCode {
     FhirFileInvalid,
     /// A proposal already accepted or rejected.
     ProposalDecided,
+    /// A file that is not a handover file, or a damaged one.
+    HandoverInvalid,
+    /// The code does not open this handover file.
+    HandoverCodeWrong,
     // Reminders.
     /// No notification service answered on the desktop.
     NotificationsUnavailable,
@@ -236,6 +240,12 @@ pub enum Error {
     FhirFile { path: String, rule: String },
     #[error("this proposal was already {0}")]
     ProposalDecided(&'static str),
+    #[error("{0}: nothing was changed; ask your colleague for the file again")]
+    HandoverInvalid(String),
+    #[error(
+        "this code does not open the file: check each group of four letters with your colleague; nothing was changed"
+    )]
+    HandoverCodeWrong,
     #[error(transparent)]
     Sync(#[from] crate::sync::SyncError),
     #[error(
@@ -290,6 +300,8 @@ impl Error {
             Error::ShareNotConsented(_) => ErrorCode::ShareNotConsented,
             Error::FhirFile { .. } => ErrorCode::FhirFileInvalid,
             Error::ProposalDecided(_) => ErrorCode::ProposalDecided,
+            Error::HandoverInvalid(_) => ErrorCode::HandoverInvalid,
+            Error::HandoverCodeWrong => ErrorCode::HandoverCodeWrong,
             Error::Sync(e) => e.code(),
             Error::NotificationsUnavailable(_) => ErrorCode::NotificationsUnavailable,
         }

@@ -15,6 +15,7 @@ pub mod domain;
 pub mod edit;
 pub mod error;
 pub mod fhir;
+pub mod handover;
 pub mod hospital;
 pub mod os_keyring;
 pub mod passphrase;

@@ -16,6 +16,7 @@ let dir;
 let driver;
 let browser;
 let bundle;
+let colleague;
 
 const proxi = (store, ...args) =>
   execFileSync(cli, ['--store', store, ...args], { env: { ...process.env, PROXI_PASSPHRASE: PASSPHRASE } }).toString();
@@ -34,6 +35,9 @@ before(async () => {
   const people = proxi(store, 'person', 'list');
   const amadou = people.split('\n').find((l) => l.includes('Amadou')).split(/\s+/)[0];
   proxi(store, 'plan', 'consent', amadou, '--keep', '--professional', 'Dr Sortie Fictive');
+  // The colleague's laptop: a store of its own, driven by the command line.
+  colleague = join(dir, 'colleague.db');
+  proxi(colleague, 'init', '--author', 'Bert Collègue');
   mkdirSync(join(dir, 'Downloads'));
   bundle = join(dir, 'Downloads', 'sortie-hopital.json');
   proxi(store, 'fhir', 'export', amadou, '--to', 'Dr Sortie Fictive', '-o', bundle);
@@ -141,4 +145,55 @@ test('an admission, a return home prepared, the liaison sheet, and a discharge f
   assert.match(await inHospital.getText(), /Andrée[\s\S]*Hôpital Fictif des Exemples, depuis le/);
   assert.match(await $('[data-testid=follow-discharges]').getText(), /Andrée[\s\S]*sortie le .+ \(3 points à préparer\)/);
   await screenshot(browser, 'follow-up-hospital.png');
+});
+
+test('a plan handed over to a colleague, edited there, and handed back: the edits merge', async () => {
+  await $('[data-testid=nav-people]').click();
+  await $('button[aria-label="Ouvrir le plan de Andrée Spécimen"]').click();
+  await $('[data-testid=toggle-rights]').waitForDisplayed({ timeout: 10_000 });
+  await $('[data-testid=toggle-rights]').click();
+  await $('[data-testid=handover-to]').setValue('Bert Collègue');
+  await $('[data-testid=handover-seal]').click();
+  const code = await $('[data-testid=handover-code]');
+  await code.waitForDisplayed({ timeout: 10_000 });
+  const said = await code.getText();
+  assert.match(said, /^[0-9A-Z]{4}(-[0-9A-Z]{4}){4}$/);
+  const file = (await $('[data-testid=handover-saved]').getText()).match(/: (\/.+\.proxihandover)/)[1];
+  await browser.execute(() => document.querySelector('[data-testid=handover-saved]').scrollIntoView({ block: 'end' }));
+  await screenshot(browser, 'handover.png', false);
+  // Meanwhile, here: an action added after the plan was handed over.
+  await $('[data-testid=action-what-input]').setValue('Prévenir la pharmacie du retour');
+  await $('[data-testid=action-add-button]').click();
+  await browser.waitUntil(async () => (await browser.$$('[data-testid=action-what]').map((e) => e.getText())).includes('Prévenir la pharmacie du retour'), {
+    timeout: 5_000,
+  });
+
+  // The colleague opens it with the code, has the whole plan, adds an action, and hands it back.
+  const person = proxi(colleague, 'handover', 'in', file, '--code', said.toLowerCase()).trim();
+  const shown = proxi(colleague, 'plan', 'show', person);
+  assert.match(shown, /Cuisiner à nouveau mes plats/);
+  proxi(colleague, 'plan', 'add-action', person, 'Rencontrer la nouvelle référente', '--who', 'referent');
+  const back = join(dir, 'Downloads', 'retour.proxihandover');
+  const backCode = proxi(colleague, 'handover', 'out', person, '--to', 'Référent démo', '-o', back).trim();
+
+  // The colleague's file taken in here: both sides' edits are there.
+  await $('[data-testid=nav-people]').click();
+  await $('[data-testid=handover-receive]').click();
+  await $('[data-testid=handover-look]').click();
+  const field = await $('[data-testid=handover-file]');
+  await field.waitForDisplayed({ timeout: 5_000 });
+  await field.setValue(back);
+  await browser.keys('Tab');
+  await $('[data-testid=handover-from]').waitForDisplayed({ timeout: 5_000 });
+  assert.match(await $('[data-testid=handover-from]').getText(), /^De Bert Collègue pour Référent démo/);
+  await $('[data-testid=handover-code-input]').setValue('AAAA-BBBB-CCCC-DDDD-EEEE');
+  await $('[data-testid=handover-open]').click();
+  await $('[data-testid=handover-problem]').waitForDisplayed({ timeout: 5_000 });
+  await $('[data-testid=handover-code-input]').setValue(backCode);
+  await $('[data-testid=handover-open]').click();
+  await $('[data-testid=plan-name]').waitForDisplayed({ timeout: 10_000 });
+  const actions = await browser.$$('[data-testid=action-what]').map((e) => e.getText());
+  assert.ok(actions.includes('Rencontrer la nouvelle référente'), actions.join(' | '));
+  assert.ok(actions.includes('Prévenir la pharmacie du retour'), 'the edit made here meanwhile is kept');
+  assert.ok(actions.includes('Infirmière pour les pansements'), 'and those made before');
 });

@@ -95,6 +95,98 @@ pub fn print_liaison(
 /// folders, Proxi's folder, USB sticks; the newest first.
 #[tauri::command]
 pub fn hospital_files() -> Vec<FoundFile> {
+    files_where(|path| {
+        path.extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+            && looks_like_bundle(path)
+    })
+}
+
+/// The handover files (`.proxihandover`) in the places files arrive, the newest first.
+#[tauri::command]
+pub fn handover_files() -> Vec<FoundFile> {
+    files_where(|path| {
+        path.extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("proxihandover"))
+    })
+}
+
+/// Where a plan was sealed for a colleague, and the code to tell them.
+#[derive(Debug, Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct HandoverSaved {
+    pub path: String,
+    pub code: String,
+}
+
+/// Seals `person`'s whole plan for the colleague `to` in the sheets folder; the window shows the
+/// one-time code to tell them by phone.
+#[tauri::command]
+pub fn handover_out(
+    session: tauri::State<'_, Session>,
+    person: Uuid,
+    to: String,
+) -> Result<HandoverSaved, ErrorReport> {
+    let mut guard = session.guard();
+    let app = guard.as_mut().ok_or_else(locked)?;
+    let handed = app.handover_out(person, &to)?;
+    let name: String = app
+        .plan(person)?
+        .person
+        .display_name
+        .chars()
+        .filter(|c| c.is_alphanumeric() || *c == '-')
+        .collect();
+    let colleague: String = to
+        .chars()
+        .filter(|c| c.is_alphanumeric() || *c == '-')
+        .collect();
+    let today = proxi::clock::Clock::today(&proxi::clock::SystemClock);
+    let dir = sheets_dir();
+    std::fs::create_dir_all(&dir).map_err(io_error)?;
+    let path = dir.join(format!("{name} pour {colleague} {today}.proxihandover"));
+    std::fs::write(&path, &handed.file).map_err(io_error)?;
+    Ok(HandoverSaved {
+        path: path.display().to_string(),
+        code: handed.code,
+    })
+}
+
+/// Who handed a plan over, to whom and when, as the file says (before the code is typed).
+#[tauri::command]
+pub fn handover_peek(file: String) -> Result<proxi::handover::HandoverFrom, ErrorReport> {
+    let bytes = read_handover(&file)?;
+    Ok(proxi::handover::peek(&bytes)?)
+}
+
+/// Opens a colleague's handover file with the code they told; returns the person's id.
+#[tauri::command]
+pub fn handover_in(
+    session: tauri::State<'_, Session>,
+    file: String,
+    code: String,
+) -> Result<Uuid, ErrorReport> {
+    let bytes = read_handover(&file)?;
+    let mut guard = session.guard();
+    let app = guard.as_mut().ok_or_else(locked)?;
+    Ok(app.handover_in(&bytes, &code)?)
+}
+
+fn read_handover(file: &str) -> Result<Vec<u8>, ErrorReport> {
+    let path = PathBuf::from(file.trim());
+    let refused = |why: String| -> ErrorReport { proxi::Error::HandoverInvalid(why).into() };
+    let size = std::fs::metadata(&path)
+        .map_err(|e| refused(format!("{} cannot be read ({e})", path.display())))?
+        .len();
+    if size > proxi::handover::MAX_FILE_BYTES {
+        return Err(refused("the file is too large to be a handover".into()));
+    }
+    std::fs::read(&path).map_err(|e| refused(format!("{} cannot be read ({e})", path.display())))
+}
+
+/// The files in the places files arrive that `wanted` accepts, the newest first.
+fn files_where(wanted: impl Fn(&Path) -> bool) -> Vec<FoundFile> {
     let mut folders: Vec<PathBuf> = Vec::new();
     if let Some(user) = directories::UserDirs::new() {
         folders.extend(user.download_dir().map(Path::to_path_buf));
@@ -110,11 +202,8 @@ pub fn hospital_files() -> Vec<FoundFile> {
         };
         for entry in entries.flatten() {
             let path = entry.path();
-            let is_json = path
-                .extension()
-                .is_some_and(|e| e.eq_ignore_ascii_case("json"));
             let Ok(meta) = entry.metadata() else { continue };
-            if !is_json || !meta.is_file() || !looks_like_bundle(&path) {
+            if !meta.is_file() || !wanted(&path) {
                 continue;
             }
             let modified = meta

@@ -147,6 +147,11 @@ enum Command {
         #[command(subcommand)]
         command: FhirCommand,
     },
+    /// Hand a person's plan over to another referent: a sealed file and a one-time code to tell them
+    Handover {
+        #[command(subcommand)]
+        command: HandoverCommand,
+    },
     /// Hospital stays: admission, discharge, the return-home checklist
     Stay {
         #[command(subcommand)]
@@ -229,6 +234,25 @@ enum FhirCommand {
     Accept { person: Uuid, proposal: Uuid },
     /// Reject a proposal (kept in the list, marked)
     Reject { person: Uuid, proposal: Uuid },
+}
+
+#[derive(Debug, Subcommand)]
+enum HandoverCommand {
+    /// Seal a person's whole plan for a colleague; prints the one-time code to tell them by phone
+    Out {
+        person: Uuid,
+        /// The colleague's name
+        #[arg(long)]
+        to: String,
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// Open a colleague's handover file with the code they told you; prints the person's id
+    In {
+        file: PathBuf,
+        #[arg(long)]
+        code: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -751,6 +775,22 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Fhir { command } => fhir(&path, command, &mut out)?,
         Command::Stay { command } => stay(&path, command, &mut out)?,
+        Command::Handover { command } => {
+            let mut app = open(&path)?;
+            match command {
+                HandoverCommand::Out { person, to, output } => {
+                    let handed = app.handover_out(person, &to)?;
+                    std::fs::write(&output, &handed.file)
+                        .with_context(|| format!("writing {}", output.display()))?;
+                    writeln!(out, "{}", handed.code)?;
+                }
+                HandoverCommand::In { file, code } => {
+                    let bytes = std::fs::read(&file)
+                        .with_context(|| format!("reading {}", file.display()))?;
+                    writeln!(out, "{}", app.handover_in(&bytes, &code)?)?;
+                }
+            }
+        }
         Command::Export {
             id,
             output,

@@ -79,3 +79,28 @@ describe('the hospital liaison in the window', () => {
     expect(log.map((e) => e.action)).toContain('import');
   });
 });
+
+describe('handing a plan over to a colleague in the window', () => {
+  afterEach(cleanup);
+
+  it('seals the plan with a code to tell, and the colleague’s side refuses a wrong code then opens it', async () => {
+    await openPlan();
+    await fireEvent.click(screen.getByTestId('toggle-rights'));
+    await fireEvent.click(await screen.findByTestId('handover-seal'));
+    await screen.findByText('Écrivez le nom.');
+    await input('handover-to', 'Bert Collègue');
+    await fireEvent.click(screen.getByTestId('handover-seal'));
+    expect((await screen.findByTestId('handover-code')).textContent).toBe('K7QM-2XPA-9HND-4RTV-B3WE');
+
+    await fireEvent.click(screen.getByTestId('nav-people'));
+    await fireEvent.click(await screen.findByTestId('handover-receive'));
+    await fireEvent.click(screen.getByTestId('handover-look'));
+    await screen.findByTestId('handover-from');
+    await input('handover-code-input', 'k7qm 2xpa 9hnd 4rtv b3wa');
+    await fireEvent.click(screen.getByTestId('handover-open'));
+    expect((await screen.findByTestId('handover-problem')).textContent).toContain('Ce code n’ouvre pas le fichier');
+    await input('handover-code-input', 'k7qm 2xpa 9hnd 4rtv b3we');
+    await fireEvent.click(screen.getByTestId('handover-open'));
+    await screen.findByRole('heading', { name: 'Jan', level: 1 });
+  });
+});

@@ -734,6 +734,20 @@ export const fr = {
   'liaison.lang': 'Langue de l’hôpital',
   'liaison.print': 'Faire la fiche de liaison',
   'liaison.open': 'Ouvrir',
+  'handover.title': 'Confier le plan à un collègue',
+  'handover.help': 'La personne déménage dans un autre bassin, ou change de référent : Proxi prépare un fichier avec tout le plan et son historique, que seul ce collègue pourra ouvrir avec un code. Le collègue continue le même plan.',
+  'handover.to': 'Nom du collègue',
+  'handover.seal': 'Préparer le fichier pour ce collègue',
+  'handover.saved': 'Fichier enregistré : {path}. Envoyez-le à votre collègue.',
+  'handover.code': 'Dites-lui ce code par téléphone :',
+  'handover.codeHelp': 'Ne l’écrivez pas dans le même message que le fichier. Le code ne sert que pour ce fichier.',
+  'handoverIn.title': 'Recevoir un plan d’un collègue',
+  'handoverIn.help': 'Choisissez le fichier que votre collègue vous a envoyé, puis tapez le code qu’il vous a dit par téléphone.',
+  'handoverIn.from': 'De {from} pour {to}, préparé le {when}.',
+  'handoverIn.code': 'Code dit par votre collègue',
+  'handoverIn.open': 'Ouvrir le plan',
+  'error.HANDOVER_INVALID': 'Ce fichier n’est pas un plan confié par un collègue, ou il est abîmé. Rien n’a changé : demandez-lui de le renvoyer.',
+  'error.HANDOVER_CODE_WRONG': 'Ce code n’ouvre pas le fichier. Vérifiez chaque groupe de quatre lettres avec votre collègue. Rien n’a changé.',
 } as const;
 
 export type Key = keyof typeof fr;

@@ -35,6 +35,8 @@ import type { ExportedRecord } from '../bindings/ExportedRecord';
 import type { ErasedReport } from '../bindings/ErasedReport';
 import type { FoundFile } from '../bindings/FoundFile';
 import type { ImportSummary } from '../bindings/ImportSummary';
+import type { HandoverSaved } from '../bindings/HandoverSaved';
+import type { HandoverFrom } from '../bindings/HandoverFrom';
 
 export interface Platform {
   sessionState(): Promise<SessionState>;
@@ -99,6 +101,14 @@ export interface Platform {
   hospitalFiles(): Promise<FoundFile[]>;
   /** A hospital's discharge file read into proposals for the plan (all or nothing). */
   fhirImport(person: string, file: string): Promise<ImportSummary>;
+  /** The whole plan sealed for a colleague: where the file is, and the one-time code to tell them. */
+  handoverOut(person: string, to: string): Promise<HandoverSaved>;
+  /** Handover files found where files arrive, newest first. */
+  handoverFiles(): Promise<FoundFile[]>;
+  /** Who handed the plan over, as the file says. */
+  handoverPeek(file: string): Promise<HandoverFrom>;
+  /** A colleague's plan taken in with the code they told; the person's id. */
+  handoverIn(file: string, code: string): Promise<string>;
   openPlan(person: string): Promise<PlanDocument>;
   /** Applies one edit, saved before the promise resolves; gives back the plan as it now is. */
   editPlan(person: string, edit: PlanEdit): Promise<PlanDocument>;
@@ -166,6 +176,10 @@ export const tauriPlatform: Platform = {
   printLiaison: (person, lang) => invoke<SavedSheet>('print_liaison', { person, lang }),
   hospitalFiles: () => invoke<FoundFile[]>('hospital_files'),
   fhirImport: (person, file) => invoke<ImportSummary>('fhir_import', { person, file }),
+  handoverOut: (person, to) => invoke<HandoverSaved>('handover_out', { person, to }),
+  handoverFiles: () => invoke<FoundFile[]>('handover_files'),
+  handoverPeek: (file) => invoke<HandoverFrom>('handover_peek', { file }),
+  handoverIn: (file, code) => invoke<string>('handover_in', { file, code }),
   openPlan: (person) => invoke<PlanDocument>('open_plan', { person }),
   editPlan: (person, edit) => invoke<PlanDocument>('edit_plan', { person, edit }),
   planHistory: (person) => invoke<HistoryEntry[]>('plan_history', { person }),

@@ -195,6 +195,8 @@ export function mockPlatform(
   const states = new Map<string, { plan: PlanDocument; action: string; at: string }[]>();
   for (const [id, plan] of docs) states.set(id, [{ plan: structuredClone(plan), action: 'person.create', at: plan.person.created }]);
   const audit: AuditEntry[] = [];
+  // Plans handed over in this session: the file's path → the person and the code.
+  const handed = new Map<string, { person: string; code: string }>();
   const audited = (action: AuditAction, personId: string) =>
     audit.unshift({ at: new Date().toISOString(), author: 'Test Referent', action, personId, displayName: docs.get(personId)?.person.displayName ?? null, party: null });
   const must = () => {
@@ -635,6 +637,29 @@ export function mockPlatform(
       doc.plan.proposals.push(...proposals);
       audit.unshift({ at: stamp(), author: 'Test Referent', action: 'import', personId: person, displayName: doc.person.displayName, party: 'urn:uuid:mock-bundle' });
       return { bundle: 'urn:uuid:mock-bundle', proposed: proposals.length, alreadyInPlan: 0 };
+    },
+    async handoverOut(person, to) {
+      must();
+      if (!to.trim()) throw invalid([{ code: 'MEMBER_NAME_EMPTY', field: 'to' }]);
+      const doc = plan(person);
+      audit.unshift({ at: stamp(), author: 'Test Referent', action: 'handover', personId: person, displayName: doc.person.displayName, party: to.trim() });
+      handed.set(`/home/test/Documents/Proxi/${doc.person.displayName} pour ${to.trim()}.proxihandover`, { person, code: 'K7QM-2XPA-9HND-4RTV-B3WE' });
+      return { path: `/home/test/Documents/Proxi/${doc.person.displayName} pour ${to.trim()}.proxihandover`, code: 'K7QM-2XPA-9HND-4RTV-B3WE' };
+    },
+    async handoverFiles() {
+      must();
+      return [...handed.keys()].map((path) => ({ path, name: path.split('/').pop() ?? path, modified: stamp() }));
+    },
+    async handoverPeek(file) {
+      if (!handed.has(file)) throw { code: 'HANDOVER_INVALID', message: 'this is not a Proxi handover file', violations: [] } satisfies ErrorReport;
+      return { from: 'Test Referent', to: 'Bert', created: stamp() };
+    },
+    async handoverIn(file, code) {
+      must();
+      const h = handed.get(file);
+      if (!h) throw { code: 'HANDOVER_INVALID', message: 'this is not a Proxi handover file', violations: [] } satisfies ErrorReport;
+      if (code.replace(/[\s-]/g, '').toUpperCase() !== h.code.replace(/-/g, '')) throw { code: 'HANDOVER_CODE_WRONG', message: 'this code does not open the file', violations: [] } satisfies ErrorReport;
+      return h.person;
     },
     async exportPerson(person) {
       must();
