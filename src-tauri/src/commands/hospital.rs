@@ -139,8 +139,9 @@ pub fn handover_out(
         .filter(|c| c.is_alphanumeric() || *c == '-')
         .collect();
     let colleague: String = to
+        .trim()
         .chars()
-        .filter(|c| c.is_alphanumeric() || *c == '-')
+        .filter(|c| c.is_alphanumeric() || *c == '-' || *c == ' ')
         .collect();
     let today = proxi::clock::Clock::today(&proxi::clock::SystemClock);
     let dir = sheets_dir();
