@@ -11,7 +11,8 @@ use ts_rs::TS;
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct FieldChange {
-    /// `person`, `plan`, `consent`, `priority`, `strength`, `difficulty`, `action`, `member`, `visit`.
+    /// `person`, `plan`, `consent`, `priority`, `strength`, `difficulty`, `action`, `member`, `visit`,
+    /// `stay`.
     pub item: String,
     /// The item as the referent knows it, before the change: its words, name or date.
     pub label: String,
@@ -26,13 +27,14 @@ pub struct FieldChange {
 }
 
 /// The lists of a plan: (key in the plan, kind of item, the field that names an item).
-const LISTS: [(&str, &str, &str); 6] = [
+const LISTS: [(&str, &str, &str); 7] = [
     ("priorities", "priority", "words"),
     ("strengths", "strength", "words"),
     ("difficulties", "difficulty", "words"),
     ("actions", "action", "what"),
     ("network", "member", "name"),
     ("visits", "visit", "date"),
+    ("stays", "stay", "hospital"),
 ];
 
 /// Fields that say nothing a referent changes by hand (ids, creation dates, the order: a reorder is

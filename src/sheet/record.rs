@@ -21,6 +21,8 @@ pub(super) struct RecordWords {
     person: String,
     difficulties: String,
     visits: String,
+    /// The hospital stays' heading.
+    stays: String,
     consent: String,
     history: String,
     yes: String,
@@ -247,6 +249,40 @@ pub fn render_record(
         line(&mut s, &text);
     }
     if plan.plan.network.is_empty() {
+        line(&mut s, &t.nothing_yet.clone());
+    }
+
+    s.heading(&w.stays);
+    for stay in &plan.plan.stays {
+        let mut text = format!(
+            "• {} — {} {}",
+            stay.hospital,
+            w.field("admitted"),
+            t.date(stay.admitted)
+        );
+        if let Some(d) = stay.discharge_on {
+            text.push_str(&format!(" · {} {}", w.field("dischargeOn"), t.date(d)));
+        }
+        line(&mut s, &text);
+        for (field, value) in [
+            ("ward", &stay.ward),
+            ("hospitalContact", &stay.hospital_contact),
+            ("reason", &stay.reason),
+            ("told", &stay.told),
+            ("dischargeTo", &stay.discharge_to),
+        ] {
+            if !value.trim().is_empty() {
+                s.paragraph(
+                    MARGIN + 14.0,
+                    &format!("{}{}{value}", w.field(field), w.colon),
+                    Face::Regular,
+                    BODY,
+                    INK,
+                );
+            }
+        }
+    }
+    if plan.plan.stays.is_empty() {
         line(&mut s, &t.nothing_yet.clone());
     }
 

@@ -85,6 +85,21 @@ fn a_stay_from_admission_to_a_prepared_return_home() {
     let f = app.follow_up(7, 14).expect("follow-up");
     assert_eq!(f.discharges.len(), 1);
     assert_eq!(f.discharges[0].discharge_on, Some(date(2026, 11, 26)));
+    // The history says what the change changed.
+    let last = &app.history(person).expect("history")[0];
+    assert_eq!(last.action, "stay.edit");
+    let changed: Vec<(&str, &str, &str)> = last
+        .changes
+        .iter()
+        .map(|c| (c.item.as_str(), c.label.as_str(), c.field.as_str()))
+        .collect();
+    assert_eq!(
+        changed,
+        [
+            ("stay", "Hôpital Fictif", "dischargeOn"),
+            ("stay", "Hôpital Fictif", "dischargeTo")
+        ]
+    );
 
     // Two checklist items become actions with owners and dates; one is not needed.
     let nurse = app
@@ -154,6 +169,16 @@ fn a_stay_from_admission_to_a_prepared_return_home() {
     assert_eq!(f.discharges[0].checklist_open, 3);
     // The checklist's actions are in the follow-up's due actions too.
     assert!(f.actions.iter().any(|d| d.action_id == nurse));
+
+    // The person's record (their right of access) holds the stay.
+    let record = app.record(person, Some("fr")).expect("record");
+    let file = record_file(&record);
+    let text = tool("pdftotext", &[file.path().to_str().expect("path"), "-"]);
+    assert!(
+        text.contains("Séjours à l’hôpital")
+            && text.contains("Hôpital Fictif — entrée 20 novembre 2026"),
+        "{text}"
+    );
 
     // Left on the 26th: no longer in hospital.
     planned.discharged = true;
@@ -825,4 +850,10 @@ fn a_plan_handed_over_to_a_colleague_keeps_its_history_and_later_edits_merge() {
             .iter()
             .any(|x| x.what == "Appeler la mutuelle")
     );
+}
+
+fn record_file(pdf: &[u8]) -> tempfile::NamedTempFile {
+    let file = tempfile::NamedTempFile::new().expect("a file");
+    std::fs::write(file.path(), pdf).expect("write");
+    file
 }

@@ -3,7 +3,8 @@ import type { FieldChange } from './bindings/FieldChange';
 import type { ActionStatus } from './bindings/ActionStatus';
 import type { NetworkRole } from './bindings/NetworkRole';
 import type { PriorityStatus } from './bindings/PriorityStatus';
-import { cardKeys, orientationKeys, roleKeys, statusKeys } from './labels';
+import { cardKeys, checklistKeys, orientationKeys, roleKeys, statusKeys } from './labels';
+import type { ChecklistItem } from './bindings/ChecklistItem';
 import type { OrientationStep } from './bindings/OrientationStep';
 import { formatDate, languageName, translate, type Key, type Lang } from './i18n';
 
@@ -17,6 +18,7 @@ const itemKeys: Record<string, Key> = {
   action: 'change.item.action',
   member: 'change.item.member',
   visit: 'change.item.visit',
+  stay: 'change.item.stay',
 };
 
 const fieldKeys: Record<string, Key> = {
@@ -55,6 +57,17 @@ const fieldKeys: Record<string, Key> = {
   recordedOn: 'change.field.recordedOn',
   recordedBy: 'change.field.recordedBy',
   orientation: 'change.field.orientation',
+  admitted: 'change.field.admitted',
+  hospital: 'change.field.hospital',
+  hospitalService: 'change.field.hospitalService',
+  ward: 'change.field.ward',
+  hospitalContact: 'change.field.hospitalContact',
+  reason: 'change.field.reason',
+  told: 'change.field.told',
+  dischargeOn: 'change.field.dischargeOn',
+  dischargeTo: 'change.field.dischargeTo',
+  discharged: 'change.field.discharged',
+  notNeeded: 'change.field.notNeeded',
 };
 
 const priorityStatusKeys: Record<PriorityStatus, Key> = { active: 'priority.active', achieved: 'priority.achieved', letGo: 'priority.letGo' };
@@ -69,6 +82,8 @@ function value(lang: Lang, c: FieldChange, v: unknown): string {
   if (c.field === 'role' && typeof v === 'string') return roleKeys[v as NetworkRole] ? t(roleKeys[v as NetworkRole]) : v;
   if (c.field === 'card' && typeof v === 'string') return cardKeys[v] ? t(cardKeys[v]) : v;
   if (c.field === 'priorityId') return t('change.linked');
+  if (c.field === 'notNeeded' && Array.isArray(v))
+    return v.map((i) => (checklistKeys[i as ChecklistItem] ? t(checklistKeys[i as ChecklistItem]) : String(i))).join(', ') || '—';
   if (c.field === 'languages' && Array.isArray(v)) return v.map((l) => languageName(lang, String(l))).join(', ') || '—';
   if (c.field === 'orientation' && typeof v === 'object') {
     const o = v as { step: OrientationStep; appointment: string | null };

@@ -748,6 +748,18 @@ export const fr = {
   'handoverIn.open': 'Ouvrir le plan',
   'error.HANDOVER_INVALID': 'Ce fichier n’est pas un plan confié par un collègue, ou il est abîmé. Rien n’a changé : demandez-lui de le renvoyer.',
   'error.HANDOVER_CODE_WRONG': 'Ce code n’ouvre pas le fichier. Vérifiez chaque groupe de quatre lettres avec votre collègue. Rien n’a changé.',
+  'change.item.stay': 'Séjour à l’hôpital',
+  'change.field.admitted': 'entrée',
+  'change.field.hospital': 'hôpital',
+  'change.field.hospitalService': 'hôpital dans l’annuaire',
+  'change.field.ward': 'service',
+  'change.field.hospitalContact': 'référent hospitalier',
+  'change.field.reason': 'pourquoi',
+  'change.field.told': 'prévenus',
+  'change.field.dischargeOn': 'sortie',
+  'change.field.dischargeTo': 'sortie vers',
+  'change.field.discharged': 'sortie faite',
+  'change.field.notNeeded': 'pas nécessaire pour le retour',
 } as const;
 
 export type Key = keyof typeof fr;
