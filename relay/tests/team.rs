@@ -375,6 +375,105 @@ fn two_stores_sync_through_a_relay_with_the_command_line_alone() {
     assert!(!ok && out.contains("--yes"), "{out}");
 }
 
+/// A plan handed over to a colleague of the same team (`proxi handover`) is the same automerge
+/// document: once the person agrees to share it with the team, edits made on both laptops after the
+/// handover merge through the relay.
+#[test]
+fn a_plan_handed_over_in_a_team_merges_later_edits_on_both_laptops_through_the_relay() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = dir.path().join("relay.db");
+    let relay = Relay::start(&db);
+    let (a, b) = (dir.path().join("a.db"), dir.path().join("b.db"));
+    let run = |store: &Path, args: &[&str]| {
+        let (ok, out) = proxi(store, args);
+        assert!(ok, "{args:?}: {out}");
+        out
+    };
+    run(&a, &["init", "--author", "Anna"]);
+    run(&b, &["init", "--author", "Bert"]);
+    let person = run(
+        &a,
+        &[
+            "person",
+            "add",
+            "--first-name",
+            "Zénobe",
+            "--language",
+            "fr",
+        ],
+    );
+    let person = person.trim();
+    run(&a, &["plan", "add-priority", person, "Rester chez moi"]);
+    let code = founding_code(&db, &relay.url);
+    run(&a, &["team", "create", &code, "--name", "Anna"]);
+    let out = run(&a, &["team", "invite", "--minutes", "10"]);
+    let invitation = out
+        .lines()
+        .find_map(|l| l.trim().starts_with("http://").then(|| l.trim().to_owned()))
+        .expect("the code is printed");
+    run(&b, &["team", "join", &invitation, "--name", "Bert"]);
+
+    // Handed over, then edited on both sides while apart.
+    let file = dir.path().join("zenobe.proxihandover");
+    let told = run(
+        &a,
+        &[
+            "handover",
+            "out",
+            person,
+            "--to",
+            "Bert",
+            "-o",
+            file.to_str().expect("path"),
+        ],
+    );
+    let opened = run(
+        &b,
+        &[
+            "handover",
+            "in",
+            file.to_str().expect("path"),
+            "--code",
+            told.trim(),
+        ],
+    );
+    assert_eq!(opened.trim(), person);
+    run(&a, &["plan", "add-priority", person, "Revoir mes voisins"]);
+    run(
+        &b,
+        &[
+            "plan",
+            "add-action",
+            person,
+            "Appeler la mutuelle",
+            "--who",
+            "referent",
+        ],
+    );
+    // The person agrees to share the plan with the team (recorded on both laptops).
+    for store in [&a, &b] {
+        run(store, &["plan", "consent", person, "--keep", "--share"]);
+    }
+    for store in [&a, &b, &a] {
+        run(store, &["sync"]);
+    }
+    let (on_a, on_b) = (
+        run(&a, &["plan", "show", person]),
+        run(&b, &["plan", "show", person]),
+    );
+    for words in [
+        "Rester chez moi",
+        "Revoir mes voisins",
+        "Appeler la mutuelle",
+    ] {
+        assert!(
+            on_a.contains(words) && on_b.contains(words),
+            "{words}: {on_a} / {on_b}"
+        );
+    }
+    assert_eq!(on_a, on_b);
+}
+
 #[test]
 fn the_relay_speaks_https_with_a_certificate_and_plain_http_only_on_loopback() {
     let dir = tempfile::tempdir().expect("dir");
