@@ -8,6 +8,7 @@ use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proxi::document;
 use proxi::domain::*;
+use proxi::fhir::import::{Proposal, ProposalStatus, ProposedItem, ProposedOwner};
 use proxi::hospital::{ChecklistItem, ItemSource, Stay};
 use uuid::Uuid;
 
@@ -134,6 +135,74 @@ fn source() -> impl Strategy<Value = ItemSource> {
             }
         }),
     ]
+}
+
+fn proposal() -> impl Strategy<Value = Proposal> {
+    let owner = prop_oneof![
+        Just(ProposedOwner::Person),
+        Just(ProposedOwner::Referent),
+        text().prop_map(|name| ProposedOwner::Carer { name }),
+        text().prop_map(|name| ProposedOwner::Named {
+            name,
+            role: NetworkRole::Nurse
+        }),
+        (text(), text()).prop_map(|(id, name)| ProposedOwner::Service { id, name }),
+    ];
+    let item = prop_oneof![
+        (text(), any::<u32>(), proptest::option::of(day())).prop_map(
+            |(words, rank, review_date)| {
+                ProposedItem::Goal {
+                    words,
+                    rank,
+                    status: PriorityStatus::Achieved,
+                    review_date,
+                }
+            }
+        ),
+        (
+            text(),
+            owner,
+            proptest::option::of(day()),
+            proptest::option::of(any::<u128>()),
+            text()
+        )
+            .prop_map(|(what, owner, due, goal, outcome)| ProposedItem::Activity {
+                what,
+                owner,
+                due,
+                status: ActionStatus::Doing,
+                goal: goal.map(Uuid::from_u128),
+                outcome,
+            }),
+        (text(), text()).prop_map(|(name, phone)| ProposedItem::Member {
+            role: NetworkRole::Gp,
+            name,
+            phone,
+        }),
+    ];
+    (
+        text(),
+        text(),
+        day(),
+        prop_oneof![
+            Just(ProposalStatus::Pending),
+            Just(ProposalStatus::Accepted),
+            Just(ProposalStatus::Rejected)
+        ],
+        item,
+        proptest::option::of(any::<u128>()),
+    )
+        .prop_map(
+            |(bundle, resource, received, status, item, accepted)| Proposal {
+                id: Uuid::nil(),
+                bundle,
+                resource,
+                received,
+                status,
+                item,
+                accepted_as: accepted.map(Uuid::from_u128),
+            },
+        )
 }
 
 fn stay() -> impl Strategy<Value = Stay> {
@@ -332,7 +401,7 @@ pub fn plan_document() -> impl Strategy<Value = PlanDocument> {
         vec(visit(), 0..3),
         proptest::option::of(day()),
         proptest::option::of(consent()),
-        vec(stay(), 0..3),
+        (vec(stay(), 0..3), vec(proposal(), 0..3)),
     )
         .prop_map(
             |(
@@ -345,7 +414,7 @@ pub fn plan_document() -> impl Strategy<Value = PlanDocument> {
                 visits,
                 review_date,
                 consent,
-                stays,
+                (stays, proposals),
             )| {
                 PlanDocument {
                     schema: DOCUMENT_SCHEMA,
@@ -359,7 +428,7 @@ pub fn plan_document() -> impl Strategy<Value = PlanDocument> {
                         visits: with_ids(visits, 6, |x, id| x.id = id),
                         review_date,
                         stays: with_ids(stays, 7, |x, id| x.id = id),
-                        proposals: Vec::new(),
+                        proposals: with_ids(proposals, 8, |x, id| x.id = id),
                     },
                     consent,
                 }
