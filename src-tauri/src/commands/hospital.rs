@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use super::session::{Session, locked};
 use super::setup::removable_disks;
-use super::sheet::{io_error, sheets_dir};
+use super::sheet::{file_name_part, save_for, sheets_dir};
 
 /// A FHIR file found where files from hospitals arrive.
 #[derive(Debug, Serialize, ts_rs::TS)]
@@ -35,27 +35,19 @@ pub fn fhir_export(
     let mut guard = session.guard();
     let app = guard.as_mut().ok_or_else(locked)?;
     let bundle = app.fhir_export(person, &to)?;
-    let name: String = app
-        .plan(person)?
-        .person
-        .display_name
-        .chars()
-        .filter(|c| c.is_alphanumeric() || *c == '-')
-        .collect();
-    let today = proxi::clock::Clock::today(&proxi::clock::SystemClock);
-    let id = person.simple().to_string();
-    let dir = sheets_dir();
-    std::fs::create_dir_all(&dir).map_err(io_error)?;
-    let path = dir.join(format!(
-        "{name} plan pour l'hôpital {today} {}.json",
-        &id[id.len() - 4..]
-    ));
     let text = serde_json::to_string_pretty(&bundle).map_err(|e| ErrorReport {
         code: proxi::ErrorCode::Storage,
         message: e.to_string(),
         violations: Vec::new(),
     })?;
-    std::fs::write(&path, text + "\n").map_err(io_error)?;
+    let name = app.plan(person)?.person.display_name;
+    let path = save_for(
+        &name,
+        person,
+        "plan pour l'hôpital",
+        "json",
+        (text + "\n").as_bytes(),
+    )?;
     Ok(path.display().to_string())
 }
 
@@ -70,22 +62,8 @@ pub fn print_liaison(
     let mut guard = session.guard();
     let app = guard.as_mut().ok_or_else(locked)?;
     let pdf = app.liaison_sheet(person, &lang)?;
-    let first: String = app
-        .plan(person)?
-        .person
-        .first_name
-        .chars()
-        .filter(|c| c.is_alphanumeric() || *c == '-')
-        .collect();
-    let today = proxi::clock::Clock::today(&proxi::clock::SystemClock);
-    let id = person.simple().to_string();
-    let dir = sheets_dir();
-    std::fs::create_dir_all(&dir).map_err(io_error)?;
-    let path = dir.join(format!(
-        "{first} liaison {today} {} {lang}.pdf",
-        &id[id.len() - 4..]
-    ));
-    std::fs::write(&path, pdf).map_err(io_error)?;
+    let first = app.plan(person)?.person.first_name;
+    let path = save_for(&first, person, &format!("liaison {lang}"), "pdf", &pdf)?;
     Ok(super::sheet::SavedSheet {
         path: path.display().to_string(),
     })
@@ -131,23 +109,9 @@ pub fn handover_out(
     let mut guard = session.guard();
     let app = guard.as_mut().ok_or_else(locked)?;
     let handed = app.handover_out(person, &to)?;
-    let name: String = app
-        .plan(person)?
-        .person
-        .display_name
-        .chars()
-        .filter(|c| c.is_alphanumeric() || *c == '-')
-        .collect();
-    let colleague: String = to
-        .trim()
-        .chars()
-        .filter(|c| c.is_alphanumeric() || *c == '-' || *c == ' ')
-        .collect();
-    let today = proxi::clock::Clock::today(&proxi::clock::SystemClock);
-    let dir = sheets_dir();
-    std::fs::create_dir_all(&dir).map_err(io_error)?;
-    let path = dir.join(format!("{name} pour {colleague} {today}.proxihandover"));
-    std::fs::write(&path, &handed.file).map_err(io_error)?;
+    let name = app.plan(person)?.person.display_name;
+    let what = format!("pour {}", file_name_part(&to));
+    let path = save_for(&name, person, &what, "proxihandover", &handed.file)?;
     Ok(HandoverSaved {
         path: path.display().to_string(),
         code: handed.code,

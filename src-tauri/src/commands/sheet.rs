@@ -32,6 +32,36 @@ pub fn sheets_dir() -> PathBuf {
     base.join("Proxi")
 }
 
+/// A name as it goes in a file name: letters, digits, dashes and spaces.
+pub fn file_name_part(name: &str) -> String {
+    name.trim()
+        .chars()
+        .filter(|c| c.is_alphanumeric() || *c == '-' || *c == ' ')
+        .collect()
+}
+
+/// Writes `bytes` in the sheets folder as "<name> <what> <today> <last four of the id>.<ext>": who,
+/// what, when, and a few characters of the id for namesakes; returns the path.
+pub fn save_for(
+    name: &str,
+    person: uuid::Uuid,
+    what: &str,
+    ext: &str,
+    bytes: &[u8],
+) -> Result<PathBuf, ErrorReport> {
+    let today = proxi::clock::Clock::today(&proxi::clock::SystemClock);
+    let id = person.simple().to_string();
+    let dir = sheets_dir();
+    std::fs::create_dir_all(&dir).map_err(io_error)?;
+    let path = dir.join(format!(
+        "{} {what} {today} {}.{ext}",
+        file_name_part(name),
+        &id[id.len() - 4..]
+    ));
+    std::fs::write(&path, bytes).map_err(io_error)?;
+    Ok(path)
+}
+
 pub fn io_error(e: std::io::Error) -> ErrorReport {
     ErrorReport {
         code: ErrorCode::SheetFailed,
