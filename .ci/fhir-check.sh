@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Every FHIR Bundle the demo store exports, checked by independent libraries (.ci/fhir_check.py):
-# fhir.resources (R4B models) and FHIRPath rules of the HL7 Belgium profiles, in a virtual
-# environment made here from PyPI (.ci/fhir-requirements.txt). Uses the debug `proxi` (make shell).
+# What Proxi writes for other software, checked by independent libraries in a virtual environment made
+# here from PyPI (.ci/fhir-requirements.txt), with the debug `proxi` (make shell):
+# - every FHIR Bundle the demo store exports: fhir.resources (R4B models) and FHIRPath rules of the
+#   HL7 Belgium profiles (.ci/fhir_check.py);
+# - concertation invitations on both sides of a clock change: icalendar (.ci/ics_check.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 venv=target/fhir-venv
@@ -10,8 +12,8 @@ if [ ! -x "$venv/bin/python" ]; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv
     python3 -m venv "$venv"
   }
-  "$venv/bin/pip" install -q --disable-pip-version-check -r .ci/fhir-requirements.txt
 fi
+"$venv/bin/pip" install -q --disable-pip-version-check -r .ci/fhir-requirements.txt
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 export PROXI_PASSPHRASE=fhir-check-passphrase PROXI_STORE=$work/demo.db
@@ -31,3 +33,15 @@ for id in $($proxi person list | awk '{print $1}'); do
   $proxi fhir export "$id" --to "Dr Contrôle Fictif" -o "$work/bundles/$id.json"
 done
 "$venv/bin/python" .ci/fhir_check.py "$work"/bundles/*.json
+
+# A concertation at 10:00 on Friday 26 March 2027 and on Monday 29 March 2027 (summer time from the 28th).
+person=$($proxi person list | awk 'NR==1 {print $1}')
+c=$($proxi concertation new "$person" --title "Concertation" --minutes 90)
+gp=$($proxi concertation invite "$person" "$c" "Dr Contrôle Fictif" --email dr.controle@exemple.be)
+for day in 26 29; do
+  slot=$($proxi concertation slot "$person" "$c" "2027-03-${day}T10:00")
+  $proxi concertation available "$person" "$c" "$gp" "$slot"
+  $proxi concertation choose "$person" "$c" "$slot"
+  $proxi concertation invitation "$person" "$c" -o "$work/invitation-$day.ics"
+done
+"$venv/bin/python" .ci/ics_check.py "$work/invitation-26.ics" "$work/invitation-29.ics"

@@ -858,6 +858,7 @@ pub fn typical_plan() -> crate::domain::PlanDocument {
             review_date: Some(date(2027, 1, 18)),
             stays: Vec::new(),
             proposals: Vec::new(),
+            concertations: Vec::new(),
         },
         consent: Some(crate::domain::Consent {
             recorded_on: date(2026, 11, 23),

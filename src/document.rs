@@ -138,7 +138,8 @@ fn reconcile_changes(
         network,
         visits,
         stays,
-        proposals
+        proposals,
+        concertations
     );
     Ok(())
 }

@@ -171,6 +171,10 @@ pub struct CarePlan {
     #[serde(default)]
     #[autosurgeon(missing = "Vec::new")]
     pub proposals: Vec<crate::fhir::import::Proposal>,
+    /// Concertations organised around the person.
+    #[serde(default)]
+    #[autosurgeon(missing = "Vec::new")]
+    pub concertations: Vec<crate::concertation::Concertation>,
 }
 
 /// Where a priority stands.
@@ -599,7 +603,7 @@ fn is_phone(s: &str) -> bool {
     allowed && (6..=15).contains(&digits)
 }
 
-fn is_email(s: &str) -> bool {
+pub(crate) fn is_email(s: &str) -> bool {
     let s = s.trim();
     let Some((local, domain)) = s.split_once('@') else {
         return false;

@@ -131,6 +131,41 @@ pub enum PlanEdit {
     RejectProposal {
         id: Uuid,
     },
+    /// A concertation organised around the person.
+    NewConcertation {
+        input: crate::concertation::ConcertationInput,
+    },
+    /// Someone invited to a concertation.
+    AddParticipant {
+        concertation: Uuid,
+        input: crate::concertation::ParticipantInput,
+    },
+    RemoveParticipant {
+        concertation: Uuid,
+        id: Uuid,
+    },
+    /// A time offered (Brussels local time).
+    AddSlot {
+        concertation: Uuid,
+        #[ts(type = "string")]
+        start: jiff::civil::DateTime,
+    },
+    RemoveSlot {
+        concertation: Uuid,
+        slot: Uuid,
+    },
+    /// Whether a participant can come at a slot.
+    SetAvailable {
+        concertation: Uuid,
+        participant: Uuid,
+        slot: Uuid,
+        available: bool,
+    },
+    /// The time decided (none: taken back).
+    ChooseSlot {
+        concertation: Uuid,
+        slot: Option<Uuid>,
+    },
     /// Undo this device's last edit of the plan.
     Undo,
 }
@@ -164,6 +199,30 @@ impl Proxi {
                 self.reorder_statements(person, list, &order)
             }
             PlanEdit::AddAction { input } => self.add_action(person, input).map(drop),
+            PlanEdit::NewConcertation { input } => self.new_concertation(person, input).map(drop),
+            PlanEdit::AddParticipant {
+                concertation,
+                input,
+            } => self.add_participant(person, concertation, input).map(drop),
+            PlanEdit::RemoveParticipant { concertation, id } => {
+                self.remove_participant(person, concertation, id)
+            }
+            PlanEdit::AddSlot {
+                concertation,
+                start,
+            } => self.add_slot(person, concertation, start).map(drop),
+            PlanEdit::RemoveSlot { concertation, slot } => {
+                self.remove_slot(person, concertation, slot)
+            }
+            PlanEdit::SetAvailable {
+                concertation,
+                participant,
+                slot,
+                available,
+            } => self.set_available(person, concertation, participant, slot, available),
+            PlanEdit::ChooseSlot { concertation, slot } => {
+                self.choose_slot(person, concertation, slot)
+            }
             PlanEdit::AcceptProposal { id } => self.accept_proposal(person, id).map(drop),
             PlanEdit::RejectProposal { id } => self.reject_proposal(person, id),
             PlanEdit::AdmitStay { input } => self.admit(person, input).map(drop),

@@ -112,6 +112,12 @@ pub enum ErrorCode {
     ProposalDecided,
     /// A file that is not a handover file, or a damaged one.
     HandoverInvalid,
+    /// A concertation shorter than 15 minutes or longer than 8 hours.
+    ConcertationLengthInvalid,
+    /// A time that does not exist in Brussels (the hour skipped when clocks go forward).
+    SlotNotInBrussels,
+    /// An invitation asked before the concertation's time is chosen.
+    ConcertationNoTime,
     /// The code does not open this handover file.
     HandoverCodeWrong,
     // Reminders.
@@ -240,6 +246,8 @@ pub enum Error {
     FhirFile { path: String, rule: String },
     #[error("this proposal was already {0}")]
     ProposalDecided(&'static str),
+    #[error("choose the concertation's time first: the invitation says when")]
+    ConcertationNoTime,
     #[error("{0}: nothing was changed; ask your colleague for the file again")]
     HandoverInvalid(String),
     #[error(
@@ -301,6 +309,7 @@ impl Error {
             Error::FhirFile { .. } => ErrorCode::FhirFileInvalid,
             Error::ProposalDecided(_) => ErrorCode::ProposalDecided,
             Error::HandoverInvalid(_) => ErrorCode::HandoverInvalid,
+            Error::ConcertationNoTime => ErrorCode::ConcertationNoTime,
             Error::HandoverCodeWrong => ErrorCode::HandoverCodeWrong,
             Error::Sync(e) => e.code(),
             Error::NotificationsUnavailable(_) => ErrorCode::NotificationsUnavailable,

@@ -61,6 +61,8 @@ pub fn run() {
             commands::hospital::handover_out,
             commands::hospital::handover_peek,
             commands::hospital::handover_in,
+            commands::hospital::concertation_times,
+            commands::hospital::save_invitation,
             commands::rights::erase_person,
             commands::directory::search_services,
             commands::directory::directory_languages,

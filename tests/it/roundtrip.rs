@@ -429,6 +429,7 @@ pub fn plan_document() -> impl Strategy<Value = PlanDocument> {
                         review_date,
                         stays: with_ids(stays, 7, |x, id| x.id = id),
                         proposals: with_ids(proposals, 8, |x, id| x.id = id),
+                        concertations: Vec::new(),
                     },
                     consent,
                 }

@@ -1,5 +1,6 @@
-//! Hospital liaison in the window: the plan sent to a hospital professional as a FHIR file (with the
-//! person's consent), and a hospital's discharge file received as proposals.
+//! Hospital liaison and concertation in the window: the plan sent to a hospital professional as a FHIR
+//! file (with the person's consent), a hospital's discharge file received as proposals, a plan handed
+//! over to a colleague, and a concertation's times and invitation.
 
 use std::path::{Path, PathBuf};
 
@@ -235,4 +236,60 @@ fn file_error(path: &Path, e: &std::io::Error) -> ErrorReport {
         rule: format!("{} cannot be read ({e})", path.display()),
     }
     .into()
+}
+
+/// The offered times of a concertation, those that gather the most first, with who is missing.
+#[tauri::command]
+pub fn concertation_times(
+    session: tauri::State<'_, Session>,
+    person: Uuid,
+    concertation: Uuid,
+) -> Result<Vec<proxi::concertation::SlotChoice>, ErrorReport> {
+    let mut guard = session.guard();
+    let app = guard.as_mut().ok_or_else(locked)?;
+    let plan = app.plan(person)?;
+    let c = plan
+        .plan
+        .concertations
+        .iter()
+        .find(|c| c.id == concertation)
+        .ok_or(proxi::Error::ItemNotFound {
+            kind: "concertation",
+            id: concertation,
+        })?;
+    Ok(proxi::concertation::rank_slots(c))
+}
+
+/// Saves the invitation (iCalendar) to a concertation, for everyone or one participant, in the
+/// sheets folder; returns where.
+#[tauri::command]
+pub fn save_invitation(
+    session: tauri::State<'_, Session>,
+    person: Uuid,
+    concertation: Uuid,
+    participant: Option<Uuid>,
+    lang: String,
+) -> Result<String, ErrorReport> {
+    let mut guard = session.guard();
+    let app = guard.as_mut().ok_or_else(locked)?;
+    let ics = app.invitation(person, concertation, participant, &lang)?;
+    let plan = app.plan(person)?;
+    let who = participant
+        .and_then(|id| {
+            plan.plan
+                .concertations
+                .iter()
+                .flat_map(|c| &c.participants)
+                .find(|p| p.id == id)
+                .map(|p| format!(" pour {}", file_name_part(&p.name)))
+        })
+        .unwrap_or_default();
+    let path = save_for(
+        &plan.person.display_name,
+        person,
+        &format!("invitation{who}"),
+        "ics",
+        ics.as_bytes(),
+    )?;
+    Ok(path.display().to_string())
 }

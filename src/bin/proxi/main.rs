@@ -152,6 +152,11 @@ enum Command {
         #[command(subcommand)]
         command: HandoverCommand,
     },
+    /// Concertations around a person: participants, the slots that gather the most, the invitation
+    Concertation {
+        #[command(subcommand)]
+        command: ConcertationCommand,
+    },
     /// Hospital stays: admission, discharge, the return-home checklist
     Stay {
         #[command(subcommand)]
@@ -234,6 +239,73 @@ enum FhirCommand {
     Accept { person: Uuid, proposal: Uuid },
     /// Reject a proposal (kept in the list, marked)
     Reject { person: Uuid, proposal: Uuid },
+}
+
+#[derive(Debug, Subcommand)]
+enum ConcertationCommand {
+    /// Start organising a concertation around a person; prints its id
+    New {
+        person: Uuid,
+        #[arg(long, default_value = "Concertation")]
+        title: String,
+        #[arg(long, default_value = "")]
+        place: String,
+        #[arg(long, default_value = "")]
+        video: String,
+        /// How long, in minutes
+        #[arg(long, default_value_t = 60)]
+        minutes: u32,
+    },
+    /// Invite someone: --member <id> of the network, --person for the person, or a name alone
+    Invite {
+        person: Uuid,
+        concertation: Uuid,
+        name: String,
+        #[arg(long, default_value = "")]
+        role: String,
+        #[arg(long, default_value = "")]
+        email: String,
+        #[arg(long, default_value = "")]
+        riziv: String,
+        #[arg(long, conflicts_with = "is_person")]
+        member: Option<Uuid>,
+        #[arg(long = "person")]
+        is_person: bool,
+    },
+    /// Offer a time, in Brussels local time (2027-03-29T10:00); prints the slot's id
+    Slot {
+        person: Uuid,
+        concertation: Uuid,
+        start: jiff::civil::DateTime,
+    },
+    /// Record that a participant can come at a slot (--no: cannot)
+    Available {
+        person: Uuid,
+        concertation: Uuid,
+        participant: Uuid,
+        slot: Uuid,
+        #[arg(long)]
+        no: bool,
+    },
+    /// The offered times, those that gather the most first, with who is missing
+    Times { person: Uuid, concertation: Uuid },
+    /// Decide the time
+    Choose {
+        person: Uuid,
+        concertation: Uuid,
+        slot: Uuid,
+    },
+    /// Write the invitation (iCalendar), for everyone or one participant
+    Invitation {
+        person: Uuid,
+        concertation: Uuid,
+        #[arg(long)]
+        participant: Option<Uuid>,
+        #[arg(long, default_value = "fr")]
+        lang: String,
+        #[arg(short, long)]
+        output: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -775,6 +847,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Fhir { command } => fhir(&path, command, &mut out)?,
         Command::Stay { command } => stay(&path, command, &mut out)?,
+        Command::Concertation { command } => concertation(&path, command, &mut out)?,
         Command::Handover { command } => {
             let mut app = open(&path)?;
             match command {
@@ -1380,6 +1453,113 @@ fn stay(path: &Path, command: StayCommand, out: &mut impl Write) -> anyhow::Resu
             };
             let id = app.checklist_action(person, stay, item, input)?;
             writeln!(out, "{id}")?;
+        }
+    }
+    Ok(())
+}
+
+fn concertation(
+    path: &Path,
+    command: ConcertationCommand,
+    out: &mut impl Write,
+) -> anyhow::Result<()> {
+    use proxi::concertation::{ConcertationInput, ParticipantInput, ParticipantKind};
+    let mut app = open(path)?;
+    match command {
+        ConcertationCommand::New {
+            person,
+            title,
+            place,
+            video,
+            minutes,
+        } => {
+            let input = ConcertationInput {
+                title,
+                place,
+                video_link: video,
+                minutes,
+            };
+            writeln!(out, "{}", app.new_concertation(person, input)?)?;
+        }
+        ConcertationCommand::Invite {
+            person,
+            concertation,
+            name,
+            role,
+            email,
+            riziv,
+            member,
+            is_person,
+        } => {
+            let kind = match (member, is_person) {
+                (Some(id), _) => ParticipantKind::Member { id },
+                (None, true) => ParticipantKind::Person,
+                (None, false) => ParticipantKind::Other,
+            };
+            let input = ParticipantInput {
+                kind,
+                name,
+                role,
+                email,
+                phone: String::new(),
+                riziv,
+            };
+            writeln!(out, "{}", app.add_participant(person, concertation, input)?)?;
+        }
+        ConcertationCommand::Slot {
+            person,
+            concertation,
+            start,
+        } => writeln!(out, "{}", app.add_slot(person, concertation, start)?)?,
+        ConcertationCommand::Available {
+            person,
+            concertation,
+            participant,
+            slot,
+            no,
+        } => app.set_available(person, concertation, participant, slot, !no)?,
+        ConcertationCommand::Times {
+            person,
+            concertation,
+        } => {
+            let plan = app.plan(person)?;
+            let c = plan
+                .plan
+                .concertations
+                .iter()
+                .find(|c| c.id == concertation)
+                .with_context(|| format!("no concertation {concertation} in this plan"))?;
+            for choice in proxi::concertation::rank_slots(c) {
+                let missing = if choice.missing.is_empty() {
+                    "everyone can come".to_owned()
+                } else {
+                    format!("missing: {}", choice.missing.join(", "))
+                };
+                writeln!(
+                    out,
+                    "{}\t{}\t{} of {}\t{missing}",
+                    choice.slot,
+                    choice.start.strftime("%Y-%m-%d %H:%M"),
+                    choice.present.len(),
+                    choice.present.len() + choice.missing.len()
+                )?;
+            }
+        }
+        ConcertationCommand::Choose {
+            person,
+            concertation,
+            slot,
+        } => app.choose_slot(person, concertation, Some(slot))?,
+        ConcertationCommand::Invitation {
+            person,
+            concertation,
+            participant,
+            lang,
+            output,
+        } => {
+            let ics = app.invitation(person, concertation, participant, &lang)?;
+            std::fs::write(&output, ics)
+                .with_context(|| format!("writing {}", output.display()))?;
         }
     }
     Ok(())

@@ -61,6 +61,9 @@ const historyKeys: Record<string, Key> = {
   'stay.admit': 'history.action.stay.admit', 'stay.edit': 'history.action.stay.edit',
   'stay.checklist': 'history.action.stay.checklist', 'hospital.import': 'history.action.hospital.import',
   'hospital.accept': 'history.action.hospital.accept', 'hospital.reject': 'history.action.hospital.reject',
+  'concertation.add': 'history.action.concertation.add', 'concertation.participant': 'history.action.concertation.participant',
+  'concertation.slot': 'history.action.concertation.slot', 'concertation.available': 'history.action.concertation.available',
+  'concertation.choose': 'history.action.concertation.choose',
   undo: 'history.action.undo',
 };
 
@@ -117,7 +120,8 @@ const errorKeys: Record<ErrorCode, Key> = {
   DISCHARGE_BEFORE_ADMISSION: 'error.DISCHARGE_BEFORE_ADMISSION', DISCHARGE_DATE_MISSING: 'error.DISCHARGE_DATE_MISSING',
   SHARE_NOT_CONSENTED: 'error.SHARE_NOT_CONSENTED', FHIR_FILE_INVALID: 'error.FHIR_FILE_INVALID',
   PROPOSAL_DECIDED: 'error.PROPOSAL_DECIDED', HANDOVER_INVALID: 'error.HANDOVER_INVALID',
-  HANDOVER_CODE_WRONG: 'error.HANDOVER_CODE_WRONG',
+  HANDOVER_CODE_WRONG: 'error.HANDOVER_CODE_WRONG', CONCERTATION_LENGTH_INVALID: 'error.CONCERTATION_LENGTH_INVALID',
+  SLOT_NOT_IN_BRUSSELS: 'error.SLOT_NOT_IN_BRUSSELS', CONCERTATION_NO_TIME: 'error.CONCERTATION_NO_TIME',
 };
 
 /** The sentence for an error code, which says what to do (null only for a code newer than this UI). */

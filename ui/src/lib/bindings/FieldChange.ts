@@ -5,7 +5,8 @@
  */
 export type FieldChange = { 
 /**
- * `person`, `plan`, `consent`, `priority`, `strength`, `difficulty`, `action`, `member`, `visit`.
+ * `person`, `plan`, `consent`, `priority`, `strength`, `difficulty`, `action`, `member`, `visit`,
+ * `stay`.
  */
 item: string, 
 /**

@@ -37,6 +37,7 @@ import type { FoundFile } from '../bindings/FoundFile';
 import type { ImportSummary } from '../bindings/ImportSummary';
 import type { HandoverSaved } from '../bindings/HandoverSaved';
 import type { HandoverFrom } from '../bindings/HandoverFrom';
+import type { SlotChoice } from '../bindings/SlotChoice';
 
 export interface Platform {
   sessionState(): Promise<SessionState>;
@@ -109,6 +110,10 @@ export interface Platform {
   handoverPeek(file: string): Promise<HandoverFrom>;
   /** A colleague's plan taken in with the code they told; the person's id. */
   handoverIn(file: string, code: string): Promise<string>;
+  /** A concertation's offered times, those that gather the most first, with who is missing. */
+  concertationTimes(person: string, concertation: string): Promise<SlotChoice[]>;
+  /** The invitation (iCalendar), for everyone or one participant, saved; where. */
+  saveInvitation(person: string, concertation: string, participant: string | null, lang: string): Promise<string>;
   openPlan(person: string): Promise<PlanDocument>;
   /** Applies one edit, saved before the promise resolves; gives back the plan as it now is. */
   editPlan(person: string, edit: PlanEdit): Promise<PlanDocument>;
@@ -180,6 +185,8 @@ export const tauriPlatform: Platform = {
   handoverFiles: () => invoke<FoundFile[]>('handover_files'),
   handoverPeek: (file) => invoke<HandoverFrom>('handover_peek', { file }),
   handoverIn: (file, code) => invoke<string>('handover_in', { file, code }),
+  concertationTimes: (person, concertation) => invoke<SlotChoice[]>('concertation_times', { person, concertation }),
+  saveInvitation: (person, concertation, participant, lang) => invoke<string>('save_invitation', { person, concertation, participant, lang }),
   openPlan: (person) => invoke<PlanDocument>('open_plan', { person }),
   editPlan: (person, edit) => invoke<PlanDocument>('edit_plan', { person, edit }),
   planHistory: (person) => invoke<HistoryEntry[]>('plan_history', { person }),

@@ -98,7 +98,7 @@ export function emptyPlan(summary: PersonSummary, created = '2026-01-05T09:00:00
       archived: summary.archived,
       created,
     },
-    plan: { priorities: [], strengths: [], difficulties: [], actions: [], network: [], visits: [], reviewDate: summary.reviewDate, stays: [], proposals: [] },
+    plan: { priorities: [], strengths: [], difficulties: [], actions: [], network: [], visits: [], reviewDate: summary.reviewDate, stays: [], proposals: [], concertations: [] },
     consent: null,
   };
 }
@@ -435,6 +435,54 @@ export function mockPlatform(
         proposal.acceptedAs = id;
         return 'hospital.accept';
       }
+      // Concertations: the core's rules (src/concertation.rs).
+      case 'newConcertation': {
+        const v: Violation[] = [];
+        if (!edit.input.title.trim()) v.push({ code: 'WORDS_EMPTY', field: 'title' });
+        if (edit.input.minutes < 15 || edit.input.minutes > 480) v.push({ code: 'CONCERTATION_LENGTH_INVALID', field: 'minutes' });
+        if (v.length) throw invalid(v);
+        p.concertations.push({ id: newId(), ...edit.input, title: edit.input.title.trim(), participants: [], slots: [], chosen: null, created: stamp() });
+        return 'concertation.add';
+      }
+      case 'addParticipant': {
+        if (!edit.input.name.trim()) throw invalid([{ code: 'MEMBER_NAME_EMPTY', field: 'name' }]);
+        const c = p.concertations.find((x) => x.id === edit.concertation);
+        c?.participants.push({ id: newId(), ...edit.input, name: edit.input.name.trim(), available: [] });
+        return 'concertation.participant';
+      }
+      case 'removeParticipant': {
+        const c = p.concertations.find((x) => x.id === edit.concertation);
+        if (c) c.participants = c.participants.filter((x) => x.id !== edit.id);
+        return 'concertation.participant';
+      }
+      case 'addSlot': {
+        const c = p.concertations.find((x) => x.id === edit.concertation);
+        if (c && !c.slots.some((x) => x.start === edit.start)) {
+          c.slots.push({ id: newId(), start: edit.start });
+          c.slots.sort((a, b) => a.start.localeCompare(b.start));
+        }
+        return 'concertation.slot';
+      }
+      case 'removeSlot': {
+        const c = p.concertations.find((x) => x.id === edit.concertation);
+        if (c) {
+          c.slots = c.slots.filter((x) => x.id !== edit.slot);
+          for (const x of c.participants) x.available = x.available.filter((s) => s !== edit.slot);
+          if (c.chosen === edit.slot) c.chosen = null;
+        }
+        return 'concertation.slot';
+      }
+      case 'setAvailable': {
+        const c = p.concertations.find((x) => x.id === edit.concertation);
+        const who = c?.participants.find((x) => x.id === edit.participant);
+        if (who) who.available = [...who.available.filter((s) => s !== edit.slot), ...(edit.available ? [edit.slot] : [])];
+        return 'concertation.available';
+      }
+      case 'chooseSlot': {
+        const c = p.concertations.find((x) => x.id === edit.concertation);
+        if (c) c.chosen = edit.slot;
+        return 'concertation.choose';
+      }
       case 'undo':
         return 'undo';
     }
@@ -661,6 +709,26 @@ export function mockPlatform(
       if (code.replace(/[\s-]/g, '').toUpperCase() !== h.code.replace(/-/g, '')) throw { code: 'HANDOVER_CODE_WRONG', message: 'this code does not open the file', violations: [] } satisfies ErrorReport;
       return h.person;
     },
+    async concertationTimes(person, concertation) {
+      must();
+      const c = plan(person).plan.concertations.find((x) => x.id === concertation);
+      if (!c) throw { code: 'ITEM_NOT_FOUND', message: 'no such concertation', violations: [] } satisfies ErrorReport;
+      // The core's rule (src/concertation.rs `rank_slots`): most present first, the earlier among equals.
+      return c.slots
+        .map((s) => ({
+          slot: s.id,
+          start: s.start,
+          present: c.participants.filter((x) => x.available.includes(s.id)).map((x) => x.name),
+          missing: c.participants.filter((x) => !x.available.includes(s.id)).map((x) => x.name),
+        }))
+        .sort((a, b) => b.present.length - a.present.length || a.start.localeCompare(b.start));
+    },
+    async saveInvitation(person, concertation) {
+      must();
+      const c = plan(person).plan.concertations.find((x) => x.id === concertation);
+      if (!c?.chosen) throw { code: 'CONCERTATION_NO_TIME', message: 'choose the time first', violations: [] } satisfies ErrorReport;
+      return `/home/test/Documents/Proxi/${plan(person).person.displayName} invitation ${today}.ics`;
+    },
     async exportPerson(person) {
       must();
       const doc = plan(person);
@@ -685,7 +753,7 @@ export function mockPlatform(
       const doc: PlanDocument = {
         schema: 1,
         person: { id, ...input, archived: false, created: stamp() },
-        plan: { priorities: [], strengths: [], difficulties: [], actions: [], network: [], visits: [], reviewDate: null, stays: [], proposals: [] },
+        plan: { priorities: [], strengths: [], difficulties: [], actions: [], network: [], visits: [], reviewDate: null, stays: [], proposals: [], concertations: [] },
         consent: null,
       };
       docs.set(id, doc);

@@ -1,0 +1,274 @@
+//! Concertations around a person on real stores: participants, the slots that gather the most
+//! (a property over random availabilities, and examples with ties and nobody available), and the
+//! invitation in Brussels time on both sides of a clock change.
+
+use jiff::civil::{DateTime, date};
+use proptest::prelude::*;
+use proxi::concertation::{
+    Concertation, ConcertationInput, MeetingSlot, Participant, ParticipantInput, ParticipantKind,
+    rank_slots,
+};
+use proxi::domain::{MemberInput, NetworkRole};
+use proxi::error::ErrorCode;
+use uuid::Uuid;
+
+use crate::support::{new_store, reopen, someone};
+
+fn at(d: i8, h: i8) -> DateTime {
+    date(2027, 3, d).at(h, 0, 0, 0)
+}
+
+fn concertation(available: &[Vec<usize>], slots: usize) -> Concertation {
+    Concertation {
+        id: Uuid::nil(),
+        title: "Concertation".into(),
+        place: String::new(),
+        video_link: String::new(),
+        minutes: 60,
+        slots: (0..slots)
+            .map(|i| MeetingSlot {
+                id: Uuid::from_u128(100 + i as u128),
+                start: at(1 + (i % 27) as i8, 9 + (i / 27) as i8),
+            })
+            .collect(),
+        participants: available
+            .iter()
+            .enumerate()
+            .map(|(n, can)| Participant {
+                id: Uuid::from_u128(n as u128 + 1),
+                kind: ParticipantKind::Other,
+                name: format!("P{n}"),
+                role: String::new(),
+                email: String::new(),
+                phone: String::new(),
+                riziv: String::new(),
+                available: can
+                    .iter()
+                    .map(|i| Uuid::from_u128(100 + *i as u128))
+                    .collect(),
+            })
+            .collect(),
+        chosen: None,
+        created: jiff::Timestamp::UNIX_EPOCH,
+    }
+}
+
+proptest! {
+    /// The slot proposed first gathers at least as many participants as any other offered slot, every
+    /// slot is listed once, and each lists everyone once, present or missing.
+    #[test]
+    fn the_first_slot_gathers_at_least_as_many_as_any_other(
+        slots in 1usize..12,
+        available in proptest::collection::vec(proptest::collection::vec(0usize..12, 0..12), 0..10),
+    ) {
+        let available: Vec<Vec<usize>> = available
+            .into_iter()
+            .map(|v| v.into_iter().filter(|i| *i < slots).collect())
+            .collect();
+        let c = concertation(&available, slots);
+        let ranked = rank_slots(&c);
+        prop_assert_eq!(ranked.len(), slots);
+        let best = ranked[0].present.len();
+        for choice in &ranked {
+            prop_assert!(best >= choice.present.len());
+            prop_assert_eq!(choice.present.len() + choice.missing.len(), available.len());
+            // Counted by hand from the availabilities.
+            let index = c.slots.iter().position(|s| s.id == choice.slot).expect("offered");
+            let can = available.iter().filter(|a| a.contains(&index)).count();
+            prop_assert_eq!(choice.present.len(), can);
+        }
+        // In order: more present first; among equals, the earlier first.
+        for w in ranked.windows(2) {
+            prop_assert!(
+                w[0].present.len() > w[1].present.len()
+                    || (w[0].present.len() == w[1].present.len() && w[0].start <= w[1].start)
+            );
+        }
+    }
+}
+
+#[test]
+fn ties_go_to_the_earlier_time_and_nobody_available_lists_everyone_missing() {
+    // Slots 0 and 2 both gather two; slot 0 is earlier.
+    let c = concertation(&[vec![0, 2], vec![2, 0], vec![1]], 3);
+    let ranked = rank_slots(&c);
+    assert_eq!(ranked[0].slot, Uuid::from_u128(100));
+    assert_eq!(ranked[1].slot, Uuid::from_u128(102));
+    assert_eq!(ranked[0].missing, ["P2"]);
+    let nobody = concertation(&[vec![], vec![]], 2);
+    let ranked = rank_slots(&nobody);
+    assert!(
+        ranked
+            .iter()
+            .all(|s| s.present.is_empty() && s.missing == ["P0", "P1"])
+    );
+    assert_eq!(
+        ranked[0].start,
+        at(1, 9),
+        "the earliest first when nobody can come"
+    );
+    assert!(rank_slots(&concertation(&[vec![]], 0)).is_empty());
+}
+
+#[test]
+fn a_concertation_is_organised_kept_and_invited_to_in_brussels_time() {
+    let (_dir, path, mut app) = new_store();
+    let person = app.create_person(someone("Zénobe")).expect("person");
+    app.add_priority(
+        person,
+        proxi::domain::PriorityInput {
+            words: "Rester chez moi".into(),
+            card: None,
+            review_date: None,
+        },
+    )
+    .expect("priority");
+    let gp = app
+        .add_member(
+            person,
+            MemberInput {
+                role: NetworkRole::Gp,
+                name: "Dr Exemple".into(),
+                organisation: String::new(),
+                phone: String::new(),
+                email: "dr.exemple@exemple.be".into(),
+            },
+        )
+        .expect("gp");
+    // Wrong inputs: refused by rule.
+    let bad = app
+        .new_concertation(
+            person,
+            ConcertationInput {
+                title: " ".into(),
+                place: String::new(),
+                video_link: String::new(),
+                minutes: 5,
+            },
+        )
+        .expect_err("refused");
+    let codes: Vec<_> = bad.violations().iter().map(|v| v.code).collect();
+    assert_eq!(
+        codes,
+        [ErrorCode::WordsEmpty, ErrorCode::ConcertationLengthInvalid]
+    );
+    let id = app
+        .new_concertation(
+            person,
+            ConcertationInput {
+                title: "Concertation autour de Zénobe".into(),
+                place: "Maison médicale Fictive".into(),
+                video_link: "https://visio.exemple/zenobe".into(),
+                minutes: 90,
+            },
+        )
+        .expect("new");
+    let invite = |app: &mut proxi::Proxi, kind, name: &str, email: &str| {
+        app.add_participant(
+            person,
+            id,
+            ParticipantInput {
+                kind,
+                name: name.into(),
+                role: String::new(),
+                email: email.into(),
+                phone: String::new(),
+                riziv: String::new(),
+            },
+        )
+    };
+    assert_eq!(
+        invite(
+            &mut app,
+            ParticipantKind::Member { id: Uuid::nil() },
+            "X",
+            ""
+        )
+        .expect_err("not in the network")
+        .code(),
+        ErrorCode::ActionMemberUnknown
+    );
+    assert_eq!(
+        invite(&mut app, ParticipantKind::Other, "Y", "not-an-email")
+            .expect_err("bad email")
+            .code(),
+        ErrorCode::EmailInvalid
+    );
+    let zenobe = invite(&mut app, ParticipantKind::Person, "Zénobe", "").expect("person");
+    let doctor = invite(
+        &mut app,
+        ParticipantKind::Member { id: gp },
+        "Dr Exemple",
+        "dr.exemple@exemple.be",
+    )
+    .expect("gp");
+    let nurse = invite(
+        &mut app,
+        ParticipantKind::Other,
+        "Inès Infirmière",
+        "ines@exemple.be",
+    )
+    .expect("nurse");
+
+    // Brussels moves to summer time on 28 March 2027 at 02:00: 02:30 does not exist that day.
+    assert_eq!(
+        app.add_slot(
+            person,
+            id,
+            at(28, 2).with().minute(30).build().expect("time")
+        )
+        .expect_err("no such time")
+        .code(),
+        ErrorCode::SlotNotInBrussels
+    );
+    let before = app
+        .add_slot(person, id, at(26, 10))
+        .expect("Friday before the change");
+    let after = app.add_slot(person, id, at(29, 10)).expect("Monday after");
+    for (who, slot) in [
+        (zenobe, before),
+        (zenobe, after),
+        (doctor, after),
+        (nurse, before),
+    ] {
+        app.set_available(person, id, who, slot, true)
+            .expect("available");
+    }
+    let mut app = {
+        drop(app);
+        reopen(&path)
+    };
+    let plan = app.plan(person).expect("plan");
+    let ranked = rank_slots(&plan.plan.concertations[0]);
+    assert_eq!(ranked[0].slot, before, "two each: the earlier first");
+    assert_eq!(ranked[0].missing, ["Dr Exemple"]);
+    assert_eq!(
+        app.invitation(person, id, None, "fr")
+            .expect_err("no time yet")
+            .code(),
+        ErrorCode::ConcertationNoTime
+    );
+    app.choose_slot(person, id, Some(after)).expect("chosen");
+    let ics = app.invitation(person, id, None, "fr").expect("invitation");
+    for line in [
+        "BEGIN:VTIMEZONE",
+        "TZID:Europe/Brussels",
+        "RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU",
+        "DTSTART;TZID=Europe/Brussels:20270329T100000",
+        "DTEND;TZID=Europe/Brussels:20270329T113000",
+        "ATTENDEE;CN=\"Dr Exemple\";ROLE=REQ-PARTICIPANT:mailto:dr.exemple@exemple.be",
+    ] {
+        assert!(ics.contains(line), "{line} in {ics}");
+    }
+    assert!(ics.contains("SUMMARY:Concertation autour de Zénobe"));
+    // The invitation may travel by ordinary email: no word of the plan in it.
+    assert!(
+        !ics.contains("Rester chez moi")
+            && !ics.contains("Rue de l'Exemple")
+            && !ics.contains("02 000 00 00")
+    );
+    // One participant's invitation names them alone.
+    let one = app.invitation(person, id, Some(nurse), "nl").expect("one");
+    assert!(one.contains("mailto:ines@exemple.be") && !one.contains("mailto:dr.exemple"));
+    assert!(one.contains("Agenda:"));
+}
