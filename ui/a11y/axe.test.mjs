@@ -91,6 +91,21 @@ test('every screen has no serious or critical accessibility violation', async ()
   await page.click('[data-testid=receive-read]');
   await page.waitForSelector('[data-testid=proposal]');
   await check('plan, hospital');
+  // A concertation with a participant, two times and the availability grid.
+  await page.click('[data-testid=concertation-new]');
+  await page.click('[data-testid=concertation-create]');
+  await page.selectOption('[data-testid=participant-pick]', 'person');
+  await page.click('[data-testid=participant-add]');
+  for (const when of ['2026-12-03T10:00', '2026-12-04T14:00']) {
+    await page.fill('[data-testid=slot-input]', when);
+    await page.click('[data-testid=slot-add]');
+  }
+  await page.waitForSelector('[data-testid=availability]');
+  await page.click('[data-testid=can-come]');
+  await page.waitForSelector('[data-testid=choose]');
+  await page.click('[data-testid=choose]');
+  await page.waitForSelector('[data-testid=invitation-text]');
+  await check('plan, concertation');
   await page.click('[data-testid=nav-follow]');
   await page.waitForSelector('[data-testid=follow-in-hospital]');
   await check('follow-up, in hospital');

@@ -1,0 +1,116 @@
+// Organising a concertation on the real desktop window (WebDriver under Xvfb): a demo person, their
+// GP and a typed-in participant invited, two times offered on either side of the change to summer
+// time, who can come ticked, the best time chosen, and the invitation saved and read back as iCalendar.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { demoStore, openWindow, setDate, screenshot, startDriver, unlock, cleanUp } from './support.mjs';
+
+const PASSPHRASE = 'concertation passphrase';
+const PORT = 4474;
+let dir;
+let driver;
+let browser;
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'proxi-concertation-'));
+  const store = join(dir, 'proxi.db');
+  demoStore(store, PASSPHRASE);
+  driver = await startDriver(PORT, {
+    PROXI_STORE: store,
+    PROXI_SHEETS_DIR: join(dir, 'sheets'),
+    XDG_DATA_HOME: join(dir, 'xdg', 'data'),
+    XDG_CACHE_HOME: join(dir, 'xdg', 'cache'),
+    XDG_CONFIG_HOME: join(dir, 'xdg', 'config'),
+    XDG_STATE_HOME: join(dir, 'xdg', 'state'),
+  });
+  browser = await openWindow(PORT);
+  await unlock(browser, PASSPHRASE);
+});
+
+after(async () => {
+  await browser?.deleteSession().catch(() => {});
+  driver?.kill();
+  await cleanUp(dir);
+});
+
+const $ = (selector) => browser.$(selector);
+const participants = async () => (await browser.$$('[data-testid=participant]')).length;
+
+/** Chooses in the invitation's list as a click would: WebKitWebDriver's option click sets the value
+ * without a change event once the list's options have changed (seen here), so the event is sent. */
+async function pickWho(value) {
+  await browser.execute((v) => {
+    const select = document.querySelector('[data-testid=participant-pick]');
+    select.value = v;
+    select.dispatchEvent(new Event('change', { bubbles: true }));
+  }, value);
+}
+
+test('a concertation organised: who, when, who can come, the time chosen, the invitation saved', async () => {
+  await $('button[aria-label="Ouvrir le plan de Andrée Spécimen"]').click();
+  await $('[data-testid=concertation-new]').waitForDisplayed({ timeout: 10_000 });
+  await $('[data-testid=concertation-new]').click();
+  await $('[data-testid=concertation-minutes]').setValue('90');
+  await $('[data-testid=concertation-place]').setValue('Maison médicale Fictive');
+  await $('[data-testid=concertation-create]').click();
+  await $('[data-testid=concertation]').waitForDisplayed({ timeout: 5_000 });
+
+  // Andrée herself, her GP from the network, and the social worker typed in.
+  const pick = await $('[data-testid=participant-pick]');
+  await pickWho('person');
+  await $('[data-testid=participant-add]').click();
+  await browser.waitUntil(async () => (await participants()) === 1, { timeout: 5_000 });
+  const options = await $('[data-testid=participant-pick]').$$('option').map((o) => o.getAttribute('value'));
+  const labels = await $('[data-testid=participant-pick]').$$('option').map((o) => o.getText());
+  const gp = options[labels.findIndex((m) => m.includes('Dr Exemple-Généraliste'))];
+  assert.ok(gp?.startsWith('member:'), labels.join(' | '));
+  await pickWho(gp);
+  await $('[data-testid=participant-add]').click();
+  await browser.waitUntil(async () => (await participants()) >= 2, { timeout: 5_000 }).catch(async (e) => {
+    console.log('DEBUG', gp, await $('[data-testid=concertation]').getText(), await $('[data-testid=plan-problem]').getText().catch(() => ''));
+    throw e;
+  });
+  await pickWho('');
+  await $('[data-testid=participant-name]').setValue('Assistante sociale Exemple');
+  await $('[data-testid=participant-add]').click();
+  await browser.waitUntil(async () => (await participants()) === 3, { timeout: 5_000 }).catch(async (e) => {
+    await screenshot(browser, 'concertation-debug.png', false);
+    throw e;
+  });
+
+  // Two times: 10:00 on Friday 26 March and Monday 29 March 2027 (summer time from the 28th).
+  for (const when of ['2027-03-26T10:00', '2027-03-29T10:00']) {
+    await setDate(browser, '[data-testid=slot-input]', when);
+    await $('[data-testid=slot-add]').click();
+    await browser.pause(300);
+  }
+  await browser.waitUntil(async () => (await browser.$$('[data-testid=can-come]')).length === 6, { timeout: 5_000 });
+  // Everyone on the 29th (second column); Andrée alone on the 26th.
+  for (const i of [0, 1, 3, 5]) {
+    await (await browser.$$('[data-testid=can-come]'))[i].click();
+    await browser.pause(250);
+  }
+  await browser.waitUntil(async () => (await $('[data-testid=ranked-slot]').getText()).includes('3 sur 3'), { timeout: 5_000 });
+  const ranked = await browser.$$('[data-testid=ranked-slot]').map((e) => e.getText());
+  assert.match(ranked[0], /^29 mars 2027 à 10:00 — présents\s: 3 sur 3/);
+  assert.match(ranked[1], /^26 mars 2027 à 10:00 — présents\s: 1 sur 3 · manque\s: Dr Exemple-Généraliste, Assistante sociale Exemple/);
+  await (await browser.$$('[data-testid=choose]'))[0].click();
+  await $('[data-testid=chosen]').waitForDisplayed({ timeout: 5_000 });
+
+  await $('[data-testid=invitation-save]').click();
+  const saved = await $('[data-testid=invitation-saved]');
+  await saved.waitForDisplayed({ timeout: 5_000 });
+  const ics = (await saved.getText()).match(/: (\/.+\.ics)/)[1];
+  assert.ok(existsSync(ics), ics);
+  const text = readFileSync(ics, 'utf8');
+  assert.match(text, /DTSTART;TZID=Europe\/Brussels:20270329T100000/);
+  assert.match(text, /DTEND;TZID=Europe\/Brussels:20270329T113000/);
+  assert.match(text, /BEGIN:VTIMEZONE/);
+  assert.doesNotMatch(text, /Cuisiner/, 'no word of the plan in the invitation');
+  assert.match(await $('[data-testid=invitation-text]').getValue(), /le 29 mars 2027 à 10:00 \(90 minutes\), Maison médicale Fictive/);
+  await browser.execute(() => document.querySelector('[data-testid=availability]').scrollIntoView({ block: 'start' }));
+  await screenshot(browser, 'concertation.png', false);
+});
