@@ -53,6 +53,10 @@ pub struct Participant {
     pub riziv: String,
     /// The slots they can come to, as collected.
     pub available: Vec<Uuid>,
+    /// Whether they came, ticked during the meeting (none: not ticked yet).
+    #[serde(default)]
+    #[autosurgeon(missing = "Option::default")]
+    pub present: Option<bool>,
 }
 
 /// A time the concertation could take place, in Brussels.
@@ -84,9 +88,43 @@ pub struct Concertation {
     pub slots: Vec<MeetingSlot>,
     /// The slot chosen, once the organiser decided.
     pub chosen: Option<Uuid>,
+    /// What was said on each point of the agenda, during the meeting.
+    #[serde(default)]
+    #[autosurgeon(missing = "Vec::new")]
+    pub notes: Vec<PointNote>,
+    /// The next concertation's date, when one was agreed.
+    #[serde(default)]
+    #[autosurgeon(missing = "Option::default", with = "crate::domain::am_opt_date")]
+    #[ts(type = "string | null")]
+    pub next_date: Option<jiff::civil::Date>,
     #[autosurgeon(with = "crate::domain::am_timestamp")]
     #[ts(type = "string")]
     pub created: Timestamp,
+}
+
+/// The points of a concertation's agenda, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Reconcile, Hydrate, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum AgendaPoint {
+    /// What matters to the person: their priorities.
+    WhatMatters,
+    /// The open and overdue actions.
+    Actions,
+    /// What changed since last time.
+    Changes,
+    /// Who does what, by when: the decisions.
+    Decisions,
+}
+
+/// What was said on one point.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Reconcile, Hydrate, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct PointNote {
+    #[key]
+    pub point: AgendaPoint,
+    pub note: String,
 }
 
 /// A slot, with who can come and who cannot.
@@ -213,6 +251,18 @@ fn find(plan: &mut PlanDocument, id: Uuid) -> Result<&mut Concertation> {
         })
 }
 
+/// What the meeting records, as its form sends it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct MeetingInput {
+    /// The participants who came (the others did not).
+    pub present: Vec<Uuid>,
+    pub notes: Vec<PointNote>,
+    #[ts(type = "string | null")]
+    pub next_date: Option<jiff::civil::Date>,
+}
+
 impl Proxi {
     /// Starts organising a concertation around `person`.
     ///
@@ -231,6 +281,8 @@ impl Proxi {
                 participants: Vec::new(),
                 slots: Vec::new(),
                 chosen: None,
+                notes: Vec::new(),
+                next_date: None,
                 created: now,
             });
             Ok(id)
@@ -260,6 +312,7 @@ impl Proxi {
                 phone: input.phone.trim().to_owned(),
                 riziv: input.riziv.trim().to_owned(),
                 available: Vec::new(),
+                present: None,
             });
             Ok(id)
         })
@@ -385,6 +438,109 @@ impl Proxi {
             c.chosen = slot;
             Ok(())
         })
+    }
+
+    /// Records the meeting: who came, what was said on each point, the next date.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] for an overlong note; [`Error::ItemNotFound`]; [`Error::PersonArchived`];
+    /// [`Error::Storage`].
+    pub fn record_meeting(
+        &mut self,
+        person: Uuid,
+        concertation: Uuid,
+        input: MeetingInput,
+    ) -> Result<()> {
+        let mut checks = crate::domain::Checks::default();
+        for n in &input.notes {
+            checks.length(&n.note, NOTES_MAX, "notes");
+        }
+        checks.finish()?;
+        self.change(person, "concertation.meeting", |plan, _, _| {
+            let c = find(plan, concertation)?;
+            for p in &mut c.participants {
+                p.present = Some(input.present.contains(&p.id));
+            }
+            c.notes = input
+                .notes
+                .into_iter()
+                .filter(|n| !n.note.trim().is_empty())
+                .collect();
+            c.next_date = input.next_date;
+            Ok(())
+        })
+    }
+
+    /// A decision of the concertation, as an agreed action of the plan linked to it. Its owner is a
+    /// participant: the person, someone of the network, or someone typed in (who then joins the
+    /// network, as someone the person's care counts on).
+    ///
+    /// # Errors
+    /// As [`Proxi::add_action`]; [`Error::ItemNotFound`] for an unknown concertation or participant.
+    pub fn decide(
+        &mut self,
+        person: Uuid,
+        concertation: Uuid,
+        owner: Uuid,
+        what: String,
+        due: Option<jiff::civil::Date>,
+    ) -> Result<Uuid> {
+        let mut checks = crate::domain::Checks::default();
+        checks
+            .rule(what.trim().is_empty(), ErrorCode::ActionWhatEmpty, "what")
+            .rule(
+                due.is_some_and(|d| d < self.now().to_zoned(crate::clock::brussels()).date()),
+                ErrorCode::ActionDueInPast,
+                "due",
+            );
+        checks.finish()?;
+        let mut plan = self.plan(person)?;
+        let c = find(&mut plan, concertation)?;
+        let p = c
+            .participants
+            .iter()
+            .find(|p| p.id == owner)
+            .cloned()
+            .ok_or(Error::ItemNotFound {
+                kind: "participant",
+                id: owner,
+            })?;
+        let who = match p.kind {
+            ParticipantKind::Person => crate::domain::Who::Person,
+            ParticipantKind::Member { id } => crate::domain::Who::Member { id },
+            ParticipantKind::Other => {
+                let input = crate::domain::MemberInput {
+                    role: crate::domain::NetworkRole::Other,
+                    name: p.name.clone(),
+                    organisation: p.role.clone(),
+                    phone: p.phone.clone(),
+                    email: p.email.clone(),
+                };
+                let existing = plan
+                    .plan
+                    .network
+                    .iter()
+                    .find(|m| !m.closed && crate::text::fold(&m.name) == crate::text::fold(&p.name))
+                    .map(|m| m.id);
+                let id = match existing {
+                    Some(id) => id,
+                    None => self.add_member(person, input)?,
+                };
+                crate::domain::Who::Member { id }
+            }
+        };
+        let input = crate::domain::ActionInput {
+            what,
+            who,
+            due,
+            priority_id: None,
+            outcome: String::new(),
+        };
+        self.add_action_from(
+            person,
+            input,
+            Some(crate::hospital::ItemSource::Concertation { concertation }),
+        )
     }
 
     /// The invitation as an iCalendar file (RFC 5545) in Brussels time, for everyone or for one

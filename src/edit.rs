@@ -161,6 +161,19 @@ pub enum PlanEdit {
         slot: Uuid,
         available: bool,
     },
+    /// The meeting recorded: who came, the notes per point, the next date.
+    RecordMeeting {
+        concertation: Uuid,
+        input: crate::concertation::MeetingInput,
+    },
+    /// A decision of the meeting, as an agreed action with an owner among the participants.
+    Decide {
+        concertation: Uuid,
+        owner: Uuid,
+        what: String,
+        #[ts(type = "string | null")]
+        due: Option<jiff::civil::Date>,
+    },
     /// The time decided (none: taken back).
     ChooseSlot {
         concertation: Uuid,
@@ -220,6 +233,18 @@ impl Proxi {
                 slot,
                 available,
             } => self.set_available(person, concertation, participant, slot, available),
+            PlanEdit::RecordMeeting {
+                concertation,
+                input,
+            } => self.record_meeting(person, concertation, input),
+            PlanEdit::Decide {
+                concertation,
+                owner,
+                what,
+                due,
+            } => self
+                .decide(person, concertation, owner, what, due)
+                .map(drop),
             PlanEdit::ChooseSlot { concertation, slot } => {
                 self.choose_slot(person, concertation, slot)
             }

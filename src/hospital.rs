@@ -93,6 +93,8 @@ pub struct Stay {
 pub enum ItemSource {
     /// An item of a stay's return-home checklist.
     Checklist { stay: Uuid, item: ChecklistItem },
+    /// A decision of a concertation around the person.
+    Concertation { concertation: Uuid },
     /// A proposal of a discharge Bundle from a hospital, accepted by the referent.
     Hospital {
         /// The file's Bundle, as it names itself (its identifier or id).

@@ -46,9 +46,12 @@ fn concertation(available: &[Vec<usize>], slots: usize) -> Concertation {
                     .iter()
                     .map(|i| Uuid::from_u128(100 + *i as u128))
                     .collect(),
+                present: None,
             })
             .collect(),
         chosen: None,
+        notes: Vec::new(),
+        next_date: None,
         created: jiff::Timestamp::UNIX_EPOCH,
     }
 }
@@ -271,4 +274,136 @@ fn a_concertation_is_organised_kept_and_invited_to_in_brussels_time() {
     let one = app.invitation(person, id, Some(nurse), "nl").expect("one");
     assert!(one.contains("mailto:ines@exemple.be") && !one.contains("mailto:dr.exemple"));
     assert!(one.contains("Agenda:"));
+}
+
+#[test]
+fn the_meeting_is_recorded_and_its_decisions_become_actions_linked_to_it() {
+    let (_dir, path, mut app) = new_store();
+    let person = app.create_person(someone("Zénobe")).expect("person");
+    let id = app
+        .new_concertation(
+            person,
+            ConcertationInput {
+                title: "Concertation".into(),
+                place: String::new(),
+                video_link: String::new(),
+                minutes: 60,
+            },
+        )
+        .expect("new");
+    let add = |app: &mut proxi::Proxi, kind, name: &str, role: &str| {
+        app.add_participant(
+            person,
+            id,
+            ParticipantInput {
+                kind,
+                name: name.into(),
+                role: role.into(),
+                email: String::new(),
+                phone: String::new(),
+                riziv: "1-23456-78-901".into(),
+            },
+        )
+        .expect("invited")
+    };
+    let zenobe = add(&mut app, ParticipantKind::Person, "Zénobe", "");
+    let social = add(
+        &mut app,
+        ParticipantKind::Other,
+        "Assistante sociale Exemple",
+        "CPAS",
+    );
+    app.record_meeting(
+        person,
+        id,
+        proxi::concertation::MeetingInput {
+            present: vec![zenobe],
+            notes: vec![proxi::concertation::PointNote {
+                point: proxi::concertation::AgendaPoint::Actions,
+                note: "Le kiné ne passe plus depuis deux semaines.".into(),
+            }],
+            next_date: Some(date(2027, 1, 15)),
+        },
+    )
+    .expect("recorded");
+    // A decision without words, or for someone not invited: refused, nothing added.
+    assert_eq!(
+        app.decide(person, id, zenobe, " ".into(), None)
+            .expect_err("no words")
+            .code(),
+        ErrorCode::ActionWhatEmpty
+    );
+    assert_eq!(
+        app.decide(person, id, Uuid::nil(), "x".into(), None)
+            .expect_err("not invited")
+            .code(),
+        ErrorCode::ItemNotFound
+    );
+    let first = app
+        .decide(
+            person,
+            id,
+            zenobe,
+            "Appeler le kiné".into(),
+            Some(date(2026, 12, 1)),
+        )
+        .expect("decided");
+    let second = app
+        .decide(person, id, social, "Demander l'aide au CPAS".into(), None)
+        .expect("decided");
+    let app = {
+        drop(app);
+        reopen(&path)
+    };
+    let mut app = app;
+    let plan = app.plan(person).expect("plan");
+    let c = &plan.plan.concertations[0];
+    assert_eq!(c.participants[0].present, Some(true));
+    assert_eq!(c.participants[1].present, Some(false));
+    assert_eq!(c.next_date, Some(date(2027, 1, 15)));
+    assert_eq!(c.notes.len(), 1);
+    for action in [first, second] {
+        let a = plan
+            .plan
+            .actions
+            .iter()
+            .find(|a| a.id == action)
+            .expect("in the plan");
+        assert_eq!(
+            a.source,
+            Some(proxi::hospital::ItemSource::Concertation { concertation: id })
+        );
+    }
+    // The one typed in joined the network, and owns the decision there.
+    let member = plan
+        .plan
+        .network
+        .iter()
+        .find(|m| m.name == "Assistante sociale Exemple")
+        .expect("in the network");
+    assert_eq!(
+        plan.plan
+            .actions
+            .iter()
+            .find(|a| a.id == second)
+            .expect("action")
+            .who,
+        proxi::domain::Who::Member { id: member.id }
+    );
+    // The decisions are on the person's sheet.
+    let pdf = app.sheet(person, Some("fr"), None).expect("sheet");
+    let file = tempfile::NamedTempFile::new().expect("file");
+    std::fs::write(file.path(), pdf).expect("write");
+    let out = std::process::Command::new("pdftotext")
+        .args([file.path().to_str().expect("path"), "-"])
+        .output()
+        .expect("pdftotext");
+    let text = String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        text.contains("Appeler le kiné") && text.contains("Demander l'aide au CPAS"),
+        "{text}"
+    );
 }

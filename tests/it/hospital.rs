@@ -857,3 +857,30 @@ fn record_file(pdf: &[u8]) -> tempfile::NamedTempFile {
     std::fs::write(file.path(), pdf).expect("write");
     file
 }
+
+#[test]
+fn a_national_number_is_checked_by_its_check_digits_and_never_required() {
+    let (_dir, _path, mut app) = new_store();
+    let mut input = someone("Zénobe");
+    // Born from 2000: the check number counts a 2 in front of the nine first digits.
+    for (given, kept) in [
+        ("85.07.30-033.28", "85073003328"),
+        ("00010100105", "00010100105"),
+    ] {
+        input.niss = Some(given.into());
+        let id = app.create_person(input.clone()).expect(given);
+        assert_eq!(
+            app.plan(id).expect("plan").person.niss.as_deref(),
+            Some(kept)
+        );
+    }
+    for wrong in ["85073003329", "8507300332", "85O73003328"] {
+        input.niss = Some(wrong.into());
+        let e = app.create_person(input.clone()).expect_err(wrong);
+        assert_eq!(e.violations()[0].code, ErrorCode::NissInvalid, "{wrong}");
+        assert_eq!(e.violations()[0].field, "niss");
+    }
+    input.niss = Some("  ".into());
+    let id = app.create_person(input).expect("empty is none");
+    assert_eq!(app.plan(id).expect("plan").person.niss, None);
+}

@@ -290,6 +290,75 @@ fn every_export_follows_its_documented_schema_and_the_schema_is_strict() {
     .expect("checklist action");
     app.set_checklist_not_needed(taker, stay, proxi::hospital::ChecklistItem::Equipment, true)
         .expect("not needed");
+    // A national number, given for a hospital's file.
+    let p = app.plan(taker).expect("plan").person;
+    app.update_person(
+        taker,
+        proxi::domain::PersonInput {
+            display_name: p.display_name,
+            first_name: p.first_name,
+            last_name: p.last_name,
+            birth_year: p.birth_year,
+            languages: p.languages,
+            interpreter_needed: p.interpreter_needed,
+            address: p.address,
+            phone: p.phone,
+            notes: p.notes,
+            niss: Some("85.07.30-033.28".into()),
+        },
+    )
+    .expect("niss");
+    assert_eq!(
+        app.plan(taker).expect("plan").person.niss.as_deref(),
+        Some("85073003328")
+    );
+    // A concertation with a participant, a time chosen, the meeting and a decision.
+    let c = app
+        .new_concertation(
+            taker,
+            proxi::concertation::ConcertationInput {
+                title: "Concertation".into(),
+                place: "Maison médicale Fictive".into(),
+                video_link: String::new(),
+                minutes: 60,
+            },
+        )
+        .expect("concertation");
+    let who = app
+        .add_participant(
+            taker,
+            c,
+            proxi::concertation::ParticipantInput {
+                kind: proxi::concertation::ParticipantKind::Person,
+                name: "La personne".into(),
+                role: String::new(),
+                email: String::new(),
+                phone: String::new(),
+                riziv: String::new(),
+            },
+        )
+        .expect("participant");
+    let slot = app
+        .add_slot(taker, c, jiff::civil::date(2027, 1, 12).at(10, 0, 0, 0))
+        .expect("slot");
+    app.set_available(taker, c, who, slot, true)
+        .expect("available");
+    app.choose_slot(taker, c, Some(slot)).expect("chosen");
+    app.record_meeting(
+        taker,
+        c,
+        proxi::concertation::MeetingInput {
+            present: vec![who],
+            notes: vec![proxi::concertation::PointNote {
+                point: proxi::concertation::AgendaPoint::Decisions,
+                note: "Tout le monde d'accord.".into(),
+            }],
+            next_date: Some(jiff::civil::date(2027, 3, 1)),
+        },
+    )
+    .expect("meeting");
+    app.decide(taker, c, who, "Essayer le club du jeudi".into(), None)
+        .expect("decision");
     let mut exported = Vec::new();
     for p in &people {
         let export = app.export(p.id).expect("export");

@@ -127,6 +127,9 @@ fn source() -> impl Strategy<Value = ItemSource> {
             stay: Uuid::from_u128(stay),
             item
         }),
+        any::<u128>().prop_map(|c| ItemSource::Concertation {
+            concertation: Uuid::from_u128(c)
+        }),
         (text(), text(), day()).prop_map(|(bundle, resource, accepted_on)| {
             ItemSource::Hospital {
                 bundle,

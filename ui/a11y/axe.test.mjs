@@ -105,7 +105,9 @@ test('every screen has no serious or critical accessibility violation', async ()
   await page.waitForSelector('[data-testid=choose]');
   await page.click('[data-testid=choose]');
   await page.waitForSelector('[data-testid=invitation-text]');
-  await check('plan, concertation');
+  await page.click('[data-testid=meeting-hold]');
+  await page.waitForSelector('[data-testid=meeting-presence]');
+  await check('plan, concertation and its meeting');
   await page.click('[data-testid=nav-follow]');
   await page.waitForSelector('[data-testid=follow-in-hospital]');
   await check('follow-up, in hospital');

@@ -113,4 +113,29 @@ test('a concertation organised: who, when, who can come, the time chosen, the in
   assert.match(await $('[data-testid=invitation-text]').getValue(), /le 29 mars 2027 à 10:00 \(90 minutes\), Maison médicale Fictive/);
   await browser.execute(() => document.querySelector('[data-testid=availability]').scrollIntoView({ block: 'start' }));
   await screenshot(browser, 'concertation.png', false);
+
+  // The meeting: two decisions become actions of the plan, one owned by the person typed in.
+  await $('[data-testid=meeting-hold]').click();
+  await $('[data-testid=meeting-presence]').waitForDisplayed({ timeout: 5_000 });
+  const owners = await $('[data-testid=decision-owner]').$$('option').map((o) => o.getAttribute('value'));
+  for (const [what, owner] of [
+    ['Reprendre la chorale le jeudi', owners[0]],
+    ['Demander l’aide au CPAS', owners[2]],
+  ]) {
+    await $('[data-testid=decision-what]').setValue(what);
+    await browser.execute((v) => {
+      const select = document.querySelector('[data-testid=decision-owner]');
+      select.value = v;
+      select.dispatchEvent(new Event('change', { bubbles: true }));
+    }, owner);
+    await $('[data-testid=decision-add]').click();
+    await browser.waitUntil(async () => (await browser.$$('[data-testid=decision]').map((d) => d.getText())).some((d) => d.startsWith(what)), { timeout: 5_000 });
+  }
+  const decisions = await browser.$$('[data-testid=decision]').map((d) => d.getText());
+  assert.deepEqual(decisions, ['Reprendre la chorale le jeudi — Andrée', 'Demander l’aide au CPAS — Assistante sociale Exemple']);
+  const actions = await browser.$$('[data-testid=action-what]').map((e) => e.getText());
+  assert.ok(actions.includes('Reprendre la chorale le jeudi') && actions.includes('Demander l’aide au CPAS'), actions.join(' | '));
+  await (await browser.$$('[data-testid=meeting-note]'))[3].setValue('Tout le monde est d’accord.');
+  await $('[data-testid=meeting-save]').click();
+  await $('[data-testid=meeting-saved]').waitForDisplayed({ timeout: 5_000 });
 });

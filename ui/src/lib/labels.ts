@@ -64,6 +64,7 @@ const historyKeys: Record<string, Key> = {
   'concertation.add': 'history.action.concertation.add', 'concertation.participant': 'history.action.concertation.participant',
   'concertation.slot': 'history.action.concertation.slot', 'concertation.available': 'history.action.concertation.available',
   'concertation.choose': 'history.action.concertation.choose',
+  'concertation.meeting': 'history.action.concertation.meeting',
   undo: 'history.action.undo',
 };
 

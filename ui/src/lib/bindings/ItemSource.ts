@@ -4,7 +4,7 @@ import type { ChecklistItem } from "./ChecklistItem";
 /**
  * Where an agreed action came from, when it did not start in this plan's form.
  */
-export type ItemSource = { "kind": "checklist", stay: string, item: ChecklistItem, } | { "kind": "hospital", 
+export type ItemSource = { "kind": "checklist", stay: string, item: ChecklistItem, } | { "kind": "concertation", concertation: string, } | { "kind": "hospital", 
 /**
  * The file's Bundle, as it names itself (its identifier or id).
  */

@@ -16,4 +16,8 @@ riziv: string,
 /**
  * The slots they can come to, as collected.
  */
-available: Array<string>, };
+available: Array<string>, 
+/**
+ * Whether they came, ticked during the meeting (none: not ticked yet).
+ */
+present: boolean | null, };

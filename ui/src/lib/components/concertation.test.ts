@@ -51,5 +51,32 @@ describe('organising a concertation in the window', () => {
     await fireEvent.click(within(screen.getByTestId('concertation')).getByTestId('invitation-save'));
     expect((await screen.findByTestId('invitation-saved')).textContent).toContain('invitation');
     expect((screen.getByTestId('invitation-text') as HTMLTextAreaElement).value).toContain('le 4 décembre 2026 à 14:00 (60 minutes)');
+
+    // The meeting: presence from who said they could come, a note, two decisions that become actions.
+    await fireEvent.click(screen.getByTestId('meeting-hold'));
+    const presence = await screen.findByTestId('meeting-presence');
+    expect(within(presence).getAllByRole('checkbox').map((b) => (b as HTMLInputElement).checked)).toEqual([true, true, true]);
+    await fireEvent.click(within(presence).getAllByRole('checkbox')[2]);
+    await fireEvent.click(screen.getByTestId('decision-add'));
+    await screen.findByText('Écrivez ce qui sera fait.');
+    for (const [what, owner] of [
+      ['Appeler le club de cartes', 0],
+      ['Demander l’aide au CPAS', 2],
+    ] as const) {
+      await fireEvent.input(screen.getByTestId('decision-what'), { target: { value: what } });
+      const select = screen.getByTestId('decision-owner') as HTMLSelectElement;
+      await fireEvent.change(select, { target: { value: select.options[owner].value } });
+      await fireEvent.click(screen.getByTestId('decision-add'));
+      await waitFor(() => expect(screen.getAllByTestId('decision').map((d) => d.textContent)).toContainEqual(expect.stringContaining(what)));
+    }
+    expect(screen.getAllByTestId('decision').map((d) => d.textContent?.trim())).toEqual([
+      'Appeler le club de cartes — Hervé',
+      'Demander l’aide au CPAS — Assistante sociale Exemple',
+    ]);
+    // They are actions of the plan, and the one typed in joined the network.
+    expect(screen.getAllByTestId('action-what').map((e) => e.textContent)).toContain('Demander l’aide au CPAS');
+    await fireEvent.input(screen.getAllByTestId('meeting-note')[1], { target: { value: 'Le club a changé de jour.' } });
+    await fireEvent.click(screen.getByTestId('meeting-save'));
+    await screen.findByTestId('meeting-saved');
   });
 });

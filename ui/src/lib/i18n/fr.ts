@@ -808,6 +808,21 @@ export const fr = {
   'history.action.concertation.slot': 'Moments proposés changés',
   'history.action.concertation.available': 'Disponibilité notée',
   'history.action.concertation.choose': 'Moment de la concertation choisi',
+  'meeting.title': 'La réunion',
+  'meeting.hold': 'Tenir la concertation',
+  'meeting.present': 'Qui est là',
+  'meeting.point.whatMatters': 'Ce qui est important pour la personne',
+  'meeting.point.actions': 'Les actions en cours et en retard',
+  'meeting.point.changes': 'Ce qui a changé depuis la dernière fois',
+  'meeting.point.decisions': 'Qui fait quoi, pour quand',
+  'meeting.decision': 'Décision',
+  'meeting.owner': 'Qui la prend en charge',
+  'meeting.decide': 'En faire une action du plan',
+  'meeting.note': 'Ce qui a été dit',
+  'meeting.next': 'Prochaine concertation',
+  'meeting.save': 'Enregistrer la réunion',
+  'meeting.saved': 'La réunion est enregistrée.',
+  'history.action.concertation.meeting': 'Réunion de concertation enregistrée',
 } as const;
 
 export type Key = keyof typeof fr;

@@ -22,6 +22,7 @@ import type { Settings } from '../bindings/Settings';
 import type { Printer } from '../bindings/Printer';
 import type { BackupInfo } from '../bindings/BackupInfo';
 import type { FoundFile } from '../bindings/FoundFile';
+import type { Who } from '../bindings/Who';
 import type { ProposedItem } from '../bindings/ProposedItem';
 import { cardMock, mapMock, mockServices, searchMock } from './directory-mock';
 
@@ -441,13 +442,13 @@ export function mockPlatform(
         if (!edit.input.title.trim()) v.push({ code: 'WORDS_EMPTY', field: 'title' });
         if (edit.input.minutes < 15 || edit.input.minutes > 480) v.push({ code: 'CONCERTATION_LENGTH_INVALID', field: 'minutes' });
         if (v.length) throw invalid(v);
-        p.concertations.push({ id: newId(), ...edit.input, title: edit.input.title.trim(), participants: [], slots: [], chosen: null, created: stamp() });
+        p.concertations.push({ id: newId(), ...edit.input, title: edit.input.title.trim(), participants: [], slots: [], chosen: null, notes: [], nextDate: null, created: stamp() });
         return 'concertation.add';
       }
       case 'addParticipant': {
         if (!edit.input.name.trim()) throw invalid([{ code: 'MEMBER_NAME_EMPTY', field: 'name' }]);
         const c = p.concertations.find((x) => x.id === edit.concertation);
-        c?.participants.push({ id: newId(), ...edit.input, name: edit.input.name.trim(), available: [] });
+        c?.participants.push({ id: newId(), ...edit.input, name: edit.input.name.trim(), available: [], present: null });
         return 'concertation.participant';
       }
       case 'removeParticipant': {
@@ -477,6 +478,31 @@ export function mockPlatform(
         const who = c?.participants.find((x) => x.id === edit.participant);
         if (who) who.available = [...who.available.filter((s) => s !== edit.slot), ...(edit.available ? [edit.slot] : [])];
         return 'concertation.available';
+      }
+      case 'recordMeeting': {
+        const c = p.concertations.find((x) => x.id === edit.concertation);
+        if (c) {
+          for (const who of c.participants) who.present = edit.input.present.includes(who.id);
+          c.notes = edit.input.notes.filter((n) => n.note.trim());
+          c.nextDate = edit.input.nextDate;
+        }
+        return 'concertation.meeting';
+      }
+      case 'decide': {
+        if (!edit.what.trim()) throw invalid([{ code: 'ACTION_WHAT_EMPTY', field: 'what' }]);
+        const c = p.concertations.find((x) => x.id === edit.concertation);
+        const owner = c?.participants.find((x) => x.id === edit.owner);
+        if (!c || !owner) throw { code: 'ITEM_NOT_FOUND', message: 'no such participant', violations: [] } satisfies ErrorReport;
+        let who: Who;
+        if (owner.kind.kind === 'person') who = { kind: 'person' };
+        else if (owner.kind.kind === 'member') who = { kind: 'member', id: owner.kind.id };
+        else {
+          const id = newId();
+          p.network.push({ id, role: 'other', name: owner.name, organisation: owner.role, phone: owner.phone, email: owner.email, closed: false, source: null });
+          who = { kind: 'member', id };
+        }
+        p.actions.push({ id: newId(), what: edit.what.trim(), who, due: edit.due, status: 'planned', priorityId: null, outcome: '', created: today, orientation: null, source: { kind: 'concertation', concertation: c.id } });
+        return 'action.add';
       }
       case 'chooseSlot': {
         const c = p.concertations.find((x) => x.id === edit.concertation);
