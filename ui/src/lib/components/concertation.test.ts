@@ -19,6 +19,8 @@ describe('organising a concertation in the window', () => {
     await fireEvent.input(within(form).getByTestId('concertation-minutes'), { target: { value: '60' } });
     await fireEvent.click(within(form).getByTestId('concertation-create'));
     const c = await screen.findByTestId('concertation');
+    // The functions people confuse, explained where participants are chosen.
+    expect(within(c).getByTestId('roles-help').textContent).toContain('Organisateur de concertation');
 
     // Hervé himself, his GP from the network, and someone typed in.
     for (const value of ['person', `member:00000000-0000-7000-a000-000000000006`]) {

@@ -825,4 +825,13 @@ export const en: Record<Key, string> = {
   'meeting.save': 'Save the meeting',
   'meeting.saved': 'The meeting is saved.',
   'history.action.concertation.meeting': 'Concertation meeting saved',
+  'roles.title': 'Who does what? The functions people confuse',
+  'roles.proximity': 'Proximity referent',
+  'roles.proximityWhat': 'Supports the person and their carers at home: what matters to them, their priorities, who does what. Can be any health or social professional.',
+  'roles.organiser': 'Concertation organiser',
+  'roles.organiserWhat': 'Gathers those who care for the person, finds the time, leads the meeting, writes down what was decided.',
+  'roles.caseManager': 'Case manager',
+  'roles.caseManagerWhat': 'Coordinates very complex situations closely, often within a mobile team (mental health, palliative care).',
+  'roles.hospital': 'Hospital referent',
+  'roles.hospitalWhat': 'In hospital: makes the pathway smooth between wards and hospitals, and prepares the return home with primary care.',
 };

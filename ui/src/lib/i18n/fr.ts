@@ -823,6 +823,15 @@ export const fr = {
   'meeting.save': 'Enregistrer la réunion',
   'meeting.saved': 'La réunion est enregistrée.',
   'history.action.concertation.meeting': 'Réunion de concertation enregistrée',
+  'roles.title': 'Qui fait quoi ? Les fonctions qu’on confond',
+  'roles.proximity': 'Référent de proximité',
+  'roles.proximityWhat': 'Accompagne la personne et ses proches à domicile : ce qui compte pour elle, ses priorités, qui fait quoi. Peut être tout professionnel de la santé ou du social.',
+  'roles.organiser': 'Organisateur de concertation',
+  'roles.organiserWhat': 'Réunit autour de la personne ceux qui la soignent et l’aident, trouve le moment, anime, écrit ce qui a été décidé.',
+  'roles.caseManager': 'Case manager',
+  'roles.caseManagerWhat': 'Coordonne de près des situations très complexes, souvent au sein d’une équipe mobile (santé mentale, soins palliatifs).',
+  'roles.hospital': 'Référent hospitalier',
+  'roles.hospitalWhat': 'À l’hôpital : rend le parcours fluide entre services et hôpitaux, et prépare le retour à domicile avec la première ligne.',
 } as const;
 
 export type Key = keyof typeof fr;

@@ -825,4 +825,13 @@ export const nl: Record<Key, string> = {
   'meeting.save': 'De vergadering bewaren',
   'meeting.saved': 'De vergadering is bewaard.',
   'history.action.concertation.meeting': 'Overlegvergadering bewaard',
+  'roles.title': 'Wie doet wat? De functies die men verwart',
+  'roles.proximity': 'Buurtreferent',
+  'roles.proximityWhat': 'Begeleidt de persoon en de naasten thuis: wat voor haar telt, haar prioriteiten, wie wat doet. Kan elke zorg- of welzijnswerker zijn.',
+  'roles.organiser': 'Overlegorganisator',
+  'roles.organiserWhat': 'Brengt wie voor de persoon zorgt samen, vindt een moment, leidt het overleg en schrijft op wat beslist werd.',
+  'roles.caseManager': 'Casemanager',
+  'roles.caseManagerWhat': 'Coördineert zeer complexe situaties van dichtbij, vaak binnen een mobiel team (geestelijke gezondheid, palliatieve zorg).',
+  'roles.hospital': 'Ziekenhuisreferent',
+  'roles.hospitalWhat': 'In het ziekenhuis: maakt het traject vlot tussen diensten en ziekenhuizen, en bereidt de terugkeer naar huis voor met de eerste lijn.',
 };
