@@ -543,6 +543,33 @@ impl Proxi {
         )
     }
 
+    /// The concertation's report (`attendance` false) or its attendance sheet, as PDF in `lang` (fr, nl,
+    /// en). Recorded in the audit log as a print.
+    ///
+    /// # Errors
+    /// [`Error::ItemNotFound`]; [`Error::Sheet`] for another language.
+    pub fn concertation_paper(
+        &mut self,
+        person: Uuid,
+        concertation: Uuid,
+        attendance: bool,
+        lang: &str,
+    ) -> Result<Vec<u8>> {
+        let mut plan = self.plan(person)?;
+        let c = find(&mut plan, concertation)?.clone();
+        let pdf = if attendance {
+            crate::sheet::render_attendance(&plan, &c, lang)?
+        } else {
+            let services = self.sheet_services(&plan, lang);
+            let referent = self.store().author().to_owned();
+            crate::sheet::render_report(&plan, &c, lang, &referent, &services)?
+        };
+        let now = self.now();
+        self.store()
+            .audit(now, crate::store::AuditAction::Print, person)?;
+        Ok(pdf)
+    }
+
     /// The invitation as an iCalendar file (RFC 5545) in Brussels time, for everyone or for one
     /// participant. It carries the title, place, video link and the agenda's headings, never the
     /// plan's words: it may travel by ordinary email.

@@ -63,6 +63,7 @@ pub fn run() {
             commands::hospital::handover_in,
             commands::hospital::concertation_times,
             commands::hospital::save_invitation,
+            commands::hospital::print_concertation,
             commands::rights::erase_person,
             commands::directory::search_services,
             commands::directory::directory_languages,

@@ -51,6 +51,8 @@ pub(crate) struct Catalogue {
     pub(crate) record: Option<record::RecordWords>,
     /// The liaison sheet for a hospital ward, in the hospitals' languages only.
     pub(crate) liaison: Option<super::liaison::LiaisonWords>,
+    /// The concertation's report and attendance sheet, in the window's languages only.
+    pub(crate) concertation: Option<super::report::ConcertationWords>,
 }
 
 /// Which way a language is written.

@@ -10,6 +10,7 @@ mod catalogue;
 mod liaison;
 mod pictures;
 mod record;
+mod report;
 mod shape;
 pub mod speech;
 
@@ -18,6 +19,7 @@ pub use catalogue::{
 };
 pub use liaison::render_liaison;
 pub use record::render_record;
+pub use report::{render_attendance, render_report};
 
 use catalogue::{Catalogue, Direction, catalogue};
 

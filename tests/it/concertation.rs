@@ -390,6 +390,81 @@ fn the_meeting_is_recorded_and_its_decisions_become_actions_linked_to_it() {
             .who,
         proxi::domain::Who::Member { id: member.id }
     );
+    // The papers: the report finds every decision, the attendance sheet every participant with the
+    // RIZIV number and a line to sign; both pass qpdf, in French and Dutch.
+    let dir = tempfile::tempdir().expect("dir");
+    for (lang, attendance, words) in [
+        (
+            "fr",
+            false,
+            vec![
+                "Concertation — compte rendu",
+                "Présents",
+                "Zénobe",
+                "Absents",
+                "Appeler le kiné — la personne — 1er décembre 2026",
+                "Demander l'aide au CPAS — Assistante sociale Exemple",
+                "Le kiné ne passe plus depuis deux semaines.",
+                "Prochaine concertation",
+                "15 janvier 2027",
+            ],
+        ),
+        (
+            "nl",
+            false,
+            vec![
+                "Concertation — verslag",
+                "Wat beslist werd",
+                "Appeler le kiné — de persoon — 1 december 2026",
+            ],
+        ),
+        (
+            "fr",
+            true,
+            vec![
+                "Concertation — liste de présence",
+                "Zénobe — —",
+                "Assistante sociale Exemple — CPAS",
+                "Numéro INAMI : 1-23456-78-901",
+                "Signature : ____",
+            ],
+        ),
+    ] {
+        let pdf = app
+            .concertation_paper(person, id, attendance, lang)
+            .expect("paper");
+        let file = dir.path().join(format!("{lang}-{attendance}.pdf"));
+        std::fs::write(&file, pdf).expect("write");
+        let f = file.to_str().expect("path");
+        let ok = std::process::Command::new("qpdf")
+            .args(["--check", f])
+            .output()
+            .expect("qpdf");
+        assert!(
+            ok.status.success(),
+            "qpdf: {}",
+            String::from_utf8_lossy(&ok.stdout)
+        );
+        let out = std::process::Command::new("pdftotext")
+            .args([f, "-"])
+            .output()
+            .expect("pdftotext");
+        let text = String::from_utf8_lossy(&out.stdout)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .replace('\u{202f}', " ");
+        for w in words {
+            assert!(text.contains(w), "{lang}: {w:?} in {text}");
+        }
+    }
+    assert_eq!(
+        app.concertation_paper(person, id, false, "ar")
+            .expect_err("not in Arabic")
+            .code(),
+        ErrorCode::SheetFailed
+    );
+
     // The decisions are on the person's sheet.
     let pdf = app.sheet(person, Some("fr"), None).expect("sheet");
     let file = tempfile::NamedTempFile::new().expect("file");

@@ -3,10 +3,11 @@
 // time, who can come ticked, the best time chosen, and the invitation saved and read back as iCalendar.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { demoStore, openWindow, setDate, screenshot, startDriver, unlock, cleanUp } from './support.mjs';
+import { demoStore, openWindow, setDate, screenshot, shots, startDriver, unlock, cleanUp } from './support.mjs';
 
 const PASSPHRASE = 'concertation passphrase';
 const PORT = 4474;
@@ -138,4 +139,18 @@ test('a concertation organised: who, when, who can come, the time chosen, the in
   await (await browser.$$('[data-testid=meeting-note]'))[3].setValue('Tout le monde est d’accord.');
   await $('[data-testid=meeting-save]').click();
   await $('[data-testid=meeting-saved]').waitForDisplayed({ timeout: 5_000 });
+
+  // The papers: the report finds every decision; the attendance sheet every participant. Looked at as PNG.
+  for (const [button, name, words] of [
+    ['papers-report', 'concertation-report-fr', ['compte rendu', 'Reprendre la chorale le jeudi', 'Demander l’aide au CPAS', 'Tout le monde est d’accord.']],
+    ['papers-attendance', 'concertation-attendance-fr', ['liste de présence', 'Andrée', 'Dr Exemple-Généraliste', 'Assistante sociale Exemple', 'Signature']],
+  ]) {
+    await $(`[data-testid=${button}]`).click();
+    await browser.waitUntil(async () => (await $('[data-testid=papers-saved]').getText().catch(() => '')).includes(button === 'papers-report' ? 'compte rendu' : 'présences'), { timeout: 10_000 });
+    const pdf = (await $('[data-testid=papers-saved]').getText()).match(/: (\/.+\.pdf)/)[1];
+    execFileSync('qpdf', ['--check', pdf]);
+    const text = execFileSync('pdftotext', [pdf, '-']).toString().replace(/\s+/g, ' ');
+    for (const w of words) assert.ok(text.includes(w), `${w} in ${text}`);
+    execFileSync('pdftoppm', ['-png', '-r', '70', '-singlefile', pdf, join(shots, name)]);
+  }
 });

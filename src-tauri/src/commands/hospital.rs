@@ -293,3 +293,34 @@ pub fn save_invitation(
     )?;
     Ok(path.display().to_string())
 }
+
+/// Saves a concertation's report (or, with `attendance`, its attendance sheet) in `lang` (French or
+/// Dutch) in the sheets folder.
+#[tauri::command]
+pub fn print_concertation(
+    session: tauri::State<'_, Session>,
+    person: Uuid,
+    concertation: Uuid,
+    attendance: bool,
+    lang: String,
+) -> Result<super::sheet::SavedSheet, ErrorReport> {
+    let mut guard = session.guard();
+    let app = guard.as_mut().ok_or_else(locked)?;
+    let pdf = app.concertation_paper(person, concertation, attendance, &lang)?;
+    let name = app.plan(person)?.person.display_name;
+    let what = if attendance {
+        "présences"
+    } else {
+        "compte rendu"
+    };
+    let path = save_for(
+        &name,
+        person,
+        &format!("concertation {what} {lang}"),
+        "pdf",
+        &pdf,
+    )?;
+    Ok(super::sheet::SavedSheet {
+        path: path.display().to_string(),
+    })
+}

@@ -295,6 +295,18 @@ enum ConcertationCommand {
         concertation: Uuid,
         slot: Uuid,
     },
+    /// Write the report of the meeting (or, with --attendance, the attendance sheet) as PDF
+    Report {
+        person: Uuid,
+        concertation: Uuid,
+        #[arg(long)]
+        attendance: bool,
+        /// fr, nl or en
+        #[arg(long, default_value = "fr")]
+        lang: String,
+        #[arg(short, long)]
+        output: PathBuf,
+    },
     /// Write the invitation (iCalendar), for everyone or one participant
     Invitation {
         person: Uuid,
@@ -1550,6 +1562,17 @@ fn concertation(
             concertation,
             slot,
         } => app.choose_slot(person, concertation, Some(slot))?,
+        ConcertationCommand::Report {
+            person,
+            concertation,
+            attendance,
+            lang,
+            output,
+        } => {
+            let pdf = app.concertation_paper(person, concertation, attendance, &lang)?;
+            std::fs::write(&output, pdf)
+                .with_context(|| format!("writing {}", output.display()))?;
+        }
         ConcertationCommand::Invitation {
             person,
             concertation,

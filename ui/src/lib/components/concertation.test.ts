@@ -80,5 +80,7 @@ describe('organising a concertation in the window', () => {
     await fireEvent.input(screen.getAllByTestId('meeting-note')[1], { target: { value: 'Le club a changé de jour.' } });
     await fireEvent.click(screen.getByTestId('meeting-save'));
     await screen.findByTestId('meeting-saved');
+    await fireEvent.click(screen.getByTestId('papers-report'));
+    expect((await screen.findByTestId('papers-saved')).textContent).toContain('compte rendu fr.pdf');
   });
 });

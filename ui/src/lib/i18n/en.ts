@@ -834,4 +834,8 @@ export const en: Record<Key, string> = {
   'roles.caseManagerWhat': 'Coordinates very complex situations closely, often within a mobile team (mental health, palliative care).',
   'roles.hospital': 'Hospital referent',
   'roles.hospitalWhat': 'In hospital: makes the pathway smooth between wards and hospitals, and prepares the return home with primary care.',
+  'papers.title': 'The papers',
+  'papers.help': 'The report for the participants (who was there, who does what by when, the next date) and the attendance sheet to sign, with RIZIV/INAMI numbers, which concertation funding asks for.',
+  'papers.report': 'Make the report',
+  'papers.attendance': 'Make the attendance sheet',
 };

@@ -832,6 +832,10 @@ export const fr = {
   'roles.caseManagerWhat': 'Coordonne de près des situations très complexes, souvent au sein d’une équipe mobile (santé mentale, soins palliatifs).',
   'roles.hospital': 'Référent hospitalier',
   'roles.hospitalWhat': 'À l’hôpital : rend le parcours fluide entre services et hôpitaux, et prépare le retour à domicile avec la première ligne.',
+  'papers.title': 'Les papiers',
+  'papers.help': 'Le compte rendu pour les participants (qui était là, qui fait quoi, pour quand, la prochaine date) et la liste de présence à signer, avec les numéros INAMI, que demande le financement de la concertation.',
+  'papers.report': 'Faire le compte rendu',
+  'papers.attendance': 'Faire la liste de présence',
 } as const;
 
 export type Key = keyof typeof fr;

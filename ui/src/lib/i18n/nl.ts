@@ -834,4 +834,8 @@ export const nl: Record<Key, string> = {
   'roles.caseManagerWhat': 'Coördineert zeer complexe situaties van dichtbij, vaak binnen een mobiel team (geestelijke gezondheid, palliatieve zorg).',
   'roles.hospital': 'Ziekenhuisreferent',
   'roles.hospitalWhat': 'In het ziekenhuis: maakt het traject vlot tussen diensten en ziekenhuizen, en bereidt de terugkeer naar huis voor met de eerste lijn.',
+  'papers.title': 'De documenten',
+  'papers.help': 'Het verslag voor de deelnemers (wie er was, wie wat doet tegen wanneer, de volgende datum) en de aanwezigheidslijst om te ondertekenen, met de RIZIV-nummers, die de financiering van het overleg vraagt.',
+  'papers.report': 'Het verslag maken',
+  'papers.attendance': 'De aanwezigheidslijst maken',
 };

@@ -112,6 +112,8 @@ export interface Platform {
   handoverIn(file: string, code: string): Promise<string>;
   /** A concertation's offered times, those that gather the most first, with who is missing. */
   concertationTimes(person: string, concertation: string): Promise<SlotChoice[]>;
+  /** A concertation's report (or its attendance sheet), in French or Dutch, saved. */
+  printConcertation(person: string, concertation: string, attendance: boolean, lang: string): Promise<SavedSheet>;
   /** The invitation (iCalendar), for everyone or one participant, saved; where. */
   saveInvitation(person: string, concertation: string, participant: string | null, lang: string): Promise<string>;
   openPlan(person: string): Promise<PlanDocument>;
@@ -186,6 +188,7 @@ export const tauriPlatform: Platform = {
   handoverPeek: (file) => invoke<HandoverFrom>('handover_peek', { file }),
   handoverIn: (file, code) => invoke<string>('handover_in', { file, code }),
   concertationTimes: (person, concertation) => invoke<SlotChoice[]>('concertation_times', { person, concertation }),
+  printConcertation: (person, concertation, attendance, lang) => invoke<SavedSheet>('print_concertation', { person, concertation, attendance, lang }),
   saveInvitation: (person, concertation, participant, lang) => invoke<string>('save_invitation', { person, concertation, participant, lang }),
   openPlan: (person) => invoke<PlanDocument>('open_plan', { person }),
   editPlan: (person, edit) => invoke<PlanDocument>('edit_plan', { person, edit }),

@@ -749,6 +749,11 @@ export function mockPlatform(
         }))
         .sort((a, b) => b.present.length - a.present.length || a.start.localeCompare(b.start));
     },
+    async printConcertation(person, _concertation, attendance, lang) {
+      must();
+      audited('print', person);
+      return { path: `/home/test/Documents/Proxi/${plan(person).person.displayName} concertation ${attendance ? 'présences' : 'compte rendu'} ${lang}.pdf` };
+    },
     async saveInvitation(person, concertation) {
       must();
       const c = plan(person).plan.concertations.find((x) => x.id === concertation);
