@@ -328,7 +328,9 @@ impl<'a> Bundle<'a> {
             let mut refs = Vec::new();
             references(resource, path, &mut refs);
             for (at, r) in refs {
-                if !r.starts_with('#') && bundle.resolve(&r).is_none() {
+                // Contained resources ("#…") are not read: such a reference is refused like any
+                // other that does not point at an entry of the file.
+                if bundle.resolve(&r).is_none() {
                     return Err(refuse(
                         &at,
                         format!("points at \"{r}\", which is not in the file"),

@@ -587,6 +587,25 @@ fn bad_bundles_are_refused_whole_with_their_path_and_rule() {
         )
     );
 
+    // A reference to a contained resource: not read, refused (and never a crash).
+    let e = refused(
+        &mut app,
+        person,
+        &broken(&|b| {
+            let team = b["entry"]
+                .as_array_mut()
+                .expect("entries")
+                .iter_mut()
+                .find(|e| e["resource"]["resourceType"] == "CareTeam")
+                .expect("a team");
+            team["resource"]["participant"][1]["member"]["reference"] = json!("#someone");
+        }),
+    );
+    assert!(
+        e.contains("points at \"#someone\", which is not in the file"),
+        "{e}"
+    );
+
     let e = refused(
         &mut app,
         person,
