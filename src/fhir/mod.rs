@@ -11,6 +11,7 @@
 
 pub mod export;
 pub mod import;
+pub mod proposal;
 
 /// HL7 Belgium's canonical URLs of the profiles Proxi's resources claim (`meta.profile`).
 pub mod profile {

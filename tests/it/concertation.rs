@@ -12,7 +12,7 @@ use proxi::domain::{MemberInput, NetworkRole};
 use proxi::error::ErrorCode;
 use uuid::Uuid;
 
-use crate::support::{new_store, reopen, someone};
+use crate::support::{new_store, pdf_file, reopen, someone, tool};
 
 fn at(d: i8, h: i8) -> DateTime {
     date(2027, 3, d).at(h, 0, 0, 0)
@@ -392,7 +392,6 @@ fn the_meeting_is_recorded_and_its_decisions_become_actions_linked_to_it() {
     );
     // The papers: the report finds every decision, the attendance sheet every participant with the
     // RIZIV number and a line to sign; both pass qpdf, in French and Dutch.
-    let dir = tempfile::tempdir().expect("dir");
     for (lang, attendance, words) in [
         (
             "fr",
@@ -433,23 +432,10 @@ fn the_meeting_is_recorded_and_its_decisions_become_actions_linked_to_it() {
         let pdf = app
             .concertation_paper(person, id, attendance, lang)
             .expect("paper");
-        let file = dir.path().join(format!("{lang}-{attendance}.pdf"));
-        std::fs::write(&file, pdf).expect("write");
-        let f = file.to_str().expect("path");
-        let ok = std::process::Command::new("qpdf")
-            .args(["--check", f])
-            .output()
-            .expect("qpdf");
-        assert!(
-            ok.status.success(),
-            "qpdf: {}",
-            String::from_utf8_lossy(&ok.stdout)
-        );
-        let out = std::process::Command::new("pdftotext")
-            .args([f, "-"])
-            .output()
-            .expect("pdftotext");
-        let text = String::from_utf8_lossy(&out.stdout)
+        let file = pdf_file(&pdf);
+        let f = file.path().to_str().expect("path");
+        tool("qpdf", &["--check", f]);
+        let text = tool("pdftotext", &[f, "-"])
             .split_whitespace()
             .collect::<Vec<_>>()
             .join(" ")
@@ -467,13 +453,8 @@ fn the_meeting_is_recorded_and_its_decisions_become_actions_linked_to_it() {
 
     // The decisions are on the person's sheet.
     let pdf = app.sheet(person, Some("fr"), None).expect("sheet");
-    let file = tempfile::NamedTempFile::new().expect("file");
-    std::fs::write(file.path(), pdf).expect("write");
-    let out = std::process::Command::new("pdftotext")
-        .args([file.path().to_str().expect("path"), "-"])
-        .output()
-        .expect("pdftotext");
-    let text = String::from_utf8_lossy(&out.stdout)
+    let file = pdf_file(&pdf);
+    let text = tool("pdftotext", &[file.path().to_str().expect("path"), "-"])
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ");

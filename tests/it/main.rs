@@ -5,6 +5,8 @@ mod cli;
 mod concertation;
 mod crash;
 mod directory;
+mod fhir;
+mod handover;
 mod hospital;
 mod keyring;
 mod merge;

@@ -77,3 +77,24 @@ pub fn share(app: &mut proxi::Proxi, person: uuid::Uuid) {
     )
     .expect("consent recorded");
 }
+
+/// Runs a tool a printer's world uses (qpdf, pdftotext, pdfinfo) and gives its output.
+pub fn tool(name: &str, args: &[&str]) -> String {
+    let out = std::process::Command::new(name)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{name} is needed: {e}"));
+    assert!(
+        out.status.success(),
+        "{name}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// `pdf` in a temporary file, for the tools.
+pub fn pdf_file(pdf: &[u8]) -> tempfile::NamedTempFile {
+    let file = tempfile::NamedTempFile::new().expect("a file");
+    std::fs::write(file.path(), pdf).expect("write");
+    file
+}
