@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { demoStore, openWindow, setDate, screenshot, shots, startDriver, unlock, cleanUp } from './support.mjs';
+import { appEnv, demoStore, openWindow, setDate, screenshot, shots, startDriver, unlock, cleanUp } from './support.mjs';
 
 const PASSPHRASE = 'concertation passphrase';
 const PORT = 4474;
@@ -19,14 +19,7 @@ before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'proxi-concertation-'));
   const store = join(dir, 'proxi.db');
   demoStore(store, PASSPHRASE);
-  driver = await startDriver(PORT, {
-    PROXI_STORE: store,
-    PROXI_SHEETS_DIR: join(dir, 'sheets'),
-    XDG_DATA_HOME: join(dir, 'xdg', 'data'),
-    XDG_CACHE_HOME: join(dir, 'xdg', 'cache'),
-    XDG_CONFIG_HOME: join(dir, 'xdg', 'config'),
-    XDG_STATE_HOME: join(dir, 'xdg', 'state'),
-  });
+  driver = await startDriver(PORT, appEnv(dir, store));
   browser = await openWindow(PORT);
   await unlock(browser, PASSPHRASE);
 });

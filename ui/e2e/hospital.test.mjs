@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cli, demoStore, openWindow, setDate, screenshot, shots, startDriver, unlock, cleanUp } from './support.mjs';
+import { appEnv, cli, demoStore, openWindow, setDate, screenshot, shots, startDriver, unlock, cleanUp } from './support.mjs';
 
 const PASSPHRASE = 'hospital passphrase';
 const PORT = 4464;
@@ -41,14 +41,7 @@ before(async () => {
   mkdirSync(join(dir, 'Downloads'));
   bundle = join(dir, 'Downloads', 'sortie-hopital.json');
   proxi(store, 'fhir', 'export', amadou, '--to', 'Dr Sortie Fictive', '-o', bundle);
-  driver = await startDriver(PORT, {
-    PROXI_STORE: store,
-    PROXI_SHEETS_DIR: join(dir, 'sheets'),
-    XDG_DATA_HOME: join(dir, 'xdg', 'data'),
-    XDG_CACHE_HOME: join(dir, 'xdg', 'cache'),
-    XDG_CONFIG_HOME: join(dir, 'xdg', 'config'),
-    XDG_STATE_HOME: join(dir, 'xdg', 'state'),
-  });
+  driver = await startDriver(PORT, appEnv(dir, store));
   browser = await openWindow(PORT);
   await unlock(browser, PASSPHRASE);
 });

@@ -44,6 +44,19 @@ export async function startDriver(port, env) {
   return driver;
 }
 
+/** The app's environment for a suite whose files all go under `dir`: the store, the sheets folder,
+ * and every XDG folder the app and its web view may write (so that a suite can read or remove them). */
+export function appEnv(dir, store) {
+  return {
+    PROXI_STORE: store,
+    PROXI_SHEETS_DIR: join(dir, 'sheets'),
+    XDG_DATA_HOME: join(dir, 'xdg', 'data'),
+    XDG_CACHE_HOME: join(dir, 'xdg', 'cache'),
+    XDG_CONFIG_HOME: join(dir, 'xdg', 'config'),
+    XDG_STATE_HOME: join(dir, 'xdg', 'state'),
+  };
+}
+
 /** Starts the app: a new WebDriver session is a new process of the desktop binary. */
 export function openWindow(port) {
   return remote({ hostname: '127.0.0.1', port, logLevel: 'error', capabilities: { 'tauri:options': { application: app } } });
