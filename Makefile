@@ -80,7 +80,7 @@ rust-tests:
 ## The relay's acceptance suite again, on PostgreSQL: a throwaway server on loopback (.ci/postgres.sh).
 ## (--workspace keeps the features, and so the build, of rust-tests.)
 relay-postgres:
-	PROXI_TEST_POSTGRES=$$(bash .ci/postgres.sh) cargo test --workspace --test relay --test team
+	PROXI_TEST_POSTGRES=$$(bash .ci/postgres.sh) cargo test --workspace --test relay --test team --test meetings
 
 ## Every FHIR Bundle of the demo store, parsed by fhir.resources (R4B) and checked against the HL7
 ## Belgium profile rules in FHIRPath (fhirpathpy), in a virtual environment from PyPI.

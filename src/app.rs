@@ -142,6 +142,8 @@ pub struct FollowUp {
     /// People leaving hospital by `until` (and who left in the last days with the return home not
     /// prepared), soonest first.
     pub discharges: Vec<crate::hospital::StaySummary>,
+    /// Diapason groups' recommendations whose follow-up falls by `until`, earliest first.
+    pub recommendations: Vec<crate::group::RecommendationDue>,
 }
 
 /// After this many days at one step (proposed, contacted, waiting for the appointment), an
@@ -180,6 +182,11 @@ impl Proxi {
     /// Hands the store back.
     pub fn into_store(self) -> Store {
         self.store
+    }
+
+    /// Today in Brussels, on the clock.
+    pub(crate) fn today(&self) -> Date {
+        self.clock.today()
     }
 
     /// Now, to the millisecond: the precision instants are kept at in documents.
@@ -439,6 +446,7 @@ impl Proxi {
             stuck_after_days,
             in_hospital: self.store.in_hospital(today)?,
             discharges: self.store.discharges(today, until)?,
+            recommendations: self.store.recommendations_due(until, today)?,
         })
     }
 

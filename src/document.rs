@@ -13,6 +13,7 @@ use ts_rs::TS;
 
 use crate::domain::{DOCUMENT_SCHEMA, PlanDocument};
 use crate::error::{Error, Result};
+use crate::group::{GROUP_SCHEMA, GroupDocument};
 
 /// What a change says about itself, stored as its automerge message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -78,6 +79,12 @@ pub fn write(
 ) -> Result<Vec<ChangeHash>> {
     let before = doc.get_heads();
     reconcile_changes(doc, plan, previous).map_err(|e| Error::DocumentInvalid(e.to_string()))?;
+    commit(doc, action, author, at)?;
+    Ok(before)
+}
+
+/// Commits what was reconciled into `doc` as one change, with its note and time.
+fn commit(doc: &mut AutoCommit, action: &str, author: &str, at: Timestamp) -> Result<()> {
     let note = ChangeNote {
         v: 1,
         action: action.to_owned(),
@@ -90,6 +97,79 @@ pub fn write(
             .with_message(message)
             .with_time(at.as_second()),
     );
+    Ok(())
+}
+
+/// What a document holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A person's plan (its root has no `kind`).
+    Plan,
+    /// A Diapason group of the team.
+    Group,
+    /// A kind this Proxi does not know (a newer one's): kept and synced, never read.
+    Other,
+}
+
+/// What `doc` holds, from its root's `kind`.
+pub fn kind(doc: &AutoCommit) -> Kind {
+    match doc.get(automerge::ROOT, "kind") {
+        Ok(None) => Kind::Plan,
+        Ok(Some((automerge::Value::Scalar(s), _))) => match s.as_ref() {
+            automerge::ScalarValue::Str(k) if k.as_str() == crate::group::GROUP_KIND => Kind::Group,
+            _ => Kind::Other,
+        },
+        _ => Kind::Other,
+    }
+}
+
+/// Whether `doc` may leave this device for the team: a plan only with the person's consent to keep it
+/// and share it with the team; a group always (it belongs to the team and holds no one's health data).
+pub fn shared_with_team(doc: &AutoCommit) -> bool {
+    match kind(doc) {
+        Kind::Plan => read(doc)
+            .ok()
+            .and_then(|plan| plan.consent)
+            .is_some_and(|c| c.keep_plan && c.share_with_team),
+        Kind::Group => true,
+        Kind::Other => false,
+    }
+}
+
+/// Reads a Diapason group out of a document.
+///
+/// # Errors
+/// [`Error::DocumentInvalid`] when the document does not hold a group of a known schema.
+pub fn read_group(doc: &AutoCommit) -> Result<GroupDocument> {
+    if kind(doc) != Kind::Group {
+        return Err(Error::DocumentInvalid("not a group's document".into()));
+    }
+    let group: GroupDocument =
+        autosurgeon::hydrate(doc).map_err(|e| Error::DocumentInvalid(e.to_string()))?;
+    if group.schema > GROUP_SCHEMA {
+        return Err(Error::DocumentInvalid(format!(
+            "group schema {} is newer than this Proxi's {GROUP_SCHEMA}",
+            group.schema
+        )));
+    }
+    Ok(group)
+}
+
+/// Writes `group` into `doc` as one change and returns the heads before it (a group is small: it is
+/// reconciled whole, automerge writing only what differs).
+///
+/// # Errors
+/// [`Error::DocumentInvalid`] if automerge refuses the change.
+pub fn write_group(
+    doc: &mut AutoCommit,
+    group: &GroupDocument,
+    action: &str,
+    author: &str,
+    at: Timestamp,
+) -> Result<Vec<ChangeHash>> {
+    let before = doc.get_heads();
+    autosurgeon::reconcile(doc, group).map_err(|e| Error::DocumentInvalid(e.to_string()))?;
+    commit(doc, action, author, at)?;
     Ok(before)
 }
 
@@ -151,6 +231,21 @@ fn reconcile_changes(
 /// # Errors
 /// [`Error::DocumentInvalid`] if the earlier state cannot be read.
 pub fn before_last_change(doc: &mut AutoCommit) -> Result<Option<(PlanDocument, String)>> {
+    before_last(doc, read)
+}
+
+/// The group before this device's last change to it, as [`before_last_change`] for a plan.
+///
+/// # Errors
+/// [`Error::DocumentInvalid`] if the earlier state cannot be read.
+pub fn group_before_last_change(doc: &mut AutoCommit) -> Result<Option<GroupDocument>> {
+    Ok(before_last(doc, read_group)?.map(|(g, _)| g))
+}
+
+fn before_last<T>(
+    doc: &mut AutoCommit,
+    read: fn(&AutoCommit) -> Result<T>,
+) -> Result<Option<(T, String)>> {
     let heads = doc.get_heads();
     let [head] = heads.as_slice() else {
         return Ok(None);

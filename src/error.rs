@@ -120,6 +120,13 @@ pub enum ErrorCode {
     ConcertationNoTime,
     /// The code does not open this handover file.
     HandoverCodeWrong,
+    // Diapason groups.
+    /// A group without a name.
+    GroupNameEmpty,
+    /// An observation without words.
+    ObservationEmpty,
+    /// A recommendation without words.
+    RecommendationEmpty,
     // Reminders.
     /// No notification service answered on the desktop.
     NotificationsUnavailable,

@@ -16,6 +16,7 @@ pub mod domain;
 pub mod edit;
 pub mod error;
 pub mod fhir;
+pub mod group;
 pub mod handover;
 pub mod hospital;
 pub mod os_keyring;

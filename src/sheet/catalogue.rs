@@ -53,6 +53,8 @@ pub(crate) struct Catalogue {
     pub(crate) liaison: Option<super::liaison::LiaisonWords>,
     /// The concertation's report and attendance sheet, in the window's languages only.
     pub(crate) concertation: Option<super::report::ConcertationWords>,
+    /// A Diapason group's report, in the window's languages only.
+    pub(crate) group: Option<super::group::GroupWords>,
 }
 
 /// Which way a language is written.

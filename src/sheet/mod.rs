@@ -7,6 +7,7 @@
 //! deterministic: the same plan, language and date give the same bytes.
 
 mod catalogue;
+mod group;
 mod liaison;
 mod pictures;
 mod record;
@@ -17,6 +18,7 @@ pub mod speech;
 pub use catalogue::{
     LanguageStatus, SheetLanguage, language_for, languages, record_language_for, sheet_languages,
 };
+pub use group::render_group_report;
 pub use liaison::render_liaison;
 pub use record::render_record;
 pub use report::{render_attendance, render_report};

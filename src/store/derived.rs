@@ -12,13 +12,14 @@ use super::Store;
 use crate::document;
 use crate::domain::PlanDocument;
 use crate::error::{Error, Result};
+use crate::group::{Group, GroupSummary, RecommendationDue, RecommendationStatus};
 use crate::hospital::StaySummary;
 use crate::territory::{self, Bassin};
 use crate::text::fold;
 
 /// Version of the derived tables' content. When the code derives rows differently, bump it: stores
 /// rebuild their derived tables from the documents at the next open.
-pub(super) const DERIVED_VERSION: &str = "6";
+pub(super) const DERIVED_VERSION: &str = "7";
 
 /// An open action, with the person it is for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -121,6 +122,7 @@ impl Store {
     pub fn rebuild_derived(&mut self) -> Result<()> {
         let ids = self.document_ids()?;
         let mut plans = Vec::with_capacity(ids.len());
+        let mut groups = Vec::new();
         for id in ids {
             let mut doc = self.load(id)?;
             let updated = doc
@@ -130,14 +132,22 @@ impl Store {
                 .max()
                 .and_then(|s| Timestamp::from_second(s).ok())
                 .unwrap_or(Timestamp::UNIX_EPOCH);
-            plans.push((document::read(&doc)?, updated));
+            match document::kind(&doc) {
+                document::Kind::Plan => plans.push((document::read(&doc)?, updated)),
+                document::Kind::Group => groups.push((document::read_group(&doc)?.group, updated)),
+                document::Kind::Other => {}
+            }
         }
         let tx = self.conn.transaction()?;
         tx.execute_batch(
-            "DELETE FROM action_row; DELETE FROM person_row; DELETE FROM unmet_need; DELETE FROM stay_row;",
+            "DELETE FROM action_row; DELETE FROM person_row; DELETE FROM unmet_need; DELETE FROM stay_row;
+             DELETE FROM group_row; DELETE FROM recommendation_row;",
         )?;
         for (plan, updated) in &plans {
             write_derived(&tx, plan, *updated)?;
+        }
+        for (group, updated) in &groups {
+            write_group_derived(&tx, group, *updated)?;
         }
         tx.execute(
             "INSERT INTO meta (key, value) VALUES ('derived_version', ?1)
@@ -375,6 +385,126 @@ impl Store {
                 display_name,
                 action_id,
                 what,
+                due,
+                overdue: due < today,
+            });
+        }
+        Ok(out)
+    }
+}
+
+/// Writes the derived rows of one Diapason group.
+pub(super) fn write_group_derived(
+    tx: &Transaction<'_>,
+    g: &Group,
+    updated: Timestamp,
+) -> Result<()> {
+    let count = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
+    tx.execute(
+        "INSERT INTO group_row (id, name, bassin, closed, members, meetings, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, bassin = excluded.bassin,
+           closed = excluded.closed, members = excluded.members, meetings = excluded.meetings,
+           updated_at = excluded.updated_at",
+        params![
+            g.id,
+            g.name,
+            g.bassin.map(Bassin::code),
+            g.closed,
+            count(g.members.iter().filter(|m| !m.left).count()),
+            count(g.meetings.len()),
+            updated.as_millisecond()
+        ],
+    )?;
+    tx.execute("DELETE FROM recommendation_row WHERE group_id = ?1", [g.id])?;
+    for r in &g.recommendations {
+        tx.execute(
+            "INSERT INTO recommendation_row (id, group_id, text, owner, status, next_due)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                r.id,
+                g.id,
+                r.text,
+                r.owner,
+                r.status.code(),
+                r.next_follow_up().map(|f| f.due.to_string())
+            ],
+        )?;
+    }
+    Ok(())
+}
+
+impl Store {
+    /// Every Diapason group, by name.
+    ///
+    /// # Errors
+    /// [`Error::Storage`].
+    pub fn group_summaries(&self) -> Result<Vec<GroupSummary>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT g.id, g.name, g.bassin, g.closed, g.members, g.meetings,
+                    (SELECT count(*) FROM recommendation_row r
+                     WHERE r.group_id = g.id AND r.status NOT IN ('done', 'dropped'))
+             FROM group_row g ORDER BY g.closed, lower(g.name), g.id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            let bassin: Option<String> = r.get(2)?;
+            Ok(GroupSummary {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                bassin: bassin.as_deref().and_then(Bassin::from_code),
+                closed: r.get(3)?,
+                members: r.get(4)?,
+                meetings: r.get(5)?,
+                open_recommendations: r.get(6)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// The recommendations whose next follow-up falls on or before `horizon`, earliest first; overdue
+    /// when before `today`.
+    ///
+    /// # Errors
+    /// [`Error::Storage`].
+    pub fn recommendations_due(
+        &self,
+        horizon: Date,
+        today: Date,
+    ) -> Result<Vec<RecommendationDue>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT r.group_id, g.name, r.id, r.text, r.owner, r.status, r.next_due
+             FROM recommendation_row r JOIN group_row g ON g.id = r.group_id
+             WHERE r.next_due IS NOT NULL AND r.next_due <= ?1
+             ORDER BY r.next_due, lower(g.name), r.id",
+        )?;
+        let rows = stmt.query_map([horizon.to_string()], |r| {
+            let status: String = r.get(5)?;
+            let due: String = r.get(6)?;
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                status,
+                due,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (group_id, group_name, recommendation_id, text, owner, status, due) = row?;
+            let due: Date = due
+                .parse()
+                .map_err(|e| Error::Storage(format!("recommendation_row.next_due: {e}")))?;
+            out.push(RecommendationDue {
+                group_id,
+                group_name,
+                recommendation_id,
+                text,
+                owner,
+                status: RecommendationStatus::from_code(&status).ok_or_else(|| {
+                    Error::Storage(format!("recommendation_row.status: {status}"))
+                })?,
                 due,
                 overdue: due < today,
             });

@@ -27,6 +27,7 @@ use zeroize::Zeroizing;
 use crate::document;
 use crate::domain::PlanDocument;
 use crate::error::{Error, Result};
+use crate::group::GroupDocument;
 
 mod audit;
 mod derived;
@@ -85,6 +86,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
     (
         "0011_stays",
         include_str!("../../migrations/0011_stays.sql"),
+    ),
+    (
+        "0012_groups",
+        include_str!("../../migrations/0012_groups.sql"),
     ),
 ];
 
@@ -563,10 +568,57 @@ impl Store {
         let before = document::write(&mut doc, plan, previous.as_ref(), action, &self.author, at)?;
         let change = doc.save_after(&before);
         if !change.is_empty() {
-            self.write_change(id, &mut doc, &change, plan, at)?;
+            self.write_change(id, &mut doc, &change, |tx| write_derived(tx, plan, at))?;
         }
         self.docs.put(id, doc);
         self.plans.put(id, plan.clone());
+        Ok(())
+    }
+
+    /// The document of one Diapason group.
+    ///
+    /// # Errors
+    /// [`Error::ItemNotFound`] when no document has this id, [`Error::DocumentInvalid`] when it is not
+    /// a group's.
+    pub(crate) fn group(&mut self, id: Uuid) -> Result<GroupDocument> {
+        match self.document(id) {
+            Ok(doc) if document::kind(doc) == document::Kind::Group => document::read_group(doc),
+            Ok(_) | Err(Error::PersonNotFound(_)) => Err(Error::ItemNotFound { kind: "group", id }),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The group before this device's last change to it (see [`document::before_last_change`]).
+    pub(crate) fn group_before_last_change(&mut self, id: Uuid) -> Result<Option<GroupDocument>> {
+        self.group(id)?;
+        document::group_before_last_change(self.document(id)?)
+    }
+
+    /// Records `group` as the new state of document `id` (a new document if `id` has none), with its
+    /// derived rows, in one transaction.
+    pub(crate) fn commit_group(
+        &mut self,
+        id: Uuid,
+        group: &GroupDocument,
+        action: &str,
+        at: Timestamp,
+    ) -> Result<()> {
+        let mut doc = match self.docs.pop(&id) {
+            Some(doc) => doc,
+            None => match self.load(id) {
+                Ok(doc) => doc,
+                Err(Error::PersonNotFound(_)) => document::new_document(&self.actor),
+                Err(e) => return Err(e),
+            },
+        };
+        let before = document::write_group(&mut doc, group, action, &self.author, at)?;
+        let change = doc.save_after(&before);
+        if !change.is_empty() {
+            self.write_change(id, &mut doc, &change, |tx| {
+                derived::write_group_derived(tx, &group.group, at)
+            })?;
+        }
+        self.docs.put(id, doc);
         Ok(())
     }
 
@@ -575,8 +627,7 @@ impl Store {
         id: Uuid,
         doc: &mut AutoCommit,
         change: &[u8],
-        plan: &PlanDocument,
-        at: Timestamp,
+        derived: impl FnOnce(&Transaction<'_>) -> Result<()>,
     ) -> Result<()> {
         let tx = self.conn.transaction()?;
         append_chunk(&tx, id, doc, change)?;
@@ -584,7 +635,7 @@ impl Store {
             "INSERT OR IGNORE INTO sync_dirty (doc_id) VALUES (?1)",
             [id],
         )?;
-        write_derived(&tx, plan, at)?;
+        derived(&tx)?;
         tx.commit()?;
         Ok(())
     }
@@ -632,17 +683,26 @@ impl Store {
         // Changes still missing a dependency are kept as received, for the next merge.
         let keep = document::load_received(&mut doc, &waiting, payloads)?;
         let change = doc.save_after(&before);
-        let plan = if doc.get_heads().is_empty() {
-            None
+        let received = if doc.get_heads().is_empty() {
+            Received::Nothing
         } else {
-            document::read(&doc).ok()
+            match document::kind(&doc) {
+                document::Kind::Plan => {
+                    document::read(&doc).map_or(Received::Nothing, |p| Received::Plan(Box::new(p)))
+                }
+                document::Kind::Group => document::read_group(&doc)
+                    .map_or(Received::Nothing, |g| Received::Group(g.group)),
+                document::Kind::Other => Received::Nothing,
+            }
         };
         let tx = self.conn.transaction()?;
         if !change.is_empty() {
             append_chunk(&tx, id, &mut doc, &change)?;
         }
-        if let Some(plan) = &plan {
-            write_derived(&tx, plan, at)?;
+        match &received {
+            Received::Plan(plan) => write_derived(&tx, plan, at)?,
+            Received::Group(group) => derived::write_group_derived(&tx, group, at)?,
+            Received::Nothing => {}
         }
         tx.execute("DELETE FROM sync_pending WHERE doc_id = ?1", [id])?;
         for (n, bytes) in (0i64..).zip(&keep) {
@@ -654,7 +714,7 @@ impl Store {
         let writes = Writes { tx };
         bookkeeping(&writes)?;
         writes.commit()?;
-        if plan.is_some() {
+        if !matches!(received, Received::Nothing) {
             self.docs.put(id, doc);
         }
         Ok(())
@@ -711,7 +771,14 @@ impl Store {
     }
 }
 
-/// Writes the derived rows of one plan.
+/// What a merge brought, read for its derived rows.
+enum Received {
+    Plan(Box<PlanDocument>),
+    Group(crate::group::Group),
+    /// Not readable yet (changes still waiting for theirs), or of a kind this Proxi does not know.
+    Nothing,
+}
+
 /// Appends `change` to document `id`'s chunks, or replaces them all by one snapshot of `doc` when the
 /// increments have outgrown the last snapshot.
 fn append_chunk(tx: &Transaction<'_>, id: Uuid, doc: &mut AutoCommit, change: &[u8]) -> Result<()> {

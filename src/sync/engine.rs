@@ -87,12 +87,9 @@ pub fn outgoing<L: Ledger + ?Sized>(ledger: &mut L, me: &Identity) -> Result<Vec
             continue;
         };
         // A plan leaves the device only with the person's consent to share it with the team; it
-        // stays marked, and goes with its whole history once that consent is recorded.
-        let shared = crate::document::read(doc)
-            .ok()
-            .and_then(|plan| plan.consent)
-            .is_some_and(|c| c.keep_plan && c.share_with_team);
-        if !shared {
+        // stays marked, and goes with its whole history once that consent is recorded. A group
+        // belongs to the team: it always goes.
+        if !crate::document::shared_with_team(doc) {
             continue;
         }
         let heads = doc.get_heads();

@@ -86,9 +86,7 @@ pub fn status(store: &mut Store) -> Result<SyncStatus> {
         let shared = store
             .document(id)
             .ok()
-            .and_then(|doc| crate::document::read(doc).ok())
-            .and_then(|plan| plan.consent)
-            .is_some_and(|c| c.keep_plan && c.share_with_team);
+            .is_some_and(|doc| crate::document::shared_with_team(doc));
         if shared {
             waiting += 1;
         } else {

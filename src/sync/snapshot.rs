@@ -102,10 +102,7 @@ pub(super) fn seal_snapshot(
     position: u64,
 ) -> Result<Option<Vec<u8>>> {
     let shared = match store.document(id) {
-        Ok(doc) => crate::document::read(doc)
-            .ok()
-            .and_then(|plan| plan.consent)
-            .is_some_and(|c| c.keep_plan && c.share_with_team),
+        Ok(doc) => crate::document::shared_with_team(doc),
         Err(Error::PersonNotFound(_)) => return Ok(None),
         Err(e) => return Err(e),
     };

@@ -6,6 +6,7 @@ mod concertation;
 mod crash;
 mod directory;
 mod fhir;
+mod group;
 mod handover;
 mod hospital;
 mod keyring;

@@ -139,6 +139,27 @@ test('every screen has no serious or critical accessibility violation', async ()
   await page.waitForSelector('[data-testid=service-card]');
   await check('directory');
 
+  // A Diapason group with a member, a meeting, a recommendation and its follow-up.
+  await page.click('[data-testid=nav-groups]');
+  await page.click('[data-testid=group-new]');
+  await page.fill('[data-testid=group-name]', 'Groupe Lanterne');
+  await page.click('[data-testid=group-create]');
+  await page.waitForSelector('[data-testid=group-title]');
+  await page.fill('[data-testid=member-name]', 'Anna Fictive');
+  await page.click('[data-testid=member-add]');
+  await page.fill('[data-testid=meeting-date]', '2026-11-12');
+  await page.click('[data-testid=meeting-add]');
+  await page.waitForSelector('[data-testid=meeting-present]');
+  await page.fill('[data-testid=recommendation-text]', 'Une permanence le vendredi soir');
+  await page.click('[data-testid=recommendation-add]');
+  await page.fill('[data-testid=follow-up-date]', '2026-11-20');
+  await page.click('[data-testid=follow-up-add]');
+  await page.waitForSelector('[data-testid=follow-up-done]');
+  await check('group');
+  await page.click('[data-testid=group-back]');
+  await page.waitForSelector('[data-testid=groups]');
+  await check('groups');
+
   await page.click('[data-testid=nav-team]');
   await page.waitForSelector('[data-testid=team-code]');
   await check('team, not joined');

@@ -1,6 +1,7 @@
 // Organising a concertation on the real desktop window (WebDriver under Xvfb): a demo person, their
 // GP and a typed-in participant invited, two times offered on either side of the change to summer
-// time, who can come ticked, the best time chosen, and the invitation saved and read back as iCalendar.
+// time, who can come ticked, the best time chosen, and the invitation saved and read back as iCalendar;
+// then a Diapason group of the team: members, a meeting, a recommendation followed up, its report.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -146,4 +147,75 @@ test('a concertation organised: who, when, who can come, the time chosen, the in
     for (const w of words) assert.ok(text.includes(w), `${w} in ${text}`);
     execFileSync('pdftoppm', ['-png', '-r', '70', '-singlefile', pdf, join(shots, name)]);
   }
+});
+
+test('a Diapason group: members, a meeting with who came, a recommendation followed up, the report, and the follow-up list', async () => {
+  await $('[data-testid=nav-groups]').click();
+  await $('[data-testid=group-new]').waitForDisplayed({ timeout: 5_000 });
+  await $('[data-testid=group-new]').click();
+  await $('[data-testid=group-name]').setValue('Sorties du vendredi');
+  await browser.execute(() => {
+    const select = document.querySelector('[data-testid=group-bassin]');
+    select.value = 'nordEst';
+    select.dispatchEvent(new Event('change', { bubbles: true }));
+  });
+  await $('[data-testid=group-problem]').setValue('Trois sorties d’hôpital sur dix tombent un vendredi après 17 h, sans relais au domicile.');
+  await $('[data-testid=group-create]').click();
+  await $('[data-testid=group-title]').waitForDisplayed({ timeout: 5_000 });
+
+  for (const [name, organisation, sector] of [
+    ['Anna Fictive', 'Soins Exemple', 'soins à domicile'],
+    ['Bert Imaginaire', 'CPAS Exemple', 'social'],
+  ]) {
+    await $('[data-testid=member-name]').setValue(name);
+    await $('[data-testid=member-organisation]').setValue(organisation);
+    await $('[data-testid=member-sector]').setValue(sector);
+    await $('[data-testid=member-add]').click();
+    await browser.waitUntil(async () => (await $('[data-testid=group-members]').getText()).includes(name), { timeout: 5_000 });
+  }
+  await setDate(browser, '[data-testid=meeting-date]', '2026-11-12');
+  await $('[data-testid=meeting-add]').click();
+  await $('[data-testid=group-meeting]').waitForDisplayed({ timeout: 5_000 });
+  for (const box of await browser.$$('[data-testid=meeting-present]')) await box.click();
+  await $('[data-testid=meeting-notes]').setValue('Premier tour de table : chacun raconte une sortie difficile.');
+  await $('[data-testid=meeting-save]').click();
+  await browser.waitUntil(async () => (await $('[data-testid=group-meeting]').getText()).includes('2 présents'), { timeout: 5_000 });
+  await $('[data-testid=observation-text]').setValue('Les pharmacies de garde ne connaissent pas les traitements de sortie.');
+  await $('[data-testid=observation-add]').click();
+  await browser.waitUntil(async () => (await $('[data-testid=group-observations]').getText()).includes('pharmacies de garde'), { timeout: 5_000 });
+
+  // A recommendation, adopted, to be looked at again today: it comes up in "Suivi".
+  await $('[data-testid=recommendation-text]').setValue('Une permanence téléphonique le vendredi soir');
+  await $('[data-testid=recommendation-owner]').setValue('CPAS Exemple');
+  await $('[data-testid=recommendation-add]').click();
+  await $('[data-testid=recommendation]').waitForDisplayed({ timeout: 5_000 });
+  await browser.execute(() => {
+    const select = document.querySelector('[data-testid=recommendation-status]');
+    select.value = 'adopted';
+    select.dispatchEvent(new Event('change', { bubbles: true }));
+  });
+  const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Brussels' }).format(new Date());
+  await setDate(browser, '[data-testid=follow-up-date]', today);
+  await $('[data-testid=follow-up-add]').click();
+  await $('[data-testid=follow-up]').waitForDisplayed({ timeout: 5_000 });
+  assert.equal(await $('[data-testid=recommendation-status]').getValue(), 'adopted');
+  await browser.execute(() => document.querySelector('[data-testid=recommendation]').scrollIntoView({ block: 'center' }));
+  await screenshot(browser, 'group.png', false);
+
+  await $('[data-testid=group-report]').click();
+  await $('[data-testid=group-report-saved]').waitForDisplayed({ timeout: 10_000 });
+  const pdf = (await $('[data-testid=group-report-saved]').getText()).match(/: (\/.+\.pdf)/)[1];
+  execFileSync('qpdf', ['--check', pdf]);
+  const text = execFileSync('pdftotext', [pdf, '-']).toString().replace(/\s+/g, ' ');
+  for (const w of ['Sorties du vendredi', 'Bassin : Nord-Est', 'Anna Fictive — Soins Exemple (soins à domicile)', 'présents : 2', 'pharmacies de garde', 'Une permanence téléphonique le vendredi soir', 'Portée par : CPAS Exemple — adoptée', 'À revoir le']) {
+    assert.ok(text.replace(/\u202f/g, ' ').includes(w), `${w} in ${text}`);
+  }
+  execFileSync('pdftoppm', ['-png', '-r', '70', '-singlefile', pdf, join(shots, 'group-report-fr')]);
+
+  await $('[data-testid=nav-follow]').click();
+  const due = await $('[data-testid=follow-recommendations]');
+  await due.waitForDisplayed({ timeout: 5_000 });
+  assert.match(await due.getText(), /Une permanence téléphonique le vendredi soir[\s\S]*Sorties du vendredi — portée par CPAS Exemple/);
+  await due.$('button').click();
+  await browser.waitUntil(async () => (await $('[data-testid=group-title]').getText().catch(() => '')) === 'Sorties du vendredi', { timeout: 5_000 });
 });

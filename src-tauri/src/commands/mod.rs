@@ -1,6 +1,7 @@
 //! The IPC commands, one module per feature.
 
 pub mod directory;
+pub mod group;
 pub mod hospital;
 pub mod people;
 pub mod plan;

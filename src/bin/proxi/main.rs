@@ -18,6 +18,7 @@ use proxi::{Proxi, backup, demo};
 use uuid::Uuid;
 
 mod edits;
+mod group;
 mod liaison;
 
 #[derive(Debug, Parser)]
@@ -157,6 +158,11 @@ enum Command {
     Concertation {
         #[command(subcommand)]
         command: liaison::ConcertationCommand,
+    },
+    /// Diapason groups of the bassin: members, meetings, observations, recommendations to follow up
+    Group {
+        #[command(subcommand)]
+        command: group::GroupCommand,
     },
     /// Hospital stays: admission, discharge, the return-home checklist
     Stay {
@@ -670,6 +676,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Fhir { command } => liaison::fhir(&path, command, &mut out)?,
         Command::Stay { command } => liaison::stay(&path, command, &mut out)?,
+        Command::Group { command } => group::group(&path, command, &mut out)?,
         Command::Concertation { command } => liaison::concertation(&path, command, &mut out)?,
         Command::Handover { command } => liaison::handover(&path, command, &mut out)?,
         Command::Export {

@@ -38,6 +38,10 @@ import type { ImportSummary } from '../bindings/ImportSummary';
 import type { HandoverSaved } from '../bindings/HandoverSaved';
 import type { HandoverFrom } from '../bindings/HandoverFrom';
 import type { SlotChoice } from '../bindings/SlotChoice';
+import type { Group } from '../bindings/Group';
+import type { GroupEdit } from '../bindings/GroupEdit';
+import type { GroupInput } from '../bindings/GroupInput';
+import type { GroupSummary } from '../bindings/GroupSummary';
 
 export interface Platform {
   sessionState(): Promise<SessionState>;
@@ -116,6 +120,15 @@ export interface Platform {
   printConcertation(person: string, concertation: string, attendance: boolean, lang: string): Promise<SavedSheet>;
   /** The invitation (iCalendar), for everyone or one participant, saved; where. */
   saveInvitation(person: string, concertation: string, participant: string | null, lang: string): Promise<string>;
+  /** The team's Diapason groups, open ones first. */
+  groups(): Promise<GroupSummary[]>;
+  group(id: string): Promise<Group>;
+  /** Starts a group; its id. */
+  newGroup(input: GroupInput): Promise<string>;
+  /** Applies one edit to a group, saved before the promise resolves; gives back the group as it now is. */
+  editGroup(id: string, edit: GroupEdit): Promise<Group>;
+  /** A group's report, in French or Dutch, saved. */
+  printGroup(id: string, lang: string): Promise<SavedSheet>;
   openPlan(person: string): Promise<PlanDocument>;
   /** Applies one edit, saved before the promise resolves; gives back the plan as it now is. */
   editPlan(person: string, edit: PlanEdit): Promise<PlanDocument>;
@@ -190,6 +203,11 @@ export const tauriPlatform: Platform = {
   concertationTimes: (person, concertation) => invoke<SlotChoice[]>('concertation_times', { person, concertation }),
   printConcertation: (person, concertation, attendance, lang) => invoke<SavedSheet>('print_concertation', { person, concertation, attendance, lang }),
   saveInvitation: (person, concertation, participant, lang) => invoke<string>('save_invitation', { person, concertation, participant, lang }),
+  groups: () => invoke<GroupSummary[]>('groups'),
+  group: (id) => invoke<Group>('group', { id }),
+  newGroup: (input) => invoke<string>('new_group', { input }),
+  editGroup: (id, edit) => invoke<Group>('edit_group', { id, edit }),
+  printGroup: (id, lang) => invoke<SavedSheet>('print_group', { id, lang }),
   openPlan: (person) => invoke<PlanDocument>('open_plan', { person }),
   editPlan: (person, edit) => invoke<PlanDocument>('edit_plan', { person, edit }),
   planHistory: (person) => invoke<HistoryEntry[]>('plan_history', { person }),

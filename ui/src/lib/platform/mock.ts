@@ -25,6 +25,7 @@ import type { FoundFile } from '../bindings/FoundFile';
 import type { Who } from '../bindings/Who';
 import type { ProposedItem } from '../bindings/ProposedItem';
 import { cardMock, mapMock, mockServices, searchMock } from './directory-mock';
+import { groupMock } from './group-mock';
 
 /** The sheet's languages as the core lists them (`src/sheet/lang/*.json`). */
 const sheetLanguageList: SheetLanguage[] = (
@@ -203,6 +204,7 @@ export function mockPlatform(
   const must = () => {
     if (!open) throw locked();
   };
+  const diapason = groupMock(newId, () => today, must);
   const plan = (id: string) => {
     const doc = docs.get(id);
     if (!doc) throw { code: 'PERSON_NOT_FOUND', message: `no person with id ${id}`, violations: [] } satisfies ErrorReport;
@@ -515,6 +517,7 @@ export function mockPlatform(
   }
 
   return {
+    ...diapason.methods,
     async sessionState() {
       return { storePath: '/tmp/mock.db', unlocked: open, idleSeconds, storeExists, demo, settings: { ...settings } };
     },
@@ -892,7 +895,7 @@ export function mockPlatform(
       const discharges = live.flatMap((doc) =>
         doc.plan.stays.filter((s) => s.dischargeOn !== null && s.dischargeOn >= today && s.dischargeOn <= last).map((s) => staySummary(doc, s)),
       );
-      return { today, until: last, actions, reviews, stuck, stuckAfterDays: settings.stuckDays, inHospital, discharges };
+      return { today, until: last, actions, reviews, stuck, stuckAfterDays: settings.stuckDays, inHospital, discharges, recommendations: diapason.due(last) };
     },
     async postalAreas() {
       return areas;

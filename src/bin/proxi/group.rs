@@ -1,0 +1,342 @@
+//! The Diapason group commands: `proxi group …`.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use clap::Subcommand;
+use proxi::clock::{Clock, SystemClock};
+use proxi::group::{GroupEdit, GroupInput, GroupMemberInput, RecommendationStatus};
+use proxi::territory::Bassin;
+use uuid::Uuid;
+
+use crate::open;
+
+fn bassin(code: &str) -> Result<Bassin, String> {
+    Bassin::from_code(code).ok_or_else(|| "one of nord, nordEst, centreOuest, sud, sudEst".into())
+}
+
+fn status(code: &str) -> Result<RecommendationStatus, String> {
+    RecommendationStatus::from_code(code)
+        .ok_or_else(|| "one of proposed, adopted, inProgress, done, dropped".into())
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GroupCommand {
+    /// Start a Diapason group of the team; prints its id
+    New {
+        name: String,
+        #[arg(long, value_parser = bassin)]
+        bassin: Option<Bassin>,
+        /// The cross-cutting problem it works on
+        #[arg(long, default_value = "")]
+        problem: String,
+    },
+    /// The team's groups: id, name, members, meetings, open recommendations
+    List,
+    /// One group: members, meetings, observations, recommendations and follow-ups, with their ids
+    Show {
+        group: Uuid,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Add a member; prints their id
+    Member {
+        group: Uuid,
+        name: String,
+        #[arg(long, default_value = "")]
+        sector: String,
+        #[arg(long, default_value = "")]
+        organisation: String,
+        #[arg(long, default_value = "")]
+        mandate: String,
+    },
+    /// Record a meeting (2027-02-11) with who came; prints its id
+    Meeting {
+        group: Uuid,
+        date: jiff::civil::Date,
+        /// A member who came (repeat for each)
+        #[arg(long)]
+        present: Vec<Uuid>,
+        #[arg(long, default_value = "")]
+        notes: String,
+    },
+    /// Add an observation; prints its id
+    Observe {
+        group: Uuid,
+        text: String,
+        #[arg(long)]
+        meeting: Option<Uuid>,
+    },
+    /// Add a recommendation (proposed); prints its id
+    Recommend {
+        group: Uuid,
+        text: String,
+        /// Who carries it
+        #[arg(long, default_value = "")]
+        owner: String,
+    },
+    /// Set where a recommendation stands: proposed, adopted, inProgress, done, dropped
+    Status {
+        group: Uuid,
+        recommendation: Uuid,
+        #[arg(value_parser = status)]
+        status: RecommendationStatus,
+    },
+    /// Plan a follow-up of a recommendation (2027-06-01); prints its id
+    FollowUp {
+        group: Uuid,
+        recommendation: Uuid,
+        due: jiff::civil::Date,
+    },
+    /// Record that a follow-up was looked at, with what was found
+    LookedAt {
+        group: Uuid,
+        recommendation: Uuid,
+        follow_up: Uuid,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// The recommendations whose follow-up is due within --days (30)
+    Due {
+        #[arg(long, default_value_t = 30)]
+        days: i64,
+    },
+    /// Write the group's report as PDF
+    Report {
+        group: Uuid,
+        /// fr, nl or en
+        #[arg(long, default_value = "fr")]
+        lang: String,
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// Undo this laptop's last edit of the group
+    Undo { group: Uuid },
+}
+
+/// Runs one `proxi group` command on the store at `path`.
+pub(crate) fn group(
+    path: &Path,
+    command: GroupCommand,
+    out: &mut impl Write,
+) -> anyhow::Result<()> {
+    let mut app = open(path)?;
+    let edit = |app: &mut proxi::app::Proxi, id: Uuid, edit: GroupEdit, out: &mut dyn Write| {
+        if let Some(new) = app.edit_group(id, edit)? {
+            writeln!(out, "{new}")?;
+        }
+        anyhow::Ok(())
+    };
+    match command {
+        GroupCommand::New {
+            name,
+            bassin,
+            problem,
+        } => writeln!(
+            out,
+            "{}",
+            app.new_group(GroupInput {
+                name,
+                bassin,
+                problem
+            })?
+        )?,
+        GroupCommand::List => {
+            for g in app.groups()? {
+                writeln!(
+                    out,
+                    "{}\t{}\t{} members\t{} meetings\t{} open recommendations{}",
+                    g.id,
+                    g.name,
+                    g.members,
+                    g.meetings,
+                    g.open_recommendations,
+                    if g.closed { "\tclosed" } else { "" }
+                )?;
+            }
+        }
+        GroupCommand::Show { group, json } => {
+            let g = app.group(group)?;
+            if json {
+                writeln!(out, "{}", serde_json::to_string_pretty(&g)?)?;
+            } else {
+                show(&g, out)?;
+            }
+        }
+        GroupCommand::Member {
+            group,
+            name,
+            sector,
+            organisation,
+            mandate,
+        } => {
+            let input = GroupMemberInput {
+                name,
+                sector,
+                organisation,
+                mandate,
+            };
+            edit(&mut app, group, GroupEdit::AddMember { input }, out)?;
+        }
+        GroupCommand::Meeting {
+            group,
+            date,
+            present,
+            notes,
+        } => {
+            let id = app
+                .edit_group(group, GroupEdit::AddMeeting { date })?
+                .context("the meeting was not added")?;
+            if !present.is_empty() || !notes.is_empty() {
+                let record = GroupEdit::EditMeeting {
+                    id,
+                    date,
+                    present,
+                    notes,
+                };
+                if let Err(e) = app.edit_group(group, record) {
+                    // The meeting alone stays out: taken back, so that the command did all or nothing.
+                    app.edit_group(group, GroupEdit::Undo)?;
+                    return Err(e.into());
+                }
+            }
+            writeln!(out, "{id}")?;
+        }
+        GroupCommand::Observe {
+            group,
+            text,
+            meeting,
+        } => edit(
+            &mut app,
+            group,
+            GroupEdit::AddObservation { text, meeting },
+            out,
+        )?,
+        GroupCommand::Recommend { group, text, owner } => {
+            edit(
+                &mut app,
+                group,
+                GroupEdit::AddRecommendation { text, owner },
+                out,
+            )?;
+        }
+        GroupCommand::Status {
+            group,
+            recommendation,
+            status,
+        } => edit(
+            &mut app,
+            group,
+            GroupEdit::SetRecommendationStatus {
+                id: recommendation,
+                status,
+            },
+            out,
+        )?,
+        GroupCommand::FollowUp {
+            group,
+            recommendation,
+            due,
+        } => edit(
+            &mut app,
+            group,
+            GroupEdit::AddFollowUp {
+                recommendation,
+                due,
+            },
+            out,
+        )?,
+        GroupCommand::LookedAt {
+            group,
+            recommendation,
+            follow_up,
+            note,
+        } => edit(
+            &mut app,
+            group,
+            GroupEdit::RecordFollowUp {
+                recommendation,
+                id: follow_up,
+                done: true,
+                note,
+            },
+            out,
+        )?,
+        GroupCommand::Due { days } => {
+            let horizon = SystemClock
+                .today()
+                .checked_add(jiff::Span::new().days(days))?;
+            for r in app.recommendations_due(horizon)? {
+                writeln!(
+                    out,
+                    "{}\t{}\t{}\t{}\t{}{}",
+                    r.due,
+                    r.group_name,
+                    r.text,
+                    r.owner,
+                    r.status.code(),
+                    if r.overdue { "\toverdue" } else { "" }
+                )?;
+            }
+        }
+        GroupCommand::Report {
+            group,
+            lang,
+            output,
+        } => {
+            let pdf = app.group_report(group, &lang)?;
+            std::fs::write(&output, pdf)
+                .with_context(|| format!("writing {}", output.display()))?;
+        }
+        GroupCommand::Undo { group } => edit(&mut app, group, GroupEdit::Undo, out)?,
+    }
+    Ok(())
+}
+
+fn show(g: &proxi::group::Group, out: &mut impl Write) -> std::io::Result<()> {
+    writeln!(out, "{}\t{}", g.id, g.name)?;
+    if !g.problem.is_empty() {
+        writeln!(out, "problem: {}", g.problem)?;
+    }
+    for m in &g.members {
+        writeln!(
+            out,
+            "member {}\t{}\t{}\t{}{}",
+            m.id,
+            m.name,
+            m.organisation,
+            m.sector,
+            if m.left { "\tleft" } else { "" }
+        )?;
+    }
+    for m in &g.meetings {
+        writeln!(
+            out,
+            "meeting {}\t{}\t{} present",
+            m.id,
+            m.date,
+            m.present.len()
+        )?;
+    }
+    for o in &g.observations {
+        writeln!(out, "observation {}\t{}", o.id, o.text)?;
+    }
+    for r in &g.recommendations {
+        writeln!(
+            out,
+            "recommendation {}\t{}\t{}\t{}",
+            r.id,
+            r.text,
+            r.owner,
+            r.status.code()
+        )?;
+        for f in &r.follow_ups {
+            let state = f
+                .done_on
+                .map_or_else(|| "to do".to_owned(), |d| format!("looked at {d}"));
+            writeln!(out, "  follow-up {}\t{}\t{state}", f.id, f.due)?;
+        }
+    }
+    Ok(())
+}
