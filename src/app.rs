@@ -569,6 +569,10 @@ impl Proxi {
         id: Uuid,
         also: impl FnOnce(&crate::store::Writes<'_>) -> Result<()>,
     ) -> Result<()> {
+        // A group is the team's, not a person's: erasing a person never takes one away.
+        if crate::document::kind(self.store.document(id)?) != crate::document::Kind::Plan {
+            return Err(Error::PersonNotFound(id));
+        }
         let now = self.now();
         self.store.erase(id, now, also)
     }

@@ -424,7 +424,100 @@ pub fn fill(store: Store, now: Timestamp, services: usize) -> Result<Store> {
     for (i, who) in PEOPLE.iter().enumerate() {
         add_person(&mut app, clock.as_ref(), i, who, services)?;
     }
+    diapason(&mut app, clock.as_ref())?;
     Ok(app.into_store())
+}
+
+/// A fictional Diapason group of the team, its work half done: members, two meetings, what it
+/// observed, two recommendations, one due for follow-up within the week.
+fn diapason(app: &mut Proxi, clock: &dyn Clock) -> Result<()> {
+    use crate::group::{GroupEdit, GroupInput, GroupMemberInput, RecommendationStatus};
+    let today = clock.today();
+    let days = |n: i64| {
+        today
+            .checked_add(jiff::Span::new().days(n))
+            .unwrap_or(today)
+    };
+    let id = app.new_group(GroupInput {
+        name: "Retours à domicile du vendredi (démo)".into(),
+        bassin: Some(crate::territory::Bassin::NordEst),
+        problem: "Les sorties d’hôpital du vendredi soir laissent des personnes seules tout le \
+                  week-end, sans soins ni aide organisés."
+            .into(),
+    })?;
+    let mut members = Vec::new();
+    for (name, sector, organisation) in [
+        ("Alix Exemple", "soins à domicile", "Centre de soins Fictif"),
+        (
+            "Bram Voorbeeld",
+            "hôpital",
+            "Service social de l’Hôpital Fictif",
+        ),
+        ("Chantal Spécimen", "social", "CPAS Exemple"),
+    ] {
+        let input = GroupMemberInput {
+            name: name.into(),
+            sector: sector.into(),
+            organisation: organisation.into(),
+            mandate: "Parler pour son service".into(),
+        };
+        members.extend(app.edit_group(id, GroupEdit::AddMember { input })?);
+    }
+    for (date, notes) in [
+        (
+            days(-28),
+            "Tour de table : chacun raconte une sortie difficile.",
+        ),
+        (days(-7), "Premières pistes de recommandations."),
+    ] {
+        if let Some(meeting) = app.edit_group(id, GroupEdit::AddMeeting { date })? {
+            let edit = GroupEdit::EditMeeting {
+                id: meeting,
+                date,
+                present: members.clone(),
+                notes: notes.into(),
+            };
+            app.edit_group(id, edit)?;
+        }
+    }
+    let text = "Les pharmacies de garde ne connaissent pas les traitements de sortie.".into();
+    app.edit_group(
+        id,
+        GroupEdit::AddObservation {
+            text,
+            meeting: None,
+        },
+    )?;
+    for (text, owner, status, due) in [
+        (
+            "Une permanence téléphonique le vendredi soir",
+            "CPAS Exemple",
+            RecommendationStatus::Adopted,
+            days(5),
+        ),
+        (
+            "Prévenir le référent la veille de la sortie",
+            "Hôpital Fictif",
+            RecommendationStatus::Proposed,
+            days(40),
+        ),
+    ] {
+        let add = GroupEdit::AddRecommendation {
+            text: text.into(),
+            owner: owner.into(),
+        };
+        if let Some(r) = app.edit_group(id, add)? {
+            app.edit_group(id, GroupEdit::SetRecommendationStatus { id: r, status })?;
+            app.edit_group(
+                id,
+                GroupEdit::AddFollowUp {
+                    recommendation: r,
+                    due,
+                },
+            )?;
+        }
+    }
+    Ok(())
 }
 
 /// Imports `count` fictional services; how many there are.

@@ -427,6 +427,11 @@ fn wrong_group_input_is_refused_with_its_field_and_changes_nothing() {
     );
     assert!(app.plan(id).is_err());
     assert_eq!(
+        app.erase_person(id).expect_err("not a person").code(),
+        ErrorCode::PersonNotFound
+    );
+    assert_eq!(app.group(id).expect("still there"), before);
+    assert_eq!(
         app.group(stranger).expect_err("nothing").code(),
         ErrorCode::ItemNotFound
     );

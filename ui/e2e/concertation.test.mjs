@@ -185,7 +185,7 @@ test('a Diapason group: members, a meeting with who came, a recommendation follo
   await browser.waitUntil(async () => (await $('[data-testid=group-observations]').getText()).includes('pharmacies de garde'), { timeout: 5_000 });
 
   // A recommendation, adopted, to be looked at again today: it comes up in "Suivi".
-  await $('[data-testid=recommendation-text]').setValue('Une permanence téléphonique le vendredi soir');
+  await $('[data-testid=recommendation-text]').setValue('Un numéro de garde pour les sorties du vendredi');
   await $('[data-testid=recommendation-owner]').setValue('CPAS Exemple');
   await $('[data-testid=recommendation-add]').click();
   await $('[data-testid=recommendation]').waitForDisplayed({ timeout: 5_000 });
@@ -207,7 +207,7 @@ test('a Diapason group: members, a meeting with who came, a recommendation follo
   const pdf = (await $('[data-testid=group-report-saved]').getText()).match(/: (\/.+\.pdf)/)[1];
   execFileSync('qpdf', ['--check', pdf]);
   const text = execFileSync('pdftotext', [pdf, '-']).toString().replace(/\s+/g, ' ');
-  for (const w of ['Sorties du vendredi', 'Bassin : Nord-Est', 'Anna Fictive — Soins Exemple (soins à domicile)', 'présents : 2', 'pharmacies de garde', 'Une permanence téléphonique le vendredi soir', 'Portée par : CPAS Exemple — adoptée', 'À revoir le']) {
+  for (const w of ['Sorties du vendredi', 'Bassin : Nord-Est', 'Anna Fictive — Soins Exemple (soins à domicile)', 'présents : 2', 'pharmacies de garde', 'Un numéro de garde pour les sorties du vendredi', 'Portée par : CPAS Exemple — adoptée', 'À revoir le']) {
     assert.ok(text.replace(/\u202f/g, ' ').includes(w), `${w} in ${text}`);
   }
   execFileSync('pdftoppm', ['-png', '-r', '70', '-singlefile', pdf, join(shots, 'group-report-fr')]);
@@ -215,7 +215,11 @@ test('a Diapason group: members, a meeting with who came, a recommendation follo
   await $('[data-testid=nav-follow]').click();
   const due = await $('[data-testid=follow-recommendations]');
   await due.waitForDisplayed({ timeout: 5_000 });
-  assert.match(await due.getText(), /Une permanence téléphonique le vendredi soir[\s\S]*Sorties du vendredi — portée par CPAS Exemple/);
-  await due.$('button').click();
+  assert.match(await due.getText(), /Un numéro de garde pour les sorties du vendredi[\s\S]*Sorties du vendredi — portée par CPAS Exemple/);
+  // The demo group's recommendation due this week is listed too: this group's is the one clicked.
+  const buttons = await due.$$('button');
+  const texts = await buttons.map((b) => b.getText());
+  assert.ok(texts.includes('Un numéro de garde pour les sorties du vendredi'), texts.join(' | '));
+  await buttons[texts.indexOf('Un numéro de garde pour les sorties du vendredi')].click();
   await browser.waitUntil(async () => (await $('[data-testid=group-title]').getText().catch(() => '')) === 'Sorties du vendredi', { timeout: 5_000 });
 });
