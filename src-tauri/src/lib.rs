@@ -75,6 +75,8 @@ pub fn run() {
             commands::directory::directory_languages,
             commands::directory::service_card,
             commands::directory::territory_map,
+            commands::directory::directory_files,
+            commands::directory::import_directory,
             commands::sync::sync_status,
             commands::sync::sync_now,
             commands::sync::join_team,

@@ -400,7 +400,51 @@ type Parsed<T> = std::result::Result<T, FileProblem>;
 #[derive(Debug, Default)]
 pub struct RecordSet {
     records: BTreeMap<(&'static str, String), (Fields, Place)>,
+    /// Files whose table was told by their content, not their name: (file, table).
+    guessed: Vec<(String, &'static str)>,
+    /// Required fields found missing: (table, field, the value filled in, if any) → (how many, the
+    /// first records' ids).
+    notes: BTreeMap<MissingKey, (u32, Vec<String>)>,
 }
+
+/// (table, field, the value filled in, if any).
+type MissingKey = (&'static str, String, Option<String>);
+
+/// A required field missing from imported records, left empty or filled in, and how often.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct MissingField {
+    pub table: String,
+    pub field: String,
+    /// The value Proxi filled in (`BE` for a country), or none: left empty.
+    pub filled: Option<String>,
+    /// How many records lacked it.
+    pub count: u32,
+    /// The ids of the first few of them.
+    pub examples: Vec<String>,
+}
+
+/// A file whose table was told by its content, since its name did not say.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct GuessedFile {
+    pub file: String,
+    pub table: String,
+}
+
+/// How many ids a note of a missing field names.
+const EXAMPLES: usize = 3;
+
+/// The tables whose records are listed and found by their name.
+const NAMED: &[&str] = &[
+    "organization",
+    "program",
+    "service",
+    "taxonomy",
+    "taxonomy_term",
+];
 
 impl RecordSet {
     pub fn len(&self) -> usize {
@@ -496,20 +540,66 @@ impl RecordSet {
         Ok(())
     }
 
-    /// Checks what one record alone can break: required fields.
-    fn check_required(&self) -> Parsed<()> {
-        for ((kind, _), (fields, place)) in &self.records {
-            for column in columns(kind).iter().filter(|c| c.required) {
-                if fields.get(&column.name).is_none_or(is_blank) {
+    /// Required fields a record lacks do not break its meaning (an address has no `state_province` in
+    /// Belgium, an organization may come without a description): each is filled in where Proxi knows
+    /// the value, else left empty, and noted for the report.
+    /// What is listed by its name cannot do without one: such a record without a name is refused.
+    fn complete(&mut self) -> Parsed<()> {
+        for ((kind, id), (fields, place)) in &mut self.records {
+            for column in columns(kind)
+                .iter()
+                .filter(|c| c.required && c.name != "id")
+            {
+                if !fields.get(&column.name).is_none_or(is_blank) {
+                    continue;
+                }
+                if column.name == "name" && NAMED.contains(kind) {
                     return Err(problem(
                         place,
-                        Some(&column.name),
-                        format!("a {kind} must have a {}", column.name),
+                        Some("name"),
+                        format!("a {kind} must have a name"),
                     ));
+                }
+                let filled = default_value(kind, &column.name, fields);
+                if let Some(value) = &filled {
+                    fields.insert(column.name.clone(), Value::String(value.clone()));
+                }
+                let (count, examples) = self
+                    .notes
+                    .entry((kind, column.name.clone(), filled))
+                    .or_default();
+                *count += 1;
+                if examples.len() < EXAMPLES {
+                    examples.push(id.clone());
                 }
             }
         }
         Ok(())
+    }
+
+    /// The required fields that were missing, by table and field.
+    pub fn missing(&self) -> Vec<MissingField> {
+        self.notes
+            .iter()
+            .map(|((table, field, filled), (count, examples))| MissingField {
+                table: (*table).to_owned(),
+                field: field.clone(),
+                filled: filled.clone(),
+                count: *count,
+                examples: examples.clone(),
+            })
+            .collect()
+    }
+
+    /// The files whose table was told by their content.
+    pub fn guessed(&self) -> Vec<GuessedFile> {
+        self.guessed
+            .iter()
+            .map(|(file, table)| GuessedFile {
+                file: file.clone(),
+                table: (*table).to_owned(),
+            })
+            .collect()
     }
 
     /// The references an import cannot do without: a service's organization and program, a
@@ -567,6 +657,56 @@ fn is_blank(value: &Value) -> bool {
         Value::Null => true,
         Value::String(s) => s.trim().is_empty(),
         _ => false,
+    }
+}
+
+/// The value a missing required field takes when Proxi knows it: Brussels' directory is Belgian, its
+/// addresses are physical, a listed service is active. An address with a Brussels postal code is in
+/// the Brussels-Capital Region, which ISO 3166-2 writes `BE-BRU` (Belgium has no state or province).
+fn default_value(kind: &str, field: &str, fields: &Fields) -> Option<String> {
+    let value = match (kind, field) {
+        ("address", "country") => "BE",
+        ("address", "address_type") => "physical",
+        ("address", "state_province") => {
+            let postal = fields.get("postal_code").and_then(Value::as_str)?;
+            crate::territory::lookup(postal.trim())?;
+            "BE-BRU"
+        }
+        ("service", "status") => "active",
+        ("location", "location_type") => "physical",
+        _ => return None,
+    };
+    Some(value.to_owned())
+}
+
+/// The table whose columns (and nested lists) the `keys` of a file's first record fit best: each key
+/// that is a column of it counts for it, each that is not counts against; a tie is no answer.
+fn guess_table(keys: &[&str]) -> Option<&'static str> {
+    let mut scored: Vec<(i64, &'static str)> = TABLES
+        .iter()
+        .map(|(table, _)| {
+            let columns = columns(table);
+            let score = keys
+                .iter()
+                .filter(|k| **k != "id")
+                .map(|k| {
+                    let nested = NESTS
+                        .iter()
+                        .any(|(parent, names, _, _)| parent == table && names.contains(k));
+                    if nested || columns.iter().any(|c| c.name == *k) {
+                        2
+                    } else {
+                        -1
+                    }
+                })
+                .sum();
+            (score, *table)
+        })
+        .collect();
+    scored.sort_by_key(|s| std::cmp::Reverse(s.0));
+    match scored.as_slice() {
+        [(best, table), (second, _), ..] if *best >= 4 && best > second => Some(table),
+        _ => None,
     }
 }
 
@@ -664,7 +804,7 @@ pub fn read_path(path: &Path) -> Parsed<RecordSet> {
             "is neither a JSON file nor a folder of HSDS CSV files",
         ));
     }
-    set.check_required()?;
+    set.complete()?;
     Ok(set)
 }
 
@@ -719,17 +859,36 @@ fn read_csv_file(path: &Path, set: &mut RecordSet) -> Parsed<()> {
         line,
         path: None,
     };
-    let Some((kind, _)) = TABLES
+    let bytes = read_bounded(path, &at(None))?;
+    let named = TABLES
         .iter()
         .find(|(_, file)| file.eq_ignore_ascii_case(&name))
-    else {
-        return Err(problem(
-            &at(None),
-            None,
-            "is not a table of HSDS 3 (services.csv, organizations.csv, locations.csv…)",
-        ));
+        .map(|(kind, _)| *kind);
+    let kind = match named {
+        Some(kind) => kind,
+        None => {
+            let header = csv::ReaderBuilder::new()
+                .from_reader(bytes.as_slice())
+                .headers()
+                .map(|h| {
+                    h.iter()
+                        .map(|c| c.trim_start_matches('\u{feff}').trim().to_owned())
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default();
+            let keys: Vec<&str> = header.iter().map(String::as_str).collect();
+            let kind = guess_table(&keys).ok_or_else(|| {
+                problem(
+                    &at(None),
+                    None,
+                    "neither its name nor its columns say which HSDS table it is \
+                     (services.csv, organizations.csv, locations.csv…)",
+                )
+            })?;
+            set.guessed.push((name.clone(), kind));
+            kind
+        }
     };
-    let bytes = read_bounded(path, &at(None))?;
     read_csv(kind, &name, &bytes, set)
 }
 
@@ -762,17 +921,12 @@ pub fn read_csv(kind: &'static str, name: &str, bytes: &[u8], set: &mut RecordSe
         }
         names.push(column);
     }
-    for column in columns(kind).iter().filter(|c| c.required) {
-        if !names.contains(&column.name) {
-            return Err(problem(
-                &at(1),
-                Some(&column.name),
-                format!(
-                    "the column {} is missing; a {kind} must have one",
-                    column.name
-                ),
-            ));
-        }
+    if NAMED.contains(&kind) && !names.iter().any(|n| n == "name") {
+        return Err(problem(
+            &at(1),
+            Some("name"),
+            format!("the column name is missing; a {kind} must have one"),
+        ));
     }
     if !names.iter().any(|n| n == "id") {
         return Err(problem(&at(1), Some("id"), "the column id is missing"));
@@ -874,13 +1028,32 @@ pub fn read_json(name: &str, bytes: &[u8], set: &mut RecordSet) -> Parsed<()> {
         }
         return Ok(());
     }
-    let Some(kind) = json_kind(name) else {
-        return Err(problem(
-            &root_place,
-            None,
-            "the file name does not say what it holds: name it services.json, organizations.json, \
-             locations.json, service_at_locations.json or taxonomy_terms.json",
-        ));
+    let kind = match json_kind(name) {
+        Some(kind) => kind,
+        None => {
+            let first = match &value {
+                Value::Object(page) if page.get("contents").is_some_and(Value::is_array) => {
+                    page.get("contents").and_then(|c| c.get(0))
+                }
+                Value::Array(items) => items.first(),
+                object @ Value::Object(_) => Some(object),
+                _ => None,
+            };
+            let keys: Vec<&str> = first
+                .and_then(Value::as_object)
+                .map(|o| o.keys().map(String::as_str).collect())
+                .unwrap_or_default();
+            let kind = guess_table(&keys).ok_or_else(|| {
+                problem(
+                    &root_place,
+                    None,
+                    "neither its name nor its content say what it holds: HSDS services, \
+                     organizations, locations… (a name such as services.json tells it)",
+                )
+            })?;
+            set.guessed.push((name.to_owned(), kind));
+            kind
+        }
     };
     match value {
         Value::Object(mut page) if page.get("contents").is_some_and(Value::is_array) => {

@@ -47,6 +47,10 @@ pub struct ImportReport {
     pub services: u32,
     /// Links that point at no record, kept as they came (`phone 12: location_id 7`).
     pub dangling: Vec<String>,
+    /// Required fields the records lacked: filled in where Proxi knows the value, else left empty.
+    pub missing: Vec<hsds::MissingField>,
+    /// Files whose table was told by their content, their name not saying it.
+    pub guessed: Vec<hsds::GuessedFile>,
 }
 
 /// Where a service is.

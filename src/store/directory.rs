@@ -92,6 +92,8 @@ impl Store {
             updated,
             services: u32::try_from(services).unwrap_or(u32::MAX),
             dangling,
+            missing: set.missing(),
+            guessed: set.guessed(),
         })
     }
 

@@ -373,7 +373,11 @@ fn broken_json_is_refused_with_its_line_or_path() {
             r#"[{"id": "s", "name": "S", "status": "active"}, {"id": "s", "name": "T", "status": "active"}]"#,
             "twice",
         ),
-        ("things.json", r#"[{"id": "s"}]"#, "file name"),
+        (
+            "things.json",
+            r#"[{"id": "s"}]"#,
+            "neither its name nor its content",
+        ),
     ];
     for (name, text, says) in cases {
         let path = dir.path().join(name);
@@ -826,4 +830,147 @@ fn the_language_filter_offers_every_language_the_services_declare() {
             .iter()
             .all(|h| h.themes.iter().any(|t| t == "interpreting"))
     );
+}
+
+/// What the report says of a missing field: (the value filled in, how many), once per value.
+fn missing(
+    report: &directory::ImportReport,
+    table: &str,
+    field: &str,
+) -> Vec<(Option<String>, u32)> {
+    report
+        .missing
+        .iter()
+        .filter(|m| m.table == table && m.field == field)
+        .map(|m| (m.filled.clone(), m.count))
+        .collect()
+}
+
+#[test]
+fn a_belgian_services_list_with_any_name_comes_in_with_a_report_of_what_was_missing() {
+    let (dir, _, mut app) = new_store();
+    let be = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hsds-be");
+    // The file's name says nothing: its content says it holds services.
+    let report = app
+        .import_directory(&be.join("liste-services-bruxelles-2026.json"))
+        .expect("a Brussels list comes in");
+    assert_eq!(report.services, 3);
+    assert_eq!(
+        report
+            .guessed
+            .iter()
+            .map(|g| (g.file.as_str(), g.table.as_str()))
+            .collect::<Vec<_>>(),
+        vec![("liste-services-bruxelles-2026.json", "service")]
+    );
+    // Field by field: filled in where Proxi knows the value, else left empty; how many of each.
+    assert_eq!(
+        missing(&report, "address", "state_province"),
+        vec![(Some("BE-BRU".into()), 3)]
+    );
+    assert_eq!(
+        missing(&report, "address", "country"),
+        vec![(Some("BE".into()), 3)]
+    );
+    assert_eq!(
+        missing(&report, "address", "address_type"),
+        vec![(Some("physical".into()), 3)]
+    );
+    assert_eq!(
+        missing(&report, "service", "status"),
+        vec![(Some("active".into()), 3)]
+    );
+    assert_eq!(
+        missing(&report, "location", "location_type"),
+        vec![(Some("physical".into()), 3)]
+    );
+    assert_eq!(
+        missing(&report, "organization", "description"),
+        vec![(None, 3)]
+    );
+    let note = report
+        .missing
+        .iter()
+        .find(|m| m.table == "organization")
+        .expect("a note");
+    assert_eq!(note.examples, vec!["be-org-1", "be-org-2", "be-org-3"]);
+    assert!(missing(&report, "service", "name").is_empty());
+
+    // Found as any service, and exported as valid HSDS again (the filled-in values included).
+    let found = app
+        .search_services(&ServiceQuery {
+            text: "permanence sociale".into(),
+            ..ServiceQuery::default()
+        })
+        .expect("searches");
+    assert_eq!(found.hits.first().map(|h| h.id.as_str()), Some("be-svc-1"));
+    let tables = all_records(&mut app);
+    assert_eq!(tables["address"]["be-adr-2"]["state_province"], "BE-BRU");
+    assert!(
+        tables["organization"]["be-org-1"]
+            .get("description")
+            .is_none()
+    );
+    let out = dir.path().join("out");
+    app.export_directory(&out, true).expect("exported");
+    let again = {
+        let (_dir2, _, mut other) = new_store();
+        other
+            .import_directory(&out.join("services.json"))
+            .expect("reads back");
+        all_records(&mut other)
+    };
+    assert_eq!(again["address"]["be-adr-1"]["country"], "BE");
+
+    // A table of a CSV export, its name the exporter's own: its columns say it holds addresses. A
+    // postal code outside Brussels gets no region.
+    let folder = dir.path().join("export");
+    fs::create_dir_all(&folder).expect("dir");
+    fs::copy(
+        be.join("adresses-export.csv"),
+        folder.join("adresses-export.csv"),
+    )
+    .expect("copy");
+    let report = app
+        .import_directory(&folder)
+        .expect("the addresses come in");
+    assert_eq!(report.guessed[0].table, "address");
+    assert_eq!(
+        missing(&report, "address", "state_province"),
+        vec![(None, 1), (Some("BE-BRU".into()), 1)]
+    );
+    assert_eq!(
+        missing(&report, "address", "country"),
+        vec![(Some("BE".into()), 2)]
+    );
+    let tables = all_records(&mut app);
+    assert!(
+        tables["address"]["be-adr-10"]
+            .get("state_province")
+            .is_none()
+    );
+}
+
+#[test]
+fn a_belgian_list_whose_ids_links_or_types_are_broken_is_still_refused_whole_with_the_place() {
+    let (dir, _, mut app) = new_store();
+    let be = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hsds-be");
+    let good = fs::read_to_string(be.join("liste-services-bruxelles-2026.json")).expect("fixture");
+    for (change, says) in [
+        (good.replacen("\"id\": \"be-adr-2\",", "", 1), "contents[1].service_at_locations[0].location.addresses[0], field id"),
+        (good.replacen("\"latitude\": 50.86,", "\"latitude\": \"nord\",", 1), "field latitude: expected a number"),
+        (
+            good.replacen("\"organization\": {\n    \"id\": \"be-org-3\",\n    \"name\": \"Zorgcentrum Voorbeeld\"\n   },", "\"organization_id\": \"be-org-99\",", 1),
+            "be-org-99, which is neither in this import nor in the directory",
+        ),
+        (good.replacen("\"name\": \"Soins infirmiers à domicile Nord (fictif)\",", "", 1), "a service must have a name"),
+    ] {
+        assert_ne!(change, good, "{says}: the fixture changed");
+        let path = dir.path().join("annuaire.json");
+        fs::write(&path, &change).expect("write");
+        let e = app.import_directory(&path).expect_err("refused");
+        assert_eq!(e.code(), ErrorCode::DirectoryFileInvalid);
+        assert!(e.to_string().contains(says), "{says}: {e}");
+        assert!(all_records(&mut app).is_empty(), "{says}: nothing imported");
+    }
 }

@@ -138,6 +138,10 @@ test('every screen has no serious or critical accessibility violation', async ()
   await page.click('[data-testid=directory-results] button');
   await page.waitForSelector('[data-testid=service-card]');
   await check('directory');
+  await page.click('[data-testid=import-look]');
+  await page.click('[data-testid=import-file]');
+  await page.waitForSelector('[data-testid=import-missing]');
+  await check('directory import');
 
   // A Diapason group with a member, a meeting, a recommendation and its follow-up.
   await page.click('[data-testid=nav-groups]');

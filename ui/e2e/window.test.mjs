@@ -2,10 +2,10 @@
 // unlock a demo store with its passphrase and see the demo people; search them without accents.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { demoStore, openWindow, shots, startDriver, cleanUp } from './support.mjs';
+import { demoStore, openWindow, root, shots, startDriver, cleanUp } from './support.mjs';
 
 let dir;
 let driver;
@@ -89,6 +89,41 @@ test('the directory of the demo store answers as the referent types, and a servi
   assert.match(text, /\+32 2 555/);
   assert.match(text, /Heures d’ouverture/);
   await browser.saveScreenshot(join(shots, 'directory.png'));
+});
+
+test('a Brussels services list found in the files comes into the directory, with what was missing said', async () => {
+  // A Brussels services list as exports write it, where files arrive (its name says nothing of it).
+  mkdirSync(join(dir, 'sheets'), { recursive: true });
+  const list = 'liste-services-bruxelles-2026.json';
+  copyFileSync(join(root, 'tests', 'fixtures', 'hsds-be', list), join(dir, 'sheets', list));
+  await browser.$('[data-testid=import-look]').scrollIntoView();
+  await browser.$('[data-testid=import-look]').click();
+  const files = browser.$('[data-testid=import-files]');
+  await files.waitForDisplayed({ timeout: 10_000 });
+  const rows = await files.$$('li');
+  const names = await rows.map((r) => r.getText());
+  const at = names.findIndex((n) => n.includes('liste-services-bruxelles-2026.json'));
+  assert.ok(at >= 0, names.join(' | '));
+  await rows[at].$('[data-testid=import-file]').click();
+  const report = browser.$('[data-testid=import-report]');
+  await report.waitForDisplayed({ timeout: 20_000 });
+  const text = (await report.getText()).replace(/\s+/g, ' ');
+  assert.match(text, /Annuaire mis à jour\s?: ajoutées \d+, mises à jour 0\. 303 services dans l’annuaire\./);
+  assert.match(text, /son contenu le dit\s?: Services/);
+  // (WebKit gives a table's text without spaces between its cells.)
+  assert.match(text, /Adresses\s*state_province\s*3\s*complété\s?: BE-BRU/);
+  assert.match(text, /Organisations\s*description\s*3\s*laissé vide/);
+  await browser.execute(() => document.querySelector('[data-testid=import-report]').scrollIntoView({ block: 'center' }));
+  await browser.pause(400);
+  await browser.saveScreenshot(join(shots, 'directory-import.png'));
+  // The new services are found at once.
+  await browser.execute(() => window.scrollTo(0, 0));
+  const search = await browser.$('[data-testid=directory-search]');
+  await search.clearValue();
+  await search.setValue('permanence sociale canal');
+  await browser.waitUntil(async () => (await browser.$$('[data-testid=directory-results] strong').map((e) => e.getText())).includes('Permanence sociale du Canal (fictif)'), {
+    timeout: 10_000,
+  });
 });
 
 test('the window locks on demand and after the idle time, and neither the list nor the open plan stays visible', async () => {

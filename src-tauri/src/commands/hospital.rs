@@ -75,8 +75,10 @@ pub fn print_liaison(
 #[tauri::command]
 pub fn hospital_files() -> Vec<FoundFile> {
     files_where(|path| {
-        path.extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+        path.is_file()
+            && path
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("json"))
             && looks_like_bundle(path)
     })
 }
@@ -85,8 +87,10 @@ pub fn hospital_files() -> Vec<FoundFile> {
 #[tauri::command]
 pub fn handover_files() -> Vec<FoundFile> {
     files_where(|path| {
-        path.extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("proxihandover"))
+        path.is_file()
+            && path
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("proxihandover"))
     })
 }
 
@@ -152,7 +156,9 @@ fn read_handover(file: &str) -> Result<Vec<u8>, ErrorReport> {
 }
 
 /// The files in the places files arrive that `wanted` accepts, the newest first.
-fn files_where(wanted: impl Fn(&Path) -> bool) -> Vec<FoundFile> {
+/// The files where files arrive (Downloads, Documents, the home folder, Proxi's folder, USB sticks)
+/// that `wanted` keeps (it also sees folders: `wanted` says whether one is wanted), the newest first.
+pub(super) fn files_where(wanted: impl Fn(&Path) -> bool) -> Vec<FoundFile> {
     let mut folders: Vec<PathBuf> = Vec::new();
     if let Some(user) = directories::UserDirs::new() {
         folders.extend(user.download_dir().map(Path::to_path_buf));
@@ -169,7 +175,7 @@ fn files_where(wanted: impl Fn(&Path) -> bool) -> Vec<FoundFile> {
         for entry in entries.flatten() {
             let path = entry.path();
             let Ok(meta) = entry.metadata() else { continue };
-            if !meta.is_file() || !wanted(&path) {
+            if !wanted(&path) {
                 continue;
             }
             let modified = meta

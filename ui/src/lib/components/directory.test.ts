@@ -77,4 +77,28 @@ describe('the directory', () => {
     await fireEvent.click(screen.getByTestId('action-add-button'));
     await within(screen.getByTestId('actions')).findByText(/Éducation diabète ·/);
   });
+
+  it('imports a directory file found in Downloads: a broken one is refused with its place, a Brussels list comes in with what was missing', async () => {
+    await openApp();
+    await fireEvent.click(screen.getByTestId('nav-directory'));
+    await fireEvent.click(await screen.findByTestId('import-look'));
+    const files = await screen.findByTestId('import-files');
+    const buttons = within(files).getAllByTestId('import-file');
+    expect(files.textContent).toContain('liste-services-bruxelles-2026.json');
+    await fireEvent.click(buttons[1]);
+    const problem = await screen.findByTestId('import-problem');
+    expect(problem.textContent).toContain('be-org-99');
+    expect(screen.queryByTestId('import-report')).toBeNull();
+    await fireEvent.click(buttons[0]);
+    const report = await screen.findByTestId('import-report');
+    const text = report.textContent?.replace(/\s+/g, ' ') ?? '';
+    expect(text).toContain('Annuaire mis à jour : ajoutées 24, mises à jour 0.');
+    expect(text).toContain('liste-services-bruxelles-2026.json : son nom ne dit pas ce qu’il contient, son contenu le dit : Services.');
+    const rows = within(screen.getByTestId('import-missing'))
+      .getAllByRole('row')
+      .slice(1)
+      .map((r) => r.textContent?.replace(/\s+/g, ' ').trim());
+    expect(rows).toEqual(['Adressescountry3complété : BE', 'Adressesstate_province3complété : BE-BRU', 'Organisationsdescription3laissé vide']);
+    expect(screen.queryByTestId('import-problem')).toBeNull();
+  });
 });

@@ -7,6 +7,7 @@ import type { SearchResult } from '../bindings/SearchResult';
 import type { ServiceHit } from '../bindings/ServiceHit';
 import type { ErrorReport } from '../bindings/ErrorReport';
 import type { TerritoryMap } from '../bindings/TerritoryMap';
+import type { ImportReport } from '../bindings/ImportReport';
 
 function fold(s: string): string {
   return s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
@@ -146,3 +147,33 @@ export const mapMock: TerritoryMap = {
     { code: 2, nameFr: 'DANSAERT', nameNl: 'DANSAERT', path: 'M100 0 L200 0 L200 100 L100 100 Z', center: [150, 50] },
   ],
 };
+
+/** Directory files as they are found where files arrive: a Brussels list and a broken one. */
+export const directoryFilesMock = [
+  { name: 'liste-services-bruxelles-2026.json', path: '/home/test/Downloads/liste-services-bruxelles-2026.json', modified: '2026-11-20T10:00:00Z' },
+  { name: 'annuaire-casse.json', path: '/home/test/Downloads/annuaire-casse.json', modified: '2026-11-18T10:00:00Z' },
+];
+
+/** What the core says of those files: the list comes in with its report, the broken one is refused whole. */
+export function importMock(path: string): ImportReport {
+  if (path.endsWith('annuaire-casse.json')) {
+    throw {
+      code: 'DIRECTORY_FILE_INVALID',
+      message: 'annuaire-casse.json at contents[1].organization_id: points at the organization be-org-99, which is neither in this import nor in the directory; nothing was imported',
+      violations: [],
+    } satisfies ErrorReport;
+  }
+  return {
+    records: 24,
+    added: 24,
+    updated: 0,
+    services: mockServices.length + 3,
+    dangling: [],
+    missing: [
+      { table: 'address', field: 'country', filled: 'BE', count: 3, examples: ['be-adr-1', 'be-adr-2', 'be-adr-3'] },
+      { table: 'address', field: 'state_province', filled: 'BE-BRU', count: 3, examples: ['be-adr-1', 'be-adr-2', 'be-adr-3'] },
+      { table: 'organization', field: 'description', filled: null, count: 3, examples: ['be-org-1', 'be-org-2', 'be-org-3'] },
+    ],
+    guessed: [{ file: 'liste-services-bruxelles-2026.json', table: 'service' }],
+  };
+}

@@ -35,6 +35,7 @@ import type { ExportedRecord } from '../bindings/ExportedRecord';
 import type { ErasedReport } from '../bindings/ErasedReport';
 import type { FoundFile } from '../bindings/FoundFile';
 import type { ImportSummary } from '../bindings/ImportSummary';
+import type { ImportReport } from '../bindings/ImportReport';
 import type { HandoverSaved } from '../bindings/HandoverSaved';
 import type { HandoverFrom } from '../bindings/HandoverFrom';
 import type { SlotChoice } from '../bindings/SlotChoice';
@@ -142,6 +143,10 @@ export interface Platform {
   /** Every language the directory's services declare (ISO 639 codes). */
   directoryLanguages(): Promise<string[]>;
   serviceCard(id: string): Promise<ServiceCard>;
+  /** HSDS files and folders of CSV tables found where files arrive, the newest first. */
+  directoryFiles(): Promise<FoundFile[]>;
+  /** Imports one directory file or folder, all or nothing; what it did and what was missing. */
+  importDirectory(path: string): Promise<ImportReport>;
   /** The quartiers' outlines, for the directory's map. */
   territoryMap(): Promise<TerritoryMap>;
   /** The team, the last sync, what waits and what went wrong. */
@@ -217,6 +222,8 @@ export const tauriPlatform: Platform = {
   searchServices: (query) => invoke<SearchResult>('search_services', { query }),
   directoryLanguages: () => invoke<string[]>('directory_languages'),
   serviceCard: (id) => invoke<ServiceCard>('service_card', { id }),
+  directoryFiles: () => invoke<FoundFile[]>('directory_files'),
+  importDirectory: (path) => invoke<ImportReport>('import_directory', { path }),
   territoryMap: () => invoke<TerritoryMap>('territory_map'),
   syncStatus: () => invoke<SyncStatus>('sync_status'),
   syncNow: () => invoke<SyncReport>('sync_now'),

@@ -24,7 +24,7 @@ import type { BackupInfo } from '../bindings/BackupInfo';
 import type { FoundFile } from '../bindings/FoundFile';
 import type { Who } from '../bindings/Who';
 import type { ProposedItem } from '../bindings/ProposedItem';
-import { cardMock, mapMock, mockServices, searchMock } from './directory-mock';
+import { cardMock, directoryFilesMock, importMock, mapMock, mockServices, searchMock } from './directory-mock';
 import { groupMock } from './group-mock';
 
 /** The sheet's languages as the core lists them (`src/sheet/lang/*.json`). */
@@ -914,6 +914,14 @@ export function mockPlatform(
     },
     async territoryMap() {
       return mapMock;
+    },
+    async directoryFiles() {
+      must();
+      return directoryFilesMock;
+    },
+    async importDirectory(path) {
+      must();
+      return importMock(path);
     },
     async syncStatus() {
       must();
