@@ -499,8 +499,14 @@ impl Proxi {
         let lang = sheet_language(&plan, lang)?;
         let services = self.sheet_services(&plan, lang);
         let today = self.clock.today();
-        let pdf =
-            crate::sheet::render_with_services(&plan, lang, date.unwrap_or(today), &services)?;
+        let helpdesk = self.helpdesk()?;
+        let pdf = crate::sheet::render_full(
+            &plan,
+            lang,
+            date.unwrap_or(today),
+            &services,
+            helpdesk.as_ref(),
+        )?;
         self.store.audit(self.now(), AuditAction::Print, id)?;
         Ok(pdf)
     }

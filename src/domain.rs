@@ -593,7 +593,7 @@ fn blank(s: &str) -> bool {
 
 /// A phone number as people write them: digits with spaces, dots, slashes, dashes, parentheses and a
 /// leading `+`; between 6 and 15 digits.
-fn is_phone(s: &str) -> bool {
+pub(crate) fn is_phone(s: &str) -> bool {
     let s = s.trim();
     let body = s.strip_prefix('+').unwrap_or(s);
     let allowed = body

@@ -18,6 +18,7 @@ pub mod error;
 pub mod fhir;
 pub mod group;
 pub mod handover;
+pub mod helpdesk;
 pub mod hospital;
 pub mod os_keyring;
 pub mod passphrase;

@@ -70,6 +70,8 @@ pub fn run() {
             commands::group::edit_group,
             commands::group::recommendations_due,
             commands::group::print_group,
+            commands::helpdesk::helpdesk,
+            commands::helpdesk::set_helpdesk,
             commands::rights::erase_person,
             commands::directory::search_services,
             commands::directory::directory_languages,

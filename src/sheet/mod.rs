@@ -566,6 +566,20 @@ pub fn render_with_services(
     date: Date,
     services: &Services,
 ) -> Result<Vec<u8>, SheetError> {
+    render_full(plan, lang, date, services, None)
+}
+
+/// [`render_with_services`], with the organisation's helpdesk last in "who to call".
+///
+/// # Errors
+/// As [`render`].
+pub fn render_full(
+    plan: &PlanDocument,
+    lang: &str,
+    date: Date,
+    services: &Services,
+    helpdesk: Option<&crate::helpdesk::Helpdesk>,
+) -> Result<Vec<u8>, SheetError> {
     let t = catalogue(lang)?;
     let fonts = fonts()?;
     let first_name = if plan.person.first_name.trim().is_empty() {
@@ -586,15 +600,19 @@ pub fn render_with_services(
     // page; else one after the other, flowing over pages.
     let split = MARGIN + (PAGE_W - 2.0 * MARGIN - GAP) / 2.0;
     let left = s.measure(MARGIN, split, |c| strengths_and_visit(c, plan));
-    let right = s.measure(split + GAP, PAGE_W - MARGIN, |c| contacts(c, plan));
+    let right = s.measure(split + GAP, PAGE_W - MARGIN, |c| {
+        contacts(c, plan, helpdesk)
+    });
     if s.y + left.max(right) <= PAGE_H - BOTTOM {
         let top = s.y;
         let end_left = s.column(MARGIN, split, top, |c| strengths_and_visit(c, plan));
-        let end_right = s.column(split + GAP, PAGE_W - MARGIN, top, |c| contacts(c, plan));
+        let end_right = s.column(split + GAP, PAGE_W - MARGIN, top, |c| {
+            contacts(c, plan, helpdesk)
+        });
         s.y = end_left.max(end_right);
     } else {
         strengths_and_visit(&mut s, plan);
-        contacts(&mut s, plan);
+        contacts(&mut s, plan, helpdesk);
     }
     finish(s, &format!("{} — {first_name}", t.title))
 }
@@ -706,10 +724,10 @@ fn strengths_and_visit(s: &mut Sheet<'_>, plan: &PlanDocument) {
 }
 
 /// Who to call: name and role, then the phone number in large type.
-fn contacts(s: &mut Sheet<'_>, plan: &PlanDocument) {
+fn contacts(s: &mut Sheet<'_>, plan: &PlanDocument, helpdesk: Option<&crate::helpdesk::Helpdesk>) {
     let t = s.t;
     let network: Vec<_> = plan.plan.network.iter().filter(|m| !m.closed).collect();
-    if network.is_empty() {
+    if network.is_empty() && helpdesk.is_none() {
         return;
     }
     s.heading(&t.who_to_call);
@@ -726,6 +744,14 @@ fn contacts(s: &mut Sheet<'_>, plan: &PlanDocument) {
             s.paragraph(s.left, &m.phone, Face::Bold, BODY, INK);
         }
         s.y += 3.0;
+    }
+    if let Some(h) = helpdesk {
+        s.room(3.0 * BODY * LEADING);
+        s.paragraph(s.left, &h.name, Face::Regular, BODY, INK);
+        s.paragraph(s.left, &h.phone, Face::Bold, BODY, INK);
+        if !h.hours.is_empty() {
+            s.paragraph(s.left, &h.hours, Face::Regular, BODY, QUIET);
+        }
     }
 }
 

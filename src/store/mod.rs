@@ -401,6 +401,35 @@ impl Store {
         &self.author
     }
 
+    /// A store-wide setting (the helpdesk…), when set.
+    ///
+    /// # Errors
+    /// [`Error::Storage`].
+    pub(crate) fn meta(&self, key: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// Sets (or, with none, removes) a store-wide setting.
+    ///
+    /// # Errors
+    /// [`Error::Storage`].
+    pub(crate) fn set_meta(&self, key: &str, value: Option<&str>) -> Result<()> {
+        match value {
+            Some(v) => self.conn.execute(
+                "INSERT INTO meta (key, value) VALUES (?1, ?2)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                [key, v],
+            )?,
+            None => self
+                .conn
+                .execute("DELETE FROM meta WHERE key = ?1", [key])?,
+        };
+        Ok(())
+    }
+
     /// Keeps what the window had not saved yet (picture-card drafts, half-typed fields) when it locks
     /// itself: in the encrypted store, so it waits safely for the passphrase. One stash at a time;
     /// a new one replaces it.

@@ -8,6 +8,7 @@ mod directory;
 mod fhir;
 mod group;
 mod handover;
+mod helpdesk;
 mod hospital;
 mod keyring;
 mod merge;

@@ -2,6 +2,7 @@
 
 pub mod directory;
 pub mod group;
+pub mod helpdesk;
 pub mod hospital;
 pub mod people;
 pub mod plan;

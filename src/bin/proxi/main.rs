@@ -76,6 +76,18 @@ enum Command {
     },
     /// Needs for which no service was found: when, the need, the place (no one named)
     Needs,
+    /// The organisation's helpdesk, on every sheet's "who to call": shown, set (--name, --phone,
+    /// --hours) or taken away (--clear)
+    Helpdesk {
+        #[arg(long, requires = "phone")]
+        name: Option<String>,
+        #[arg(long, requires = "name")]
+        phone: Option<String>,
+        #[arg(long, default_value = "")]
+        hours: String,
+        #[arg(long, conflicts_with_all = ["name", "phone"])]
+        clear: bool,
+    },
     /// Open actions due within some days, and those overdue, across everyone
     Due {
         #[arg(long, default_value_t = 7)]
@@ -611,6 +623,23 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                         )?;
                     }
                 }
+            }
+        }
+        Command::Helpdesk {
+            name,
+            phone,
+            hours,
+            clear,
+        } => {
+            let mut app = open(&path)?;
+            if clear {
+                app.set_helpdesk(None)?;
+            } else if let (Some(name), Some(phone)) = (name, phone) {
+                app.set_helpdesk(Some(proxi::helpdesk::Helpdesk { name, phone, hours }))?;
+            }
+            match app.helpdesk()? {
+                Some(h) => writeln!(out, "{}\t{}\t{}", h.name, h.phone, h.hours)?,
+                None => writeln!(out, "no helpdesk set")?,
             }
         }
         Command::Needs => {

@@ -947,4 +947,13 @@ export const en: Record<Key, string> = {
   'import.table.taxonomy': 'Taxonomies',
   'import.table.taxonomy_term': 'Themes',
   'import.detail': 'For whoever made the file:',
+  'helpdesk.title': 'The organisation’s helpdesk',
+  'helpdesk.help': 'One number to call: it is shown in the people list and printed last in “Who to call” on every sheet. Leave everything empty to take it away.',
+  'helpdesk.name': 'Name',
+  'helpdesk.phone': 'Phone',
+  'helpdesk.hours': 'Hours (in words)',
+  'helpdesk.save': 'Save the helpdesk',
+  'helpdesk.saved': 'The helpdesk is saved: it will be on the next sheets.',
+  'helpdesk.removed': 'The helpdesk is taken away.',
+  'helpdesk.line': 'Helpdesk: {name} — {phone} {hours}',
 };

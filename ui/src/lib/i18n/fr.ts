@@ -945,6 +945,15 @@ export const fr = {
   'import.table.taxonomy': 'Classements',
   'import.table.taxonomy_term': 'Thèmes',
   'import.detail': 'Pour la personne qui a fait le fichier :',
+  'helpdesk.title': 'La permanence de l’organisation',
+  'helpdesk.help': 'Un numéro unique à appeler : il est rappelé dans la liste des personnes et imprimé en dernier dans « Qui appeler » sur chaque feuille. Laissez tout vide pour le retirer.',
+  'helpdesk.name': 'Nom',
+  'helpdesk.phone': 'Téléphone',
+  'helpdesk.hours': 'Heures (en mots)',
+  'helpdesk.save': 'Enregistrer la permanence',
+  'helpdesk.saved': 'La permanence est enregistrée : elle sera sur les prochaines feuilles.',
+  'helpdesk.removed': 'La permanence est retirée.',
+  'helpdesk.line': 'Permanence : {name} — {phone} {hours}',
 } as const;
 
 export type Key = keyof typeof fr;

@@ -947,4 +947,13 @@ export const nl: Record<Key, string> = {
   'import.table.taxonomy': 'Indelingen',
   'import.table.taxonomy_term': 'Thema’s',
   'import.detail': 'Voor wie het bestand maakte:',
+  'helpdesk.title': 'De permanentie van de organisatie',
+  'helpdesk.help': 'Eén nummer om te bellen: het staat in de lijst van personen en als laatste onder ‘Wie bellen’ op elk blad. Laat alles leeg om het weg te halen.',
+  'helpdesk.name': 'Naam',
+  'helpdesk.phone': 'Telefoon',
+  'helpdesk.hours': 'Uren (in woorden)',
+  'helpdesk.save': 'Permanentie opslaan',
+  'helpdesk.saved': 'De permanentie is opgeslagen: ze staat op de volgende bladen.',
+  'helpdesk.removed': 'De permanentie is weggehaald.',
+  'helpdesk.line': 'Permanentie: {name} — {phone} {hours}',
 };

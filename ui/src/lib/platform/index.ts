@@ -40,6 +40,7 @@ import type { HandoverSaved } from '../bindings/HandoverSaved';
 import type { HandoverFrom } from '../bindings/HandoverFrom';
 import type { SlotChoice } from '../bindings/SlotChoice';
 import type { Group } from '../bindings/Group';
+import type { Helpdesk } from '../bindings/Helpdesk';
 import type { GroupEdit } from '../bindings/GroupEdit';
 import type { GroupInput } from '../bindings/GroupInput';
 import type { GroupSummary } from '../bindings/GroupSummary';
@@ -121,6 +122,10 @@ export interface Platform {
   printConcertation(person: string, concertation: string, attendance: boolean, lang: string): Promise<SavedSheet>;
   /** The invitation (iCalendar), for everyone or one participant, saved; where. */
   saveInvitation(person: string, concertation: string, participant: string | null, lang: string): Promise<string>;
+  /** The organisation's helpdesk, when one was set. */
+  helpdesk(): Promise<Helpdesk | null>;
+  /** Sets the helpdesk (null: takes it away); gives it back as kept. */
+  setHelpdesk(helpdesk: Helpdesk | null): Promise<Helpdesk | null>;
   /** The team's Diapason groups, open ones first. */
   groups(): Promise<GroupSummary[]>;
   group(id: string): Promise<Group>;
@@ -208,6 +213,8 @@ export const tauriPlatform: Platform = {
   concertationTimes: (person, concertation) => invoke<SlotChoice[]>('concertation_times', { person, concertation }),
   printConcertation: (person, concertation, attendance, lang) => invoke<SavedSheet>('print_concertation', { person, concertation, attendance, lang }),
   saveInvitation: (person, concertation, participant, lang) => invoke<string>('save_invitation', { person, concertation, participant, lang }),
+  helpdesk: () => invoke<Helpdesk | null>('helpdesk'),
+  setHelpdesk: (helpdesk) => invoke<Helpdesk | null>('set_helpdesk', { helpdesk }),
   groups: () => invoke<GroupSummary[]>('groups'),
   group: (id) => invoke<Group>('group', { id }),
   newGroup: (input) => invoke<string>('new_group', { input }),

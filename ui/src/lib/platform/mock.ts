@@ -24,6 +24,7 @@ import type { BackupInfo } from '../bindings/BackupInfo';
 import type { FoundFile } from '../bindings/FoundFile';
 import type { Who } from '../bindings/Who';
 import type { ProposedItem } from '../bindings/ProposedItem';
+import type { Helpdesk } from '../bindings/Helpdesk';
 import { cardMock, directoryFilesMock, importMock, mapMock, mockServices, searchMock } from './directory-mock';
 import { groupMock } from './group-mock';
 
@@ -205,6 +206,7 @@ export function mockPlatform(
     if (!open) throw locked();
   };
   const diapason = groupMock(newId, () => today, must);
+  let helpdesk: Helpdesk | null = null;
   const plan = (id: string) => {
     const doc = docs.get(id);
     if (!doc) throw { code: 'PERSON_NOT_FOUND', message: `no person with id ${id}`, violations: [] } satisfies ErrorReport;
@@ -518,6 +520,21 @@ export function mockPlatform(
 
   return {
     ...diapason.methods,
+    async helpdesk() {
+      must();
+      return helpdesk;
+    },
+    async setHelpdesk(next) {
+      must();
+      if (next) {
+        const violations: Violation[] = [];
+        if (!next.name.trim()) violations.push({ code: 'MEMBER_NAME_EMPTY', field: 'name' });
+        if (!/^\+?[\d\s./()-]{6,}$/.test(next.phone.trim())) violations.push({ code: 'PHONE_INVALID', field: 'phone' });
+        if (violations.length) throw invalid(violations);
+      }
+      helpdesk = next;
+      return helpdesk;
+    },
     async sessionState() {
       return { storePath: '/tmp/mock.db', unlocked: open, idleSeconds, storeExists, demo, settings: { ...settings } };
     },
