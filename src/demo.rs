@@ -577,6 +577,29 @@ type Numbered<'a> = (
     &'a str,
 );
 
+/// A monitoring quartier of the demo person's commune, so that the needs watch has quartiers to show
+/// (the demo's addresses are fictional; one well-known quartier per postal code).
+fn demo_quartier(postal: &str) -> Option<u32> {
+    Some(match postal {
+        "1000" => 8,
+        "1030" => 27,
+        "1040" => 32,
+        "1050" => 37,
+        "1060" => 47,
+        "1070" => 58,
+        "1080" => 16,
+        "1090" => 72,
+        "1150" => 94,
+        "1160" => 98,
+        "1170" => 103,
+        "1180" => 116,
+        "1190" => 50,
+        "1200" => 90,
+        "1210" => 25,
+        _ => return None,
+    })
+}
+
 fn add_person(
     app: &mut Proxi,
     clock: &dyn Clock,
@@ -603,7 +626,7 @@ fn add_person(
             postal_code: postal.into(),
             commune: commune.into(),
             bassin: None,
-            quartier: None,
+            quartier: demo_quartier(postal),
         },
         phone: format!("02 000 {:02} {:02}", i, 10 + i),
         notes: String::new(),

@@ -20,6 +20,7 @@ pub mod group;
 pub mod handover;
 pub mod helpdesk;
 pub mod hospital;
+pub mod needs;
 pub mod os_keyring;
 pub mod passphrase;
 pub mod printing;

@@ -72,6 +72,8 @@ pub fn run() {
             commands::group::print_group,
             commands::helpdesk::helpdesk,
             commands::helpdesk::set_helpdesk,
+            commands::needs::needs_watch,
+            commands::needs::save_needs_csv,
             commands::rights::erase_person,
             commands::directory::search_services,
             commands::directory::directory_languages,

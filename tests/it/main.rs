@@ -12,6 +12,7 @@ mod helpdesk;
 mod hospital;
 mod keyring;
 mod merge;
+mod needs;
 mod privacy;
 mod reminders;
 mod roundtrip;

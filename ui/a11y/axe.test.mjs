@@ -143,6 +143,12 @@ test('every screen has no serious or critical accessibility violation', async ()
   await page.waitForSelector('[data-testid=import-missing]');
   await check('directory import');
 
+  await page.click('[data-testid=nav-needs]');
+  await page.waitForSelector('[data-testid=needs-table]');
+  await page.selectOption('[data-testid=needs-level]', 'quartier');
+  await page.waitForSelector('[data-testid=directory-map]');
+  await check('needs');
+
   // A Diapason group with a member, a meeting, a recommendation and its follow-up.
   await page.click('[data-testid=nav-groups]');
   await page.click('[data-testid=group-new]');

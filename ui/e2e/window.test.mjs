@@ -126,6 +126,46 @@ test('a Brussels services list found in the files comes into the directory, with
   });
 });
 
+test('the bassin’s needs: counts by card and bassin with small ones hidden, the quartier map, the CSV, and no one named', async () => {
+  await browser.execute(() => window.scrollTo(0, 0));
+  await browser.$('[data-testid=nav-needs]').click();
+  const table = browser.$('[data-testid=needs-table]');
+  await table.waitForDisplayed({ timeout: 10_000 });
+  const select = async (testid, value) => {
+    await browser.execute(
+      (id, v) => {
+        const s = document.querySelector(`[data-testid=${id}]`);
+        s.value = v;
+        s.dispatchEvent(new Event('change', { bubbles: true }));
+      },
+      testid,
+      value,
+    );
+    await browser.pause(400);
+  };
+  await select('needs-kind', 'difficulties');
+  await select('needs-length', 'quarter');
+  await browser.waitUntil(async () => (await table.getText()).includes('Total'), { timeout: 5_000 });
+  const text = await browser.$('main').getText();
+  assert.match(text, /Période 20\d\d-Q[1-4]/);
+  assert.ok(text.includes('•'), 'small counts are hidden');
+  // No demo person's name anywhere on the screen.
+  for (const name of ['Hervé', 'Andrée', 'Exemple', 'Spécimen']) assert.ok(!text.includes(name), name);
+  await browser.saveScreenshot(join(shots, 'needs.png'));
+  await select('needs-level', 'quartier');
+  await browser.$('[data-testid=directory-map] svg').waitForDisplayed({ timeout: 5_000 });
+  await browser.$('[data-testid=needs-csv]').click();
+  const saved = browser.$('[data-testid=needs-saved]');
+  await saved.waitForDisplayed({ timeout: 5_000 });
+  const csv = readFileSync((await saved.getText()).match(/: (\/.+\.csv)/)[1], 'utf8');
+  assert.match(csv, /^period,kind,code,level,place,count,hidden,k\n/);
+  for (const name of ['Hervé', 'Andrée', 'Exemple', 'Spécimen']) assert.ok(!csv.includes(name), name);
+  for (const line of csv.trim().split('\n').slice(1)) {
+    const count = line.split(',')[5];
+    assert.ok(count === '' || Number(count) === 0 || Number(count) >= 5, line);
+  }
+});
+
 test('the window locks on demand and after the idle time, and neither the list nor the open plan stays visible', async () => {
   await browser.$('[data-testid=lock]').click();
   const field = await browser.$('#passphrase');

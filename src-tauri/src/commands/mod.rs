@@ -4,6 +4,7 @@ pub mod directory;
 pub mod group;
 pub mod helpdesk;
 pub mod hospital;
+pub mod needs;
 pub mod people;
 pub mod plan;
 pub mod reminders;

@@ -76,6 +76,27 @@ enum Command {
     },
     /// Needs for which no service was found: when, the need, the place (no one named)
     Needs,
+    /// The bassin's needs watch, anonymous: counts per card or theme and place, small ones hidden
+    NeedsWatch {
+        /// priorities, difficulties, orientations or unmet
+        #[arg(long, default_value = "priorities", value_parser = kind)]
+        kind: proxi::needs::NeedKind,
+        /// bassin, commune or quartier
+        #[arg(long, default_value = "bassin", value_parser = level)]
+        level: proxi::needs::PlaceLevel,
+        /// Count per quarter (else per month)
+        #[arg(long)]
+        quarter: bool,
+        /// The period (2026-11, 2026-Q4); the latest by default
+        #[arg(long)]
+        period: Option<String>,
+        /// The smallest count shown
+        #[arg(long, default_value_t = proxi::needs::K, value_parser = clap::value_parser!(u32).range(2..=50))]
+        k: u32,
+        /// Write the table as CSV
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
     /// The organisation's helpdesk, on every sheet's "who to call": shown, set (--name, --phone,
     /// --hours) or taken away (--clear)
     Helpdesk {
@@ -625,6 +646,33 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 }
             }
         }
+        Command::NeedsWatch {
+            kind,
+            level,
+            quarter,
+            period,
+            k,
+            output,
+        } => {
+            use proxi::needs::{NeedsQuery, PeriodLength};
+            let query = NeedsQuery {
+                kind,
+                level,
+                length: if quarter {
+                    PeriodLength::Quarter
+                } else {
+                    PeriodLength::Month
+                },
+                period,
+            };
+            let table = open(&path)?.needs_watch(&query, k)?;
+            let csv = proxi::needs::to_csv(&table)?;
+            match output {
+                Some(file) => std::fs::write(&file, csv)
+                    .with_context(|| format!("writing {}", file.display()))?,
+                None => write!(out, "{csv}")?,
+            }
+        }
         Command::Helpdesk {
             name,
             phone,
@@ -1158,4 +1206,14 @@ fn write_plan(out: &mut impl Write, doc: &PlanDocument) -> std::io::Result<()> {
         writeln!(out, "  {} {}{next}: {}", v.date, v.place, v.notes)?;
     }
     Ok(())
+}
+
+fn kind(text: &str) -> Result<proxi::needs::NeedKind, String> {
+    serde_json::from_value(serde_json::Value::String(text.to_owned()))
+        .map_err(|_| "one of priorities, difficulties, orientations, unmet".to_owned())
+}
+
+fn level(text: &str) -> Result<proxi::needs::PlaceLevel, String> {
+    serde_json::from_value(serde_json::Value::String(text.to_owned()))
+        .map_err(|_| "one of bassin, commune, quartier".to_owned())
 }

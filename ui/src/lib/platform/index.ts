@@ -41,6 +41,8 @@ import type { HandoverFrom } from '../bindings/HandoverFrom';
 import type { SlotChoice } from '../bindings/SlotChoice';
 import type { Group } from '../bindings/Group';
 import type { Helpdesk } from '../bindings/Helpdesk';
+import type { NeedsQuery } from '../bindings/NeedsQuery';
+import type { NeedsTable } from '../bindings/NeedsTable';
 import type { GroupEdit } from '../bindings/GroupEdit';
 import type { GroupInput } from '../bindings/GroupInput';
 import type { GroupSummary } from '../bindings/GroupSummary';
@@ -122,6 +124,10 @@ export interface Platform {
   printConcertation(person: string, concertation: string, attendance: boolean, lang: string): Promise<SavedSheet>;
   /** The invitation (iCalendar), for everyone or one participant, saved; where. */
   saveInvitation(person: string, concertation: string, participant: string | null, lang: string): Promise<string>;
+  /** One table of the bassin's needs watch, small counts hidden. */
+  needsWatch(query: NeedsQuery): Promise<NeedsTable>;
+  /** The same table saved as CSV for the bassin's coordination; where. */
+  saveNeedsCsv(query: NeedsQuery): Promise<string>;
   /** The organisation's helpdesk, when one was set. */
   helpdesk(): Promise<Helpdesk | null>;
   /** Sets the helpdesk (null: takes it away); gives it back as kept. */
@@ -213,6 +219,8 @@ export const tauriPlatform: Platform = {
   concertationTimes: (person, concertation) => invoke<SlotChoice[]>('concertation_times', { person, concertation }),
   printConcertation: (person, concertation, attendance, lang) => invoke<SavedSheet>('print_concertation', { person, concertation, attendance, lang }),
   saveInvitation: (person, concertation, participant, lang) => invoke<string>('save_invitation', { person, concertation, participant, lang }),
+  needsWatch: (query) => invoke<NeedsTable>('needs_watch', { query }),
+  saveNeedsCsv: (query) => invoke<string>('save_needs_csv', { query }),
   helpdesk: () => invoke<Helpdesk | null>('helpdesk'),
   setHelpdesk: (helpdesk) => invoke<Helpdesk | null>('set_helpdesk', { helpdesk }),
   groups: () => invoke<GroupSummary[]>('groups'),

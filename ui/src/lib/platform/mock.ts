@@ -27,6 +27,7 @@ import type { ProposedItem } from '../bindings/ProposedItem';
 import type { Helpdesk } from '../bindings/Helpdesk';
 import { cardMock, directoryFilesMock, importMock, mapMock, mockServices, searchMock } from './directory-mock';
 import { groupMock } from './group-mock';
+import { needsMock } from './needs-mock';
 
 /** The sheet's languages as the core lists them (`src/sheet/lang/*.json`). */
 const sheetLanguageList: SheetLanguage[] = (
@@ -523,6 +524,15 @@ export function mockPlatform(
     async helpdesk() {
       must();
       return helpdesk;
+    },
+    async needsWatch(query) {
+      must();
+      return needsMock(query);
+    },
+    async saveNeedsCsv(query) {
+      must();
+      const t = needsMock(query);
+      return `/home/test/Documents/Proxi/besoins ${t.kind} ${t.level} ${t.period}.csv`;
     },
     async setHelpdesk(next) {
       must();
