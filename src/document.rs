@@ -11,6 +11,7 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::community::{COMMUNITY_SCHEMA, CommunityDocument};
 use crate::domain::{DOCUMENT_SCHEMA, PlanDocument};
 use crate::error::{Error, Result};
 use crate::group::{GROUP_SCHEMA, GroupDocument};
@@ -107,6 +108,8 @@ pub enum Kind {
     Plan,
     /// A Diapason group of the team.
     Group,
+    /// A community resource the team recorded (a neighbour who shops, a community connector…).
+    Community,
     /// A kind this Proxi does not know (a newer one's): kept and synced, never read.
     Other,
 }
@@ -117,6 +120,9 @@ pub fn kind(doc: &AutoCommit) -> Kind {
         Ok(None) => Kind::Plan,
         Ok(Some((automerge::Value::Scalar(s), _))) => match s.as_ref() {
             automerge::ScalarValue::Str(k) if k.as_str() == crate::group::GROUP_KIND => Kind::Group,
+            automerge::ScalarValue::Str(k) if k.as_str() == crate::community::COMMUNITY_KIND => {
+                Kind::Community
+            }
             _ => Kind::Other,
         },
         _ => Kind::Other,
@@ -124,14 +130,15 @@ pub fn kind(doc: &AutoCommit) -> Kind {
 }
 
 /// Whether `doc` may leave this device for the team: a plan only with the person's consent to keep it
-/// and share it with the team; a group always (it belongs to the team and holds no one's health data).
+/// and share it with the team; a group or a community resource always (they belong to the team and
+/// hold no one's health data).
 pub fn shared_with_team(doc: &AutoCommit) -> bool {
     match kind(doc) {
         Kind::Plan => read(doc)
             .ok()
             .and_then(|plan| plan.consent)
             .is_some_and(|c| c.keep_plan && c.share_with_team),
-        Kind::Group => true,
+        Kind::Group | Kind::Community => true,
         Kind::Other => false,
     }
 }
@@ -155,20 +162,42 @@ pub fn read_group(doc: &AutoCommit) -> Result<GroupDocument> {
     Ok(group)
 }
 
-/// Writes `group` into `doc` as one change and returns the heads before it (a group is small: it is
-/// reconciled whole, automerge writing only what differs).
+/// Reads a community resource out of a document.
+///
+/// # Errors
+/// [`Error::DocumentInvalid`] when the document does not hold one of a known schema.
+pub fn read_community(doc: &AutoCommit) -> Result<CommunityDocument> {
+    if kind(doc) != Kind::Community {
+        return Err(Error::DocumentInvalid(
+            "not a community resource's document".into(),
+        ));
+    }
+    let resource: CommunityDocument =
+        autosurgeon::hydrate(doc).map_err(|e| Error::DocumentInvalid(e.to_string()))?;
+    if resource.schema > COMMUNITY_SCHEMA {
+        return Err(Error::DocumentInvalid(format!(
+            "community resource schema {} is newer than this Proxi's {COMMUNITY_SCHEMA}",
+            resource.schema
+        )));
+    }
+    Ok(resource)
+}
+
+/// Writes a team document (a group, a community resource) into `doc` as one change and returns the
+/// heads before it (such a document is small: it is reconciled whole, automerge writing only what
+/// differs).
 ///
 /// # Errors
 /// [`Error::DocumentInvalid`] if automerge refuses the change.
-pub fn write_group(
+pub fn write_whole<T: autosurgeon::Reconcile>(
     doc: &mut AutoCommit,
-    group: &GroupDocument,
+    value: &T,
     action: &str,
     author: &str,
     at: Timestamp,
 ) -> Result<Vec<ChangeHash>> {
     let before = doc.get_heads();
-    autosurgeon::reconcile(doc, group).map_err(|e| Error::DocumentInvalid(e.to_string()))?;
+    autosurgeon::reconcile(doc, value).map_err(|e| Error::DocumentInvalid(e.to_string()))?;
     commit(doc, action, author, at)?;
     Ok(before)
 }

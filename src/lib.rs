@@ -7,6 +7,7 @@
 pub mod app;
 pub mod backup;
 pub mod clock;
+pub mod community;
 pub mod concertation;
 pub mod demo;
 pub mod diff;

@@ -336,3 +336,57 @@ fn a_diapason_group_syncs_between_two_laptops_and_the_relay_holds_none_of_its_wo
         );
     }
 }
+
+#[test]
+fn a_community_resource_syncs_in_the_team_stays_out_of_the_directory_export_and_off_the_relay() {
+    use proxi::community::{CommunityInput, CommunityKind};
+    let dir = tempfile::tempdir().expect("dir");
+    let db = dir.path().join("relay.db");
+    let relay = Relay::start(&db);
+    let (a, b) = team_of_two(dir.path(), &db, &relay.url);
+    let baker = with(&a, |app| {
+        app.add_community(CommunityInput {
+            kind: CommunityKind::Shop,
+            name: "Boulangerie Fictivepain".into(),
+            offers: "Garde un oeil sur Madame au coin de la rue".into(),
+            phone: "02 000 00 77".into(),
+            quartier: Some(8),
+            bassin: Some(Bassin::CentreOuest),
+            public: false,
+        })
+        .expect("a resource")
+    });
+    sync_all(&[&a, &b]);
+    let on_b = with(&b, |app| app.community().expect("list"));
+    assert_eq!(on_b.len(), 1);
+    assert_eq!(
+        (on_b[0].id, on_b[0].name.as_str()),
+        (baker, "Boulangerie Fictivepain")
+    );
+    // Bert marks it closed; Anna sees it after the next sync.
+    with(&b, |app| {
+        let r = app.community().expect("list").remove(0);
+        let input = CommunityInput {
+            kind: r.kind,
+            name: r.name,
+            offers: r.offers,
+            phone: r.phone,
+            quartier: r.quartier,
+            bassin: r.bassin,
+            public: r.public,
+        };
+        app.edit_community(baker, input, true).expect("closed")
+    });
+    sync_all(&[&b, &a]);
+    assert!(with(&a, |app| app.community().expect("list"))[0].closed);
+    // Not a service of the directory: the HSDS export does not hold it.
+    let out = dir.path().join("hsds");
+    with(&a, |app| app.export_directory(&out, true)).expect("exported");
+    assert!(common::files_containing(&out, "", "Fictivepain").is_empty());
+    for needle in ["Fictivepain", "Garde un oeil", "02 000 00 77"] {
+        assert!(
+            !relay_holds(dir.path(), &db, needle),
+            "the relay holds {needle}"
+        );
+    }
+}

@@ -9,6 +9,7 @@ use ts_rs::TS;
 use uuid::Uuid;
 
 use super::Store;
+use crate::community::CommunityResource;
 use crate::document;
 use crate::domain::PlanDocument;
 use crate::error::{Error, Result};
@@ -19,7 +20,7 @@ use crate::text::fold;
 
 /// Version of the derived tables' content. When the code derives rows differently, bump it: stores
 /// rebuild their derived tables from the documents at the next open.
-pub(super) const DERIVED_VERSION: &str = "7";
+pub(super) const DERIVED_VERSION: &str = "8";
 
 /// An open action, with the person it is for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -123,6 +124,7 @@ impl Store {
         let ids = self.document_ids()?;
         let mut plans = Vec::with_capacity(ids.len());
         let mut groups = Vec::new();
+        let mut community = Vec::new();
         for id in ids {
             let mut doc = self.load(id)?;
             let updated = doc
@@ -135,19 +137,25 @@ impl Store {
             match document::kind(&doc) {
                 document::Kind::Plan => plans.push((document::read(&doc)?, updated)),
                 document::Kind::Group => groups.push((document::read_group(&doc)?.group, updated)),
+                document::Kind::Community => {
+                    community.push((document::read_community(&doc)?.resource, updated));
+                }
                 document::Kind::Other => {}
             }
         }
         let tx = self.conn.transaction()?;
         tx.execute_batch(
             "DELETE FROM action_row; DELETE FROM person_row; DELETE FROM unmet_need; DELETE FROM stay_row;
-             DELETE FROM group_row; DELETE FROM recommendation_row;",
+             DELETE FROM group_row; DELETE FROM recommendation_row; DELETE FROM community_row;",
         )?;
         for (plan, updated) in &plans {
             write_derived(&tx, plan, *updated)?;
         }
         for (group, updated) in &groups {
             write_group_derived(&tx, group, *updated)?;
+        }
+        for (resource, updated) in &community {
+            write_community_derived(&tx, resource, *updated)?;
         }
         tx.execute(
             "INSERT INTO meta (key, value) VALUES ('derived_version', ?1)
@@ -390,6 +398,46 @@ impl Store {
             });
         }
         Ok(out)
+    }
+}
+
+/// Writes the derived row of one community resource.
+pub(super) fn write_community_derived(
+    tx: &Transaction<'_>,
+    r: &CommunityResource,
+    updated: Timestamp,
+) -> Result<()> {
+    tx.execute(
+        "INSERT INTO community_row (id, name, kind, quartier, bassin, public, closed, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, kind = excluded.kind,
+           quartier = excluded.quartier, bassin = excluded.bassin, public = excluded.public,
+           closed = excluded.closed, updated_at = excluded.updated_at",
+        params![
+            r.id,
+            r.name,
+            r.kind.code(),
+            r.quartier,
+            r.bassin.map(Bassin::code),
+            r.public,
+            r.closed,
+            updated.as_millisecond()
+        ],
+    )?;
+    Ok(())
+}
+
+impl Store {
+    /// The team's community resources, open ones first, by bassin, quartier and name.
+    ///
+    /// # Errors
+    /// [`Error::Storage`].
+    pub fn community_ids(&self) -> Result<Vec<Uuid>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id FROM community_row ORDER BY closed, bassin, quartier, lower(name), id",
+        )?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 }
 

@@ -24,6 +24,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, params};
 use uuid::Uuid;
 use zeroize::Zeroizing;
 
+use crate::community::CommunityDocument;
 use crate::document;
 use crate::domain::PlanDocument;
 use crate::error::{Error, Result};
@@ -90,6 +91,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
     (
         "0012_groups",
         include_str!("../../migrations/0012_groups.sql"),
+    ),
+    (
+        "0013_community",
+        include_str!("../../migrations/0013_community.sql"),
     ),
 ];
 
@@ -632,6 +637,50 @@ impl Store {
         action: &str,
         at: Timestamp,
     ) -> Result<()> {
+        self.commit_whole(id, group, action, at, |tx| {
+            derived::write_group_derived(tx, &group.group, at)
+        })
+    }
+
+    /// One community resource.
+    ///
+    /// # Errors
+    /// [`Error::ItemNotFound`] when no community resource has this id, [`Error::DocumentInvalid`].
+    pub(crate) fn community(&mut self, id: Uuid) -> Result<CommunityDocument> {
+        match self.document(id) {
+            Ok(doc) if document::kind(doc) == document::Kind::Community => {
+                document::read_community(doc)
+            }
+            Ok(_) | Err(Error::PersonNotFound(_)) => Err(Error::ItemNotFound {
+                kind: "community resource",
+                id,
+            }),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Records a community resource as the new state of document `id`, with its derived row.
+    pub(crate) fn commit_community(
+        &mut self,
+        id: Uuid,
+        resource: &CommunityDocument,
+        action: &str,
+        at: Timestamp,
+    ) -> Result<()> {
+        self.commit_whole(id, resource, action, at, |tx| {
+            derived::write_community_derived(tx, &resource.resource, at)
+        })
+    }
+
+    /// Records a team document written whole, with `derived` in the same transaction.
+    fn commit_whole<T: autosurgeon::Reconcile>(
+        &mut self,
+        id: Uuid,
+        value: &T,
+        action: &str,
+        at: Timestamp,
+        derived: impl FnOnce(&Transaction<'_>) -> Result<()>,
+    ) -> Result<()> {
         let mut doc = match self.docs.pop(&id) {
             Some(doc) => doc,
             None => match self.load(id) {
@@ -640,12 +689,10 @@ impl Store {
                 Err(e) => return Err(e),
             },
         };
-        let before = document::write_group(&mut doc, group, action, &self.author, at)?;
+        let before = document::write_whole(&mut doc, value, action, &self.author, at)?;
         let change = doc.save_after(&before);
         if !change.is_empty() {
-            self.write_change(id, &mut doc, &change, |tx| {
-                derived::write_group_derived(tx, &group.group, at)
-            })?;
+            self.write_change(id, &mut doc, &change, derived)?;
         }
         self.docs.put(id, doc);
         Ok(())
@@ -721,6 +768,8 @@ impl Store {
                 }
                 document::Kind::Group => document::read_group(&doc)
                     .map_or(Received::Nothing, |g| Received::Group(g.group)),
+                document::Kind::Community => document::read_community(&doc)
+                    .map_or(Received::Nothing, |c| Received::Community(c.resource)),
                 document::Kind::Other => Received::Nothing,
             }
         };
@@ -731,6 +780,7 @@ impl Store {
         match &received {
             Received::Plan(plan) => write_derived(&tx, plan, at)?,
             Received::Group(group) => derived::write_group_derived(&tx, group, at)?,
+            Received::Community(resource) => derived::write_community_derived(&tx, resource, at)?,
             Received::Nothing => {}
         }
         tx.execute("DELETE FROM sync_pending WHERE doc_id = ?1", [id])?;
@@ -804,6 +854,7 @@ impl Store {
 enum Received {
     Plan(Box<PlanDocument>),
     Group(crate::group::Group),
+    Community(crate::community::CommunityResource),
     /// Not readable yet (changes still waiting for theirs), or of a kind this Proxi does not know.
     Nothing,
 }

@@ -2,6 +2,7 @@
 
 mod backup;
 mod cli;
+mod community;
 mod concertation;
 mod crash;
 mod directory;

@@ -142,6 +142,11 @@ test('every screen has no serious or critical accessibility violation', async ()
   await page.click('[data-testid=import-file]');
   await page.waitForSelector('[data-testid=import-missing]');
   await check('directory import');
+  await page.click('[data-testid=community-open]');
+  await page.fill('[data-testid=community-name]', 'Boulangerie Exemple');
+  await page.click('[data-testid=community-add]');
+  await page.waitForSelector('[data-testid=community-list] li');
+  await check('community resources');
 
   await page.click('[data-testid=nav-needs]');
   await page.waitForSelector('[data-testid=needs-table]');

@@ -116,6 +116,21 @@ test('a Brussels services list found in the files comes into the directory, with
   await browser.execute(() => document.querySelector('[data-testid=import-report]').scrollIntoView({ block: 'center' }));
   await browser.pause(400);
   await browser.saveScreenshot(join(shots, 'directory-import.png'));
+  // A community resource of the team, beside the directory and not in it.
+  await browser.$('[data-testid=community-open]').click();
+  await browser.$('[data-testid=community-name]').setValue('Boulangerie Exemple');
+  await browser.execute(() => {
+    const s = document.querySelector('[data-testid=community-quartier]');
+    s.value = '8';
+    s.dispatchEvent(new Event('change', { bubbles: true }));
+  });
+  await browser.$('[data-testid=community-offers]').setValue('Garde un œil le matin');
+  await browser.$('[data-testid=community-add]').click();
+  await browser.waitUntil(async () => (await browser.$('[data-testid=community-list]').getText()).includes('Boulangerie Exemple'), { timeout: 5_000 });
+  assert.match(await browser.$('[data-testid=community-list]').getText(), /Marolles/);
+  await browser.execute(() => document.querySelector('[data-testid=community-list]').scrollIntoView({ block: 'center' }));
+  await browser.pause(300);
+  await browser.saveScreenshot(join(shots, 'community.png'));
   // The new services are found at once.
   await browser.execute(() => window.scrollTo(0, 0));
   const search = await browser.$('[data-testid=directory-search]');

@@ -1,5 +1,6 @@
 //! The IPC commands, one module per feature.
 
+pub mod community;
 pub mod directory;
 pub mod group;
 pub mod helpdesk;

@@ -1,4 +1,5 @@
-//! The Diapason group commands: `proxi group …`.
+//! The bassin's team documents: Diapason groups (`proxi group …`) and community resources
+//! (`proxi community …`).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -336,6 +337,100 @@ fn show(g: &proxi::group::Group, out: &mut impl Write) -> std::io::Result<()> {
                 .done_on
                 .map_or_else(|| "to do".to_owned(), |d| format!("looked at {d}"));
             writeln!(out, "  follow-up {}\t{}\t{state}", f.id, f.due)?;
+        }
+    }
+    Ok(())
+}
+
+fn community_kind(code: &str) -> Result<proxi::community::CommunityKind, String> {
+    serde_json::from_value(serde_json::Value::String(code.to_owned()))
+        .map_err(|_| "one of neighbour, shop, connector, infoPoint, other".to_owned())
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CommunityCommand {
+    /// Record a community resource for the team (private to it); prints its id
+    Add {
+        name: String,
+        /// neighbour, shop, connector, infoPoint or other
+        #[arg(long, default_value = "other", value_parser = community_kind)]
+        kind: proxi::community::CommunityKind,
+        /// What they can do
+        #[arg(long, default_value = "")]
+        offers: String,
+        #[arg(long, default_value = "")]
+        phone: String,
+        /// The monitoring quartier's number
+        #[arg(long)]
+        quartier: Option<u32>,
+        #[arg(long, value_parser = bassin)]
+        bassin: Option<Bassin>,
+    },
+    /// The team's community resources: id, kind, name, quartier, bassin, phone
+    List,
+    /// No longer available (kept: actions may name it)
+    Close { id: Uuid },
+}
+
+/// Runs one `proxi community` command on the store at `path`.
+pub(crate) fn community(
+    path: &Path,
+    command: CommunityCommand,
+    out: &mut impl Write,
+) -> anyhow::Result<()> {
+    use proxi::community::CommunityInput;
+    let mut app = open(path)?;
+    match command {
+        CommunityCommand::Add {
+            name,
+            kind,
+            offers,
+            phone,
+            quartier,
+            bassin,
+        } => {
+            let input = CommunityInput {
+                kind,
+                name,
+                offers,
+                phone,
+                quartier,
+                bassin,
+                public: false,
+            };
+            writeln!(out, "{}", app.add_community(input)?)?;
+        }
+        CommunityCommand::List => {
+            for r in app.community()? {
+                writeln!(
+                    out,
+                    "{}\t{}\t{}\t{}\t{}\t{}{}",
+                    r.id,
+                    r.kind.code(),
+                    r.name,
+                    r.quartier.map(|q| q.to_string()).unwrap_or_default(),
+                    r.bassin.map(Bassin::code).unwrap_or_default(),
+                    r.phone,
+                    if r.closed { "\tclosed" } else { "" }
+                )?;
+            }
+        }
+        CommunityCommand::Close { id } => {
+            let r = app
+                .community()?
+                .into_iter()
+                .find(|r| r.id == id)
+                .with_context(|| format!("no community resource {id}"))?;
+            let input = CommunityInput {
+                kind: r.kind,
+                name: r.name,
+                offers: r.offers,
+                phone: r.phone,
+                quartier: r.quartier,
+                bassin: r.bassin,
+                public: r.public,
+            };
+            app.edit_community(id, input, true)?;
         }
     }
     Ok(())

@@ -197,6 +197,11 @@ enum Command {
         #[command(subcommand)]
         command: group::GroupCommand,
     },
+    /// Community resources the team records (a neighbour, a shop, a connector), private to the team
+    Community {
+        #[command(subcommand)]
+        command: group::CommunityCommand,
+    },
     /// Hospital stays: admission, discharge, the return-home checklist
     Stay {
         #[command(subcommand)]
@@ -754,6 +759,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Fhir { command } => liaison::fhir(&path, command, &mut out)?,
         Command::Stay { command } => liaison::stay(&path, command, &mut out)?,
         Command::Group { command } => group::group(&path, command, &mut out)?,
+        Command::Community { command } => group::community(&path, command, &mut out)?,
         Command::Concertation { command } => liaison::concertation(&path, command, &mut out)?,
         Command::Handover { command } => liaison::handover(&path, command, &mut out)?,
         Command::Export {

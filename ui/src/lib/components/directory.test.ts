@@ -101,4 +101,23 @@ describe('the directory', () => {
     expect(rows).toEqual(['Adressescountry3complété : BE', 'Adressesstate_province3complété : BE-BRU', 'Organisationsdescription3laissé vide']);
     expect(screen.queryByTestId('import-problem')).toBeNull();
   });
+
+  it('records the team’s community resources: a name is needed, the list says where, one is marked no longer available', async () => {
+    await openApp();
+    await fireEvent.click(screen.getByTestId('nav-directory'));
+    await fireEvent.click(await screen.findByTestId('community-open'));
+    await fireEvent.click(screen.getByTestId('community-add'));
+    await screen.findByText('Écrivez le nom.');
+    await fireEvent.change(screen.getByTestId('community-kind'), { target: { value: 'shop' } });
+    await fireEvent.input(screen.getByTestId('community-name'), { target: { value: 'Boulangerie Exemple' } });
+    await fireEvent.change(screen.getByTestId('community-bassin'), { target: { value: 'centreOuest' } });
+    await fireEvent.input(screen.getByTestId('community-offers'), { target: { value: 'Garde un œil le matin' } });
+    await fireEvent.click(screen.getByTestId('community-add'));
+    const list = await screen.findByTestId('community-list');
+    await waitFor(() => expect(list.textContent).toContain('Boulangerie Exemple'));
+    expect(list.textContent).toContain('Commerce');
+    expect(list.textContent).toContain('Centre-Ouest');
+    await fireEvent.click(within(list).getByRole('button', { name: 'N’est plus disponible — Boulangerie Exemple' }));
+    await within(screen.getByTestId('community-list')).findByRole('button', { name: 'De nouveau disponible — Boulangerie Exemple' });
+  });
 });

@@ -983,6 +983,23 @@ export const fr = {
   'needs.mapLabel.other': 'Carte des quartiers : {n} quartiers ont un nombre montré',
   'needs.mapCaption': 'Plus le bleu est foncé, plus il y en a. Les quartiers aux nombres cachés restent clairs.',
   'needs.csv': 'Enregistrer le tableau (CSV)',
+  'community.title': 'Ressources de proximité de l’équipe',
+  'community.help': 'Le voisin qui fait les courses, la boulangère qui garde un œil, un relais de quartier, un point info : des ressources que l’équipe connaît, gardées pour l’équipe seulement (partagées chiffrées avec vos collègues, jamais dans l’export de l’annuaire).',
+  'community.none': 'Aucune ressource de proximité pour l’instant.',
+  'community.kind': 'Genre',
+  'community.kind.neighbour': 'Voisin ou voisine',
+  'community.kind.shop': 'Commerce',
+  'community.kind.connector': 'Relais de quartier',
+  'community.kind.infoPoint': 'Point info du quartier',
+  'community.kind.other': 'Autre',
+  'community.name': 'Nom',
+  'community.phone': 'Téléphone',
+  'community.bassin': 'Bassin',
+  'community.quartier': 'Quartier',
+  'community.offers': 'Ce qu’il ou elle peut faire',
+  'community.add': 'Ajouter la ressource',
+  'community.close': 'N’est plus disponible',
+  'community.reopen': 'De nouveau disponible',
 } as const;
 
 export type Key = keyof typeof fr;

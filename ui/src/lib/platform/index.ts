@@ -41,6 +41,8 @@ import type { HandoverFrom } from '../bindings/HandoverFrom';
 import type { SlotChoice } from '../bindings/SlotChoice';
 import type { Group } from '../bindings/Group';
 import type { Helpdesk } from '../bindings/Helpdesk';
+import type { CommunityInput } from '../bindings/CommunityInput';
+import type { CommunityResource } from '../bindings/CommunityResource';
 import type { NeedsQuery } from '../bindings/NeedsQuery';
 import type { NeedsTable } from '../bindings/NeedsTable';
 import type { GroupEdit } from '../bindings/GroupEdit';
@@ -124,6 +126,12 @@ export interface Platform {
   printConcertation(person: string, concertation: string, attendance: boolean, lang: string): Promise<SavedSheet>;
   /** The invitation (iCalendar), for everyone or one participant, saved; where. */
   saveInvitation(person: string, concertation: string, participant: string | null, lang: string): Promise<string>;
+  /** The team's community resources, open ones first. */
+  communityList(): Promise<CommunityResource[]>;
+  /** Records a community resource; the list as it now is. */
+  addCommunity(input: CommunityInput): Promise<CommunityResource[]>;
+  /** Changes a resource (closed: no longer available); the list as it now is. */
+  editCommunity(id: string, input: CommunityInput, closed: boolean): Promise<CommunityResource[]>;
   /** One table of the bassin's needs watch, small counts hidden. */
   needsWatch(query: NeedsQuery): Promise<NeedsTable>;
   /** The same table saved as CSV for the bassin's coordination; where. */
@@ -219,6 +227,9 @@ export const tauriPlatform: Platform = {
   concertationTimes: (person, concertation) => invoke<SlotChoice[]>('concertation_times', { person, concertation }),
   printConcertation: (person, concertation, attendance, lang) => invoke<SavedSheet>('print_concertation', { person, concertation, attendance, lang }),
   saveInvitation: (person, concertation, participant, lang) => invoke<string>('save_invitation', { person, concertation, participant, lang }),
+  communityList: () => invoke<CommunityResource[]>('community_list'),
+  addCommunity: (input) => invoke<CommunityResource[]>('add_community', { input }),
+  editCommunity: (id, input, closed) => invoke<CommunityResource[]>('edit_community', { id, input, closed }),
   needsWatch: (query) => invoke<NeedsTable>('needs_watch', { query }),
   saveNeedsCsv: (query) => invoke<string>('save_needs_csv', { query }),
   helpdesk: () => invoke<Helpdesk | null>('helpdesk'),

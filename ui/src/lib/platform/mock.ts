@@ -25,6 +25,8 @@ import type { FoundFile } from '../bindings/FoundFile';
 import type { Who } from '../bindings/Who';
 import type { ProposedItem } from '../bindings/ProposedItem';
 import type { Helpdesk } from '../bindings/Helpdesk';
+import type { CommunityInput } from '../bindings/CommunityInput';
+import type { CommunityResource } from '../bindings/CommunityResource';
 import { cardMock, directoryFilesMock, importMock, mapMock, mockServices, searchMock } from './directory-mock';
 import { groupMock } from './group-mock';
 import { needsMock } from './needs-mock';
@@ -208,6 +210,15 @@ export function mockPlatform(
   };
   const diapason = groupMock(newId, () => today, must);
   let helpdesk: Helpdesk | null = null;
+  let community: CommunityResource[] = [];
+  const checkCommunity = (input: CommunityInput) => {
+    const violations: Violation[] = [];
+    if (!input.name.trim()) violations.push({ code: 'MEMBER_NAME_EMPTY', field: 'name' });
+    if (input.phone.trim() && !/^\+?[\d\s./()-]{6,}$/.test(input.phone.trim())) violations.push({ code: 'PHONE_INVALID', field: 'phone' });
+    if (violations.length) throw invalid(violations);
+  };
+  const communityOrder = () =>
+    [...community].sort((a, b) => Number(a.closed) - Number(b.closed) || (a.bassin ?? '').localeCompare(b.bassin ?? '') || (a.quartier ?? 0) - (b.quartier ?? 0) || a.name.localeCompare(b.name));
   const plan = (id: string) => {
     const doc = docs.get(id);
     if (!doc) throw { code: 'PERSON_NOT_FOUND', message: `no person with id ${id}`, violations: [] } satisfies ErrorReport;
@@ -524,6 +535,22 @@ export function mockPlatform(
     async helpdesk() {
       must();
       return helpdesk;
+    },
+    async communityList() {
+      must();
+      return communityOrder();
+    },
+    async addCommunity(input) {
+      must();
+      checkCommunity(input);
+      community.push({ id: newId(), ...input, name: input.name.trim(), closed: false, created: `${today}T09:00:00Z` });
+      return communityOrder();
+    },
+    async editCommunity(id, input, closed) {
+      must();
+      checkCommunity(input);
+      community = community.map((r) => (r.id === id ? { ...r, ...input, closed } : r));
+      return communityOrder();
     },
     async needsWatch(query) {
       must();
