@@ -197,12 +197,14 @@ pub fn tabulate(
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
-    let cols: Vec<String> = counts
+    let mut cols: Vec<String> = counts
         .keys()
         .map(|(_, c)| c.clone())
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
+    // Quartiers by their number (9 before 12), the other codes as they are written.
+    cols.sort_by_key(|c| (c.parse::<u64>().ok(), c.clone()));
     let (nr, nc) = (rows.len(), cols.len());
     // The grid with its totals: rows × columns, then a column of row totals, a row of column
     // totals, and the grand total at (nr, nc).
