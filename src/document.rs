@@ -110,7 +110,7 @@ pub enum Kind {
     Group,
     /// A community resource the team recorded (a neighbour who shops, a community connector…).
     Community,
-    /// A kind this Proxi does not know (a newer one's): kept and synced, never read.
+    /// A kind this Proxi does not know (a newer one's): kept as received, never read nor sent.
     Other,
 }
 
