@@ -71,10 +71,22 @@ fn holds_csv_tables(folder: &Path) -> bool {
     })
 }
 
-/// The start of a JSON file that holds directory records, not a FHIR Bundle.
+/// The start of a JSON file that holds directory records: ids and a word of HSDS, not a FHIR Bundle
+/// (nor a person's record exported by Proxi, which names none of these).
 fn looks_like_hsds(path: &Path) -> bool {
-    first_bytes(path)
-        .is_some_and(|head| head.contains("\"id\"") && !head.contains("\"resourceType\""))
+    const HSDS: &[&str] = &[
+        "\"contents\"",
+        "\"organization",
+        "\"service",
+        "\"location",
+        "\"address_1\"",
+        "\"taxonomy",
+    ];
+    first_bytes(path).is_some_and(|head| {
+        head.contains("\"id\"")
+            && !head.contains("\"resourceType\"")
+            && HSDS.iter().any(|word| head.contains(word))
+    })
 }
 
 fn first_bytes(path: &Path) -> Option<String> {
