@@ -99,6 +99,21 @@ pub struct CommunityInput {
     pub public: bool,
 }
 
+impl CommunityResource {
+    /// What the window would enter to record this resource as it is.
+    pub fn input(&self) -> CommunityInput {
+        CommunityInput {
+            kind: self.kind,
+            name: self.name.clone(),
+            offers: self.offers.clone(),
+            phone: self.phone.clone(),
+            quartier: self.quartier,
+            bassin: self.bassin,
+            public: self.public,
+        }
+    }
+}
+
 fn check(input: &CommunityInput) -> Result<()> {
     let mut checks = Checks::default();
     checks

@@ -366,16 +366,7 @@ fn a_community_resource_syncs_in_the_team_stays_out_of_the_directory_export_and_
     // Bert marks it closed; Anna sees it after the next sync.
     with(&b, |app| {
         let r = app.community().expect("list").remove(0);
-        let input = CommunityInput {
-            kind: r.kind,
-            name: r.name,
-            offers: r.offers,
-            phone: r.phone,
-            quartier: r.quartier,
-            bassin: r.bassin,
-            public: r.public,
-        };
-        app.edit_community(baker, input, true).expect("closed")
+        app.edit_community(baker, r.input(), true).expect("closed")
     });
     sync_all(&[&b, &a]);
     assert!(with(&a, |app| app.community().expect("list"))[0].closed);

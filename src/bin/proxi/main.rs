@@ -17,8 +17,8 @@ use proxi::territory::{self, Bassin};
 use proxi::{Proxi, backup, demo};
 use uuid::Uuid;
 
+mod bassin;
 mod edits;
-mod group;
 mod liaison;
 
 #[derive(Debug, Parser)]
@@ -77,38 +77,10 @@ enum Command {
     /// Needs for which no service was found: when, the need, the place (no one named)
     Needs,
     /// The bassin's needs watch, anonymous: counts per card or theme and place, small ones hidden
-    NeedsWatch {
-        /// priorities, difficulties, orientations or unmet
-        #[arg(long, default_value = "priorities", value_parser = kind)]
-        kind: proxi::needs::NeedKind,
-        /// bassin, commune or quartier
-        #[arg(long, default_value = "bassin", value_parser = level)]
-        level: proxi::needs::PlaceLevel,
-        /// Count per quarter (else per month)
-        #[arg(long)]
-        quarter: bool,
-        /// The period (2026-11, 2026-Q4); the latest by default
-        #[arg(long)]
-        period: Option<String>,
-        /// The smallest count shown
-        #[arg(long, default_value_t = proxi::needs::K, value_parser = clap::value_parser!(u32).range(2..=50))]
-        k: u32,
-        /// Write the table as CSV
-        #[arg(short, long)]
-        output: Option<PathBuf>,
-    },
+    NeedsWatch(bassin::NeedsWatchArgs),
     /// The organisation's helpdesk, on every sheet's "who to call": shown, set (--name, --phone,
     /// --hours) or taken away (--clear)
-    Helpdesk {
-        #[arg(long, requires = "phone")]
-        name: Option<String>,
-        #[arg(long, requires = "name")]
-        phone: Option<String>,
-        #[arg(long, default_value = "")]
-        hours: String,
-        #[arg(long, conflicts_with_all = ["name", "phone"])]
-        clear: bool,
-    },
+    Helpdesk(bassin::HelpdeskArgs),
     /// Open actions due within some days, and those overdue, across everyone
     Due {
         #[arg(long, default_value_t = 7)]
@@ -195,12 +167,12 @@ enum Command {
     /// Diapason groups of the bassin: members, meetings, observations, recommendations to follow up
     Group {
         #[command(subcommand)]
-        command: group::GroupCommand,
+        command: bassin::GroupCommand,
     },
     /// Community resources the team records (a neighbour, a shop, a connector), private to the team
     Community {
         #[command(subcommand)]
-        command: group::CommunityCommand,
+        command: bassin::CommunityCommand,
     },
     /// Hospital stays: admission, discharge, the return-home checklist
     Stay {
@@ -651,50 +623,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 }
             }
         }
-        Command::NeedsWatch {
-            kind,
-            level,
-            quarter,
-            period,
-            k,
-            output,
-        } => {
-            use proxi::needs::{NeedsQuery, PeriodLength};
-            let query = NeedsQuery {
-                kind,
-                level,
-                length: if quarter {
-                    PeriodLength::Quarter
-                } else {
-                    PeriodLength::Month
-                },
-                period,
-            };
-            let table = open(&path)?.needs_watch(&query, k)?;
-            let csv = proxi::needs::to_csv(&table)?;
-            match output {
-                Some(file) => std::fs::write(&file, csv)
-                    .with_context(|| format!("writing {}", file.display()))?,
-                None => write!(out, "{csv}")?,
-            }
-        }
-        Command::Helpdesk {
-            name,
-            phone,
-            hours,
-            clear,
-        } => {
-            let mut app = open(&path)?;
-            if clear {
-                app.set_helpdesk(None)?;
-            } else if let (Some(name), Some(phone)) = (name, phone) {
-                app.set_helpdesk(Some(proxi::helpdesk::Helpdesk { name, phone, hours }))?;
-            }
-            match app.helpdesk()? {
-                Some(h) => writeln!(out, "{}\t{}\t{}", h.name, h.phone, h.hours)?,
-                None => writeln!(out, "no helpdesk set")?,
-            }
-        }
+        Command::NeedsWatch(args) => bassin::needs_watch(&path, args, &mut out)?,
+        Command::Helpdesk(args) => bassin::helpdesk(&path, args, &mut out)?,
         Command::Needs => {
             for n in open(&path)?.store().unmet_needs()? {
                 writeln!(
@@ -758,8 +688,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Fhir { command } => liaison::fhir(&path, command, &mut out)?,
         Command::Stay { command } => liaison::stay(&path, command, &mut out)?,
-        Command::Group { command } => group::group(&path, command, &mut out)?,
-        Command::Community { command } => group::community(&path, command, &mut out)?,
+        Command::Group { command } => bassin::group(&path, command, &mut out)?,
+        Command::Community { command } => bassin::community(&path, command, &mut out)?,
         Command::Concertation { command } => liaison::concertation(&path, command, &mut out)?,
         Command::Handover { command } => liaison::handover(&path, command, &mut out)?,
         Command::Export {
@@ -1212,14 +1142,4 @@ fn write_plan(out: &mut impl Write, doc: &PlanDocument) -> std::io::Result<()> {
         writeln!(out, "  {} {}{next}: {}", v.date, v.place, v.notes)?;
     }
     Ok(())
-}
-
-fn kind(text: &str) -> Result<proxi::needs::NeedKind, String> {
-    serde_json::from_value(serde_json::Value::String(text.to_owned()))
-        .map_err(|_| "one of priorities, difficulties, orientations, unmet".to_owned())
-}
-
-fn level(text: &str) -> Result<proxi::needs::PlaceLevel, String> {
-    serde_json::from_value(serde_json::Value::String(text.to_owned()))
-        .map_err(|_| "one of bassin, commune, quartier".to_owned())
 }

@@ -1,11 +1,11 @@
-//! The bassin's team documents: Diapason groups (`proxi group …`) and community resources
-//! (`proxi community …`).
+//! The bassin's commands: Diapason groups (`proxi group …`), community resources (`proxi community
+//! …`), the needs watch (`proxi needs-watch`) and the organisation's helpdesk (`proxi helpdesk`).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use clap::Subcommand;
+use clap::{Args, Subcommand};
 use proxi::clock::{Clock, SystemClock};
 use proxi::group::{GroupEdit, GroupInput, GroupMemberInput, RecommendationStatus};
 use proxi::territory::Bassin;
@@ -421,17 +421,100 @@ pub(crate) fn community(
                 .into_iter()
                 .find(|r| r.id == id)
                 .with_context(|| format!("no community resource {id}"))?;
-            let input = CommunityInput {
-                kind: r.kind,
-                name: r.name,
-                offers: r.offers,
-                phone: r.phone,
-                quartier: r.quartier,
-                bassin: r.bassin,
-                public: r.public,
-            };
-            app.edit_community(id, input, true)?;
+            app.edit_community(id, r.input(), true)?;
         }
+    }
+    Ok(())
+}
+
+fn need_kind(text: &str) -> Result<proxi::needs::NeedKind, String> {
+    serde_json::from_value(serde_json::Value::String(text.to_owned()))
+        .map_err(|_| "one of priorities, difficulties, orientations, unmet".to_owned())
+}
+
+fn place_level(text: &str) -> Result<proxi::needs::PlaceLevel, String> {
+    serde_json::from_value(serde_json::Value::String(text.to_owned()))
+        .map_err(|_| "one of bassin, commune, quartier".to_owned())
+}
+
+#[derive(Debug, Args)]
+pub struct NeedsWatchArgs {
+    /// priorities, difficulties, orientations or unmet
+    #[arg(long, default_value = "priorities", value_parser = need_kind)]
+    kind: proxi::needs::NeedKind,
+    /// bassin, commune or quartier
+    #[arg(long, default_value = "bassin", value_parser = place_level)]
+    level: proxi::needs::PlaceLevel,
+    /// Count per quarter (else per month)
+    #[arg(long)]
+    quarter: bool,
+    /// The period (2026-11, 2026-Q4); the latest by default
+    #[arg(long)]
+    period: Option<String>,
+    /// The smallest count shown
+    #[arg(long, default_value_t = proxi::needs::K, value_parser = clap::value_parser!(u32).range(2..=50))]
+    k: u32,
+    /// Write the table as CSV
+    #[arg(short, long)]
+    output: Option<PathBuf>,
+}
+
+/// Runs `proxi needs-watch`: the table as CSV, on stdout or in a file.
+pub(crate) fn needs_watch(
+    path: &Path,
+    args: NeedsWatchArgs,
+    out: &mut impl Write,
+) -> anyhow::Result<()> {
+    use proxi::needs::{NeedsQuery, PeriodLength};
+    let query = NeedsQuery {
+        kind: args.kind,
+        level: args.level,
+        length: if args.quarter {
+            PeriodLength::Quarter
+        } else {
+            PeriodLength::Month
+        },
+        period: args.period,
+    };
+    let table = open(path)?.needs_watch(&query, args.k)?;
+    let csv = proxi::needs::to_csv(&table)?;
+    match args.output {
+        Some(file) => {
+            std::fs::write(&file, csv).with_context(|| format!("writing {}", file.display()))?;
+        }
+        None => write!(out, "{csv}")?,
+    }
+    Ok(())
+}
+
+#[derive(Debug, Args)]
+pub struct HelpdeskArgs {
+    #[arg(long, requires = "phone")]
+    name: Option<String>,
+    #[arg(long, requires = "name")]
+    phone: Option<String>,
+    #[arg(long, default_value = "")]
+    hours: String,
+    #[arg(long, conflicts_with_all = ["name", "phone"])]
+    clear: bool,
+}
+
+/// Runs `proxi helpdesk`: sets or clears it when asked, then prints it.
+pub(crate) fn helpdesk(
+    path: &Path,
+    args: HelpdeskArgs,
+    out: &mut impl Write,
+) -> anyhow::Result<()> {
+    let mut app = open(path)?;
+    if args.clear {
+        app.set_helpdesk(None)?;
+    } else if let (Some(name), Some(phone)) = (args.name, args.phone) {
+        let hours = args.hours;
+        app.set_helpdesk(Some(proxi::helpdesk::Helpdesk { name, phone, hours }))?;
+    }
+    match app.helpdesk()? {
+        Some(h) => writeln!(out, "{}\t{}\t{}", h.name, h.phone, h.hours)?,
+        None => writeln!(out, "no helpdesk set")?,
     }
     Ok(())
 }
