@@ -127,6 +127,10 @@ pub enum ErrorCode {
     ObservationEmpty,
     /// A recommendation without words.
     RecommendationEmpty,
+    // Focus guides.
+    /// A guide file that does not read, has a wrong field, or is older than the guide held.
+    GuideFileInvalid,
+    GuideNotFound,
     // Reminders.
     /// No notification service answered on the desktop.
     NotificationsUnavailable,
@@ -233,6 +237,10 @@ pub enum Error {
     DirectoryFile(crate::directory::hsds::FileProblem),
     #[error("no service with id {0} in the directory")]
     ServiceNotFound(String),
+    #[error("{0}")]
+    GuideFile(crate::guide::GuideProblem),
+    #[error("no Focus guide {0}: import its file first")]
+    GuideNotFound(String),
     #[error(
         "the directory's search index could not be built or read ({0}); it is rebuilt at the next start"
     )]
@@ -309,6 +317,8 @@ impl Error {
             Error::BackupTooNew(_) => ErrorCode::BackupTooNew,
             Error::DirectoryFile(_) => ErrorCode::DirectoryFileInvalid,
             Error::ServiceNotFound(_) => ErrorCode::ServiceNotFound,
+            Error::GuideFile(_) => ErrorCode::GuideFileInvalid,
+            Error::GuideNotFound(_) => ErrorCode::GuideNotFound,
             Error::DirectoryIndex(_) => ErrorCode::DirectoryIndexFailed,
             Error::StoreLocked => ErrorCode::StoreLocked,
             Error::KeyringUnavailable(_) => ErrorCode::KeyringUnavailable,
@@ -381,6 +391,12 @@ impl From<Error> for ErrorReport {
 impl From<crate::directory::hsds::FileProblem> for Error {
     fn from(e: crate::directory::hsds::FileProblem) -> Self {
         Error::DirectoryFile(e)
+    }
+}
+
+impl From<crate::guide::GuideProblem> for Error {
+    fn from(e: crate::guide::GuideProblem) -> Self {
+        Error::GuideFile(e)
     }
 }
 

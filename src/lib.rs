@@ -18,6 +18,7 @@ pub mod edit;
 pub mod error;
 pub mod fhir;
 pub mod group;
+pub mod guide;
 pub mod handover;
 pub mod helpdesk;
 pub mod hospital;

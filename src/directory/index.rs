@@ -97,6 +97,27 @@ pub struct SearchResult {
     pub by_quartier: Vec<(u32, u32)>,
 }
 
+/// The line of the results that shows `card`.
+pub fn hit_of(card: &ServiceCard) -> ServiceHit {
+    let first = card.places.first();
+    ServiceHit {
+        id: card.id.clone(),
+        name: card.name.clone(),
+        name_nl: card.name_nl.clone(),
+        organization: card.organization.clone(),
+        street: first.and_then(|p| p.street.clone()),
+        commune_fr: first.and_then(|p| p.commune_fr.clone()),
+        commune_nl: first.and_then(|p| p.commune_nl.clone()),
+        bassin: first.and_then(|p| p.bassin),
+        themes: card.themes.iter().map(|t| t.code.clone()).collect(),
+        languages: card.languages.clone(),
+        free_or_low_cost: card.free_or_low_cost,
+        wheelchair: card.wheelchair,
+        quartier: first.and_then(|p| p.quartier),
+        open_now: false,
+    }
+}
+
 #[derive(Debug, Clone, Copy)]
 struct Fields {
     id: Field,
@@ -659,23 +680,7 @@ fn fill(index: &Index, f: Fields, generation: u64, cards: &[ServiceCard]) -> Res
     for (ord, card) in cards.iter().enumerate() {
         let mut doc = TantivyDocument::default();
         doc.add_text(f.id, &card.id);
-        let first = card.places.first();
-        let hit = ServiceHit {
-            id: card.id.clone(),
-            name: card.name.clone(),
-            name_nl: card.name_nl.clone(),
-            organization: card.organization.clone(),
-            street: first.and_then(|p| p.street.clone()),
-            commune_fr: first.and_then(|p| p.commune_fr.clone()),
-            commune_nl: first.and_then(|p| p.commune_nl.clone()),
-            bassin: first.and_then(|p| p.bassin),
-            themes: card.themes.iter().map(|t| t.code.clone()).collect(),
-            languages: card.languages.clone(),
-            free_or_low_cost: card.free_or_low_cost,
-            wheelchair: card.wheelchair,
-            quartier: first.and_then(|p| p.quartier),
-            open_now: false,
-        };
+        let hit = hit_of(card);
         doc.add_text(
             f.hit,
             serde_json::to_string(&hit).map_err(|e| Error::DirectoryIndex(e.to_string()))?,

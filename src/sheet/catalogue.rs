@@ -55,6 +55,8 @@ pub(crate) struct Catalogue {
     pub(crate) concertation: Option<super::report::ConcertationWords>,
     /// A Diapason group's report, in the window's languages only.
     pub(crate) group: Option<super::group::GroupWords>,
+    /// A Focus guide on paper, in the guides' languages (French, Dutch) only.
+    pub(crate) guide: Option<super::guide::GuideWords>,
 }
 
 /// Which way a language is written.

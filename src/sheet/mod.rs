@@ -8,6 +8,7 @@
 
 mod catalogue;
 mod group;
+mod guide;
 mod liaison;
 mod pictures;
 mod record;
@@ -19,6 +20,7 @@ pub use catalogue::{
     LanguageStatus, SheetLanguage, language_for, languages, record_language_for, sheet_languages,
 };
 pub use group::render_group_report;
+pub use guide::{GUIDE_SERVICES, render_guide};
 pub use liaison::render_liaison;
 pub use record::render_record;
 pub use report::{render_attendance, render_report};

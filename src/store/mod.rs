@@ -417,6 +417,18 @@ impl Store {
             .optional()?)
     }
 
+    /// The store-wide settings whose keys start with `prefix`, by key.
+    ///
+    /// # Errors
+    /// [`Error::Storage`].
+    pub(crate) fn meta_with_prefix(&self, prefix: &str) -> Result<Vec<(String, String)>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT key, value FROM meta WHERE substr(key, 1, length(?1)) = ?1 ORDER BY key",
+        )?;
+        let rows = stmt.query_map([prefix], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// Sets (or, with none, removes) a store-wide setting.
     ///
     /// # Errors

@@ -8,6 +8,7 @@ mod crash;
 mod directory;
 mod fhir;
 mod group;
+mod guide;
 mod handover;
 mod helpdesk;
 mod hospital;

@@ -117,6 +117,10 @@ test('every screen has no serious or critical accessibility violation', async ()
   await page.click('[data-testid=toggle-print]');
   await page.waitForSelector('[data-testid=printer]');
   await check('plan, printing');
+  await page.click('[data-testid=toggle-guides]');
+  await page.click('[data-testid=guide-open] >> nth=0');
+  await page.waitForSelector('[data-testid=guide-view]');
+  await check('plan, a Focus guide');
 
   await page.click('[data-testid=open-cards]');
   await page.waitForSelector('[data-testid=card-mode]');
@@ -147,6 +151,11 @@ test('every screen has no serious or critical accessibility violation', async ()
   await page.click('[data-testid=community-add]');
   await page.waitForSelector('[data-testid=community-list] li');
   await check('community resources');
+  await page.click('[data-testid=directory-guides]');
+  await page.click('[data-testid=guide-import-look]');
+  await page.click('[data-testid=guide-import-file] >> nth=0');
+  await page.waitForSelector('[data-testid=guide-imported]');
+  await check('Focus guides, a guide file imported');
 
   await page.click('[data-testid=nav-needs]');
   await page.waitForSelector('[data-testid=needs-table]');

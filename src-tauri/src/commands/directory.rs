@@ -85,11 +85,12 @@ fn looks_like_hsds(path: &Path) -> bool {
     first_bytes(path).is_some_and(|head| {
         head.contains("\"id\"")
             && !head.contains("\"resourceType\"")
+            && !head.contains(proxi::guide::GUIDE_FORMAT)
             && HSDS.iter().any(|word| head.contains(word))
     })
 }
 
-fn first_bytes(path: &Path) -> Option<String> {
+pub(super) fn first_bytes(path: &Path) -> Option<String> {
     use std::io::Read;
     let mut head = vec![0u8; 4096];
     let mut file = std::fs::File::open(path).ok()?;

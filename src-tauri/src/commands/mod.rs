@@ -3,6 +3,7 @@
 pub mod community;
 pub mod directory;
 pub mod group;
+pub mod guide;
 pub mod helpdesk;
 pub mod hospital;
 pub mod needs;

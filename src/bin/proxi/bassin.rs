@@ -518,3 +518,131 @@ pub(crate) fn helpdesk(
     }
     Ok(())
 }
+
+#[derive(Debug, Subcommand)]
+pub enum GuideCommand {
+    /// The Focus guides: id, version, day checked (and "over a year ago"), title
+    List,
+    /// One guide's texts and the services it points to, those of the person's bassin first
+    Show {
+        guide: String,
+        /// Sort the services by this person's bassin
+        #[arg(long)]
+        person: Option<Uuid>,
+        /// Sort the services by this bassin
+        #[arg(long, value_parser = bassin)]
+        bassin: Option<Bassin>,
+        /// fr or nl
+        #[arg(long, default_value = "fr")]
+        lang: String,
+    },
+    /// The guide as a PDF to hand over (large type), in fr or nl
+    Print {
+        guide: String,
+        #[arg(long)]
+        person: Option<Uuid>,
+        #[arg(long, value_parser = bassin)]
+        bassin: Option<Bassin>,
+        #[arg(long, default_value = "fr")]
+        lang: String,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Import a guide file (a new guide, or a newer version of one)
+    Import { file: PathBuf },
+}
+
+/// Runs one `proxi guide` command on the store at `path`.
+pub(crate) fn guide(
+    path: &Path,
+    command: GuideCommand,
+    out: &mut impl Write,
+) -> anyhow::Result<()> {
+    let mut app = open(path)?;
+    match command {
+        GuideCommand::List => {
+            for g in app.guides()? {
+                writeln!(
+                    out,
+                    "{}\tv{}\t{}{}\t{}",
+                    g.id,
+                    g.version,
+                    g.checked,
+                    if g.stale { " (over a year ago)" } else { "" },
+                    g.title.fr
+                )?;
+            }
+        }
+        GuideCommand::Show {
+            guide,
+            person,
+            bassin,
+            lang,
+        } => {
+            let v = app.guide(&guide, person, bassin)?;
+            let g = &v.guide;
+            writeln!(out, "{}", g.title.get(&lang))?;
+            writeln!(out, "checked {} by {}", g.checked, g.checked_by)?;
+            if v.stale {
+                writeln!(
+                    out,
+                    "WARNING: checked over a year ago; reimbursements may have changed"
+                )?;
+            }
+            for text in [&g.what, &g.who, &g.reimbursed, &g.how] {
+                writeln!(out, "\n{}", text.get(&lang))?;
+            }
+            let near = v
+                .bassin
+                .map_or("services".to_owned(), |b| format!("in bassin {}", b.code()));
+            writeln!(out, "\n{near}:")?;
+            for h in &v.near {
+                writeln!(
+                    out,
+                    "{}\t{}\t{}",
+                    h.id,
+                    h.name,
+                    h.commune_fr.as_deref().unwrap_or("")
+                )?;
+            }
+            if !v.elsewhere.is_empty() {
+                writeln!(out, "\nelsewhere:")?;
+                for h in &v.elsewhere {
+                    writeln!(
+                        out,
+                        "{}\t{}\t{}",
+                        h.id,
+                        h.name,
+                        h.commune_fr.as_deref().unwrap_or("")
+                    )?;
+                }
+            }
+            for id in &v.missing {
+                writeln!(out, "not in the directory: {id}")?;
+            }
+        }
+        GuideCommand::Print {
+            guide,
+            person,
+            bassin,
+            lang,
+            out: file,
+        } => {
+            let pdf = app.guide_pdf(&guide, person, bassin, &lang)?;
+            std::fs::write(&file, pdf).with_context(|| format!("writing {}", file.display()))?;
+            writeln!(out, "{}", file.display())?;
+        }
+        GuideCommand::Import { file } => {
+            let r = app.import_guide(&file)?;
+            if r.unchanged {
+                writeln!(out, "{} v{}: already up to date", r.id, r.version)?;
+            } else {
+                let was = r
+                    .replaced
+                    .map_or("new".to_owned(), |v| format!("replaces v{v}"));
+                writeln!(out, "{} v{}: imported ({was})", r.id, r.version)?;
+            }
+        }
+    }
+    Ok(())
+}

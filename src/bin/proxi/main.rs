@@ -174,6 +174,11 @@ enum Command {
         #[command(subcommand)]
         command: bassin::CommunityCommand,
     },
+    /// Focus guides (diabetes, palliative care, mental health): show, print to hand over, import
+    Guide {
+        #[command(subcommand)]
+        command: bassin::GuideCommand,
+    },
     /// Hospital stays: admission, discharge, the return-home checklist
     Stay {
         #[command(subcommand)]
@@ -690,6 +695,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Stay { command } => liaison::stay(&path, command, &mut out)?,
         Command::Group { command } => bassin::group(&path, command, &mut out)?,
         Command::Community { command } => bassin::community(&path, command, &mut out)?,
+        Command::Guide { command } => bassin::guide(&path, command, &mut out)?,
         Command::Concertation { command } => liaison::concertation(&path, command, &mut out)?,
         Command::Handover { command } => liaison::handover(&path, command, &mut out)?,
         Command::Export {

@@ -41,6 +41,10 @@ import type { HandoverFrom } from '../bindings/HandoverFrom';
 import type { SlotChoice } from '../bindings/SlotChoice';
 import type { Group } from '../bindings/Group';
 import type { Helpdesk } from '../bindings/Helpdesk';
+import type { GuideSummary } from '../bindings/GuideSummary';
+import type { Bassin } from '../bindings/Bassin';
+import type { GuideView } from '../bindings/GuideView';
+import type { GuideImport } from '../bindings/GuideImport';
 import type { CommunityInput } from '../bindings/CommunityInput';
 import type { CommunityResource } from '../bindings/CommunityResource';
 import type { NeedsQuery } from '../bindings/NeedsQuery';
@@ -136,6 +140,16 @@ export interface Platform {
   needsWatch(query: NeedsQuery): Promise<NeedsTable>;
   /** The same table saved as CSV for the bassin's coordination; where. */
   saveNeedsCsv(query: NeedsQuery): Promise<string>;
+  /** The Focus guides, by title, with whether each was checked over a year ago. */
+  guides(): Promise<GuideSummary[]>;
+  /** One guide, with the directory's services of `bassin` (else the person's bassin) first. */
+  guide(id: string, person: string | null, bassin: Bassin | null): Promise<GuideView>;
+  /** Saves the guide in `lang` (fr or nl) in the sheets folder. */
+  printGuide(id: string, person: string | null, bassin: Bassin | null, lang: string): Promise<SavedSheet>;
+  /** Focus guide files found where files arrive, the newest first. */
+  guideFiles(): Promise<FoundFile[]>;
+  /** Imports a guide file: a new guide, or a newer version of one. */
+  importGuide(path: string): Promise<GuideImport>;
   /** The organisation's helpdesk, when one was set. */
   helpdesk(): Promise<Helpdesk | null>;
   /** Sets the helpdesk (null: takes it away); gives it back as kept. */
@@ -232,6 +246,11 @@ export const tauriPlatform: Platform = {
   editCommunity: (id, input, closed) => invoke<CommunityResource[]>('edit_community', { id, input, closed }),
   needsWatch: (query) => invoke<NeedsTable>('needs_watch', { query }),
   saveNeedsCsv: (query) => invoke<string>('save_needs_csv', { query }),
+  guides: () => invoke<GuideSummary[]>('guides'),
+  guide: (id, person, bassin) => invoke<GuideView>('guide', { id, person, bassin }),
+  printGuide: (id, person, bassin, lang) => invoke<SavedSheet>('print_guide', { id, person, bassin, lang }),
+  guideFiles: () => invoke<FoundFile[]>('guide_files'),
+  importGuide: (path) => invoke<GuideImport>('import_guide', { path }),
   helpdesk: () => invoke<Helpdesk | null>('helpdesk'),
   setHelpdesk: (helpdesk) => invoke<Helpdesk | null>('set_helpdesk', { helpdesk }),
   groups: () => invoke<GroupSummary[]>('groups'),

@@ -29,6 +29,7 @@ import type { CommunityInput } from '../bindings/CommunityInput';
 import type { CommunityResource } from '../bindings/CommunityResource';
 import { cardMock, directoryFilesMock, importMock, mapMock, mockServices, searchMock } from './directory-mock';
 import { groupMock } from './group-mock';
+import { guideMock } from './guide-mock';
 import { needsMock } from './needs-mock';
 
 /** The sheet's languages as the core lists them (`src/sheet/lang/*.json`). */
@@ -209,6 +210,7 @@ export function mockPlatform(
     if (!open) throw locked();
   };
   const diapason = groupMock(newId, () => today, must);
+  const focus = guideMock(() => today, (id) => docs.get(id)?.person.address.bassin ?? null, must);
   let helpdesk: Helpdesk | null = null;
   let community: CommunityResource[] = [];
   const checkCommunity = (input: CommunityInput) => {
@@ -532,6 +534,7 @@ export function mockPlatform(
 
   return {
     ...diapason.methods,
+    ...focus,
     async helpdesk() {
       must();
       return helpdesk;
