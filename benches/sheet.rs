@@ -72,7 +72,7 @@ fn html(plan: &PlanDocument, root: &Path) -> String {
         let who = match &a.who {
             Who::Person => "moi".to_owned(),
             Who::Referent => "mon référent".to_owned(),
-            Who::Service { .. } => "un service".to_owned(),
+            Who::Service { .. } | Who::Community { .. } => "un service".to_owned(),
             Who::InformalCarer { name } => name.clone(),
             Who::Member { id } => plan
                 .plan

@@ -286,11 +286,23 @@ impl Proxi {
         dir::card(&tables, id)
     }
 
-    /// An action is oriented only to a service the directory holds (an empty id is the form's own error).
+    /// An action is oriented only to a service the directory holds (an empty id is the form's own
+    /// error), and given only to a community resource of the team that is still available.
     fn check_service(&mut self, who: &Who) -> Result<()> {
         match who {
             Who::Service { id } if !id.trim().is_empty() => {
                 dir::service_tables(&mut self.store, id).map(|_| ())
+            }
+            Who::Community { id } => {
+                let open = self.community()?.iter().any(|r| r.id == *id && !r.closed);
+                if open {
+                    Ok(())
+                } else {
+                    Err(Error::Invalid(vec![crate::error::Violation::new(
+                        crate::error::ErrorCode::ActionCommunityUnknown,
+                        "who",
+                    )]))
+                }
             }
             _ => Ok(()),
         }
@@ -545,6 +557,29 @@ impl Proxi {
                     None => name,
                 };
                 services.insert(id.clone(), label);
+            }
+        }
+        // Community resources are named like services: "name, phone" (closed ones too: the action
+        // was agreed with them).
+        let named: Vec<Uuid> = plan
+            .plan
+            .actions
+            .iter()
+            .filter_map(|a| match a.who {
+                Who::Community { id } => Some(id),
+                _ => None,
+            })
+            .collect();
+        if !named.is_empty() {
+            for r in self.community().unwrap_or_default() {
+                if named.contains(&r.id) {
+                    let label = if r.phone.is_empty() {
+                        r.name
+                    } else {
+                        format!("{}, {}", r.name, r.phone)
+                    };
+                    services.insert(r.id.to_string(), label);
+                }
             }
         }
         services

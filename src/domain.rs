@@ -248,6 +248,8 @@ pub enum Who {
     Referent,
     /// A service of the local directory, by its id.
     Service { id: String },
+    /// A community resource of the team (a neighbour, a shop, a connector), by its id.
+    Community { id: Uuid },
 }
 
 /// Where an agreed action stands.

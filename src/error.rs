@@ -34,6 +34,8 @@ pub enum ErrorCode {
     ActionPriorityUnknown,
     ActionMemberUnknown,
     ActionServiceEmpty,
+    /// An action given to a community resource the team does not hold, or no longer available.
+    ActionCommunityUnknown,
     MemberNameEmpty,
     NextVisitNotAfterVisit,
     ReorderMismatch,

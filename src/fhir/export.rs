@@ -300,6 +300,19 @@ impl Builder<'_> {
                 self.push(id, org, Some(profile::ORGANIZATION));
                 id
             }
+            // A helper of the quartier, private to the team: named as the person knows them (no id
+            // of the team's leaves), like an informal carer.
+            Who::Community { id: resource } => {
+                let name = self
+                    .ctx
+                    .services
+                    .get(&resource.to_string())
+                    .cloned()
+                    .unwrap_or_default();
+                let id = self.derived("community", &resource.to_string());
+                self.related(id, &name, "", NetworkRole::Other);
+                id
+            }
         }
     }
 }
@@ -504,6 +517,16 @@ impl Proxi {
                 && let Ok(card) = self.service(id)
             {
                 services.insert(id.clone(), card.name);
+            }
+        }
+        for r in self.community().unwrap_or_default() {
+            if plan
+                .plan
+                .actions
+                .iter()
+                .any(|a| a.who == Who::Community { id: r.id })
+            {
+                services.insert(r.id.to_string(), r.name);
             }
         }
         let referent = self.store().author().to_owned();

@@ -543,6 +543,10 @@ fn who(plan: &PlanDocument, who: &Who, t: &Catalogue, services: &Services) -> St
             .get(id)
             .cloned()
             .unwrap_or_else(|| t.who_service.clone()),
+        Who::Community { id } => services
+            .get(&id.to_string())
+            .cloned()
+            .unwrap_or_else(|| t.who_service.clone()),
     }
 }
 

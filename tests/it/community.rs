@@ -132,3 +132,146 @@ fn the_command_line_records_lists_and_closes_community_resources() {
     assert!(!bad.status.success());
     assert!(text(&bad.stderr).contains("one of neighbour, shop, connector, infoPoint, other"));
 }
+
+#[test]
+fn a_community_resource_carries_an_action_on_the_sheet_in_fhir_and_from_the_command_line() {
+    use proxi::domain::{ActionInput, ConsentInput, Who};
+    let (_dir, path, mut app) = new_store();
+    let baker_id = app
+        .add_community(baker(
+            "Boulangerie Exemple",
+            Some(8),
+            Some(Bassin::CentreOuest),
+        ))
+        .expect("a resource");
+    let gone = app
+        .add_community(baker("Épicerie Fermée Exemple", None, None))
+        .expect("a resource");
+    app.edit_community(gone, baker("Épicerie Fermée Exemple", None, None), true)
+        .expect("closed");
+    let person = app
+        .create_person(crate::support::someone("Hervé"))
+        .expect("a person");
+    let action = |who| ActionInput {
+        what: "Garder un oeil sur les volets".into(),
+        who,
+        due: None,
+        priority_id: None,
+        outcome: String::new(),
+    };
+    // One no longer available, or one the team does not hold: refused on `who`, nothing added.
+    for who in [
+        Who::Community { id: gone },
+        Who::Community {
+            id: uuid::Uuid::nil(),
+        },
+    ] {
+        let Err(Error::Invalid(v)) = app.add_action(person, action(who)) else {
+            panic!("refused")
+        };
+        assert_eq!(
+            v.iter()
+                .map(|v| (v.code, v.field.as_str()))
+                .collect::<Vec<_>>(),
+            [(ErrorCode::ActionCommunityUnknown, "who")]
+        );
+    }
+    assert!(app.plan(person).expect("plan").plan.actions.is_empty());
+    app.add_action(person, action(Who::Community { id: baker_id }))
+        .expect("given to the baker");
+
+    // On the sheet: the resource's name and number as "who".
+    let pdf = app.sheet(person, Some("fr"), None).expect("the sheet");
+    let file = crate::support::pdf_file(&pdf);
+    let words = crate::support::tool("pdftotext", &[file.path().to_str().expect("path"), "-"])
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        words.contains("Boulangerie Exemple, 02 000 00 77"),
+        "{words}"
+    );
+
+    // Closed later, the action keeps its name.
+    app.edit_community(
+        baker_id,
+        baker("Boulangerie Exemple", Some(8), Some(Bassin::CentreOuest)),
+        true,
+    )
+    .expect("closed");
+    let pdf = app.sheet(person, Some("fr"), None).expect("the sheet");
+    let file = crate::support::pdf_file(&pdf);
+    assert!(
+        crate::support::tool("pdftotext", &[file.path().to_str().expect("path"), "-"])
+            .contains("Boulangerie Exemple")
+    );
+
+    // To a professional the person agreed to share with: named, like an informal carer; the team's
+    // id of the resource does not leave.
+    app.record_consent(
+        person,
+        ConsentInput {
+            recorded_on: jiff::civil::date(2026, 11, 2),
+            keep_plan: true,
+            share_with_team: true,
+            professionals: vec!["Dr Exemple".into()],
+        },
+    )
+    .expect("consent");
+    let bundle = app.fhir_export(person, "Dr Exemple").expect("the bundle");
+    let json = bundle.to_string();
+    assert!(json.contains("\"RelatedPerson\""), "{json}");
+    assert!(json.contains("Boulangerie Exemple"));
+    assert!(
+        !json.contains(&baker_id.to_string()),
+        "the resource's id stays in the team"
+    );
+    drop(app);
+
+    // The command line gives an action to a resource by its id.
+    let mut app = reopen(&path);
+    app.edit_community(
+        baker_id,
+        baker("Boulangerie Exemple", Some(8), Some(Bassin::CentreOuest)),
+        false,
+    )
+    .expect("open again");
+    drop(app);
+    let out = proxi(
+        &path,
+        Some(PASSPHRASE),
+        &[
+            "plan",
+            "add-action",
+            &person.to_string(),
+            "Apporter le pain le mardi",
+            "--who",
+            &format!("community:{baker_id}"),
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = proxi(
+        &path,
+        Some(PASSPHRASE),
+        &["plan", "show", &person.to_string()],
+    );
+    assert!(
+        text(&out.stdout).contains(&format!("Apporter le pain le mardi (community {baker_id}")),
+        "{}",
+        text(&out.stdout)
+    );
+    let out = proxi(
+        &path,
+        Some(PASSPHRASE),
+        &[
+            "plan",
+            "add-action",
+            &person.to_string(),
+            "x",
+            "--who",
+            "community:nope",
+        ],
+    );
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("community:ID needs a community resource's id"));
+}

@@ -149,7 +149,7 @@ pub enum PlanEditCommand {
     AddAction {
         id: Uuid,
         what: String,
-        /// person, referent, carer:NAME or member:ID
+        /// person, referent, carer:NAME, member:ID or community:ID
         #[arg(long, default_value = "person")]
         who: String,
         /// Due date (YYYY-MM-DD)
@@ -167,7 +167,7 @@ pub enum PlanEditCommand {
         action: Uuid,
         #[arg(long)]
         what: Option<String>,
-        /// person, referent, carer:NAME or member:ID
+        /// person, referent, carer:NAME, member:ID or community:ID
         #[arg(long)]
         who: Option<String>,
         #[arg(long)]
@@ -280,10 +280,17 @@ pub(crate) fn who(text: &str) -> anyhow::Result<Who> {
         Some(("member", id)) => Who::Member {
             id: id.parse().context("member:ID needs a member's id")?,
         },
+        Some(("community", id)) => Who::Community {
+            id: id
+                .parse()
+                .context("community:ID needs a community resource's id (proxi community list)")?,
+        },
         _ => match text {
             "person" => Who::Person,
             "referent" => Who::Referent,
-            other => anyhow::bail!("{other:?}: who is person, referent, carer:NAME or member:ID"),
+            other => anyhow::bail!(
+                "{other:?}: who is person, referent, carer:NAME, member:ID or community:ID"
+            ),
         },
     })
 }

@@ -1122,6 +1122,7 @@ fn write_plan(out: &mut impl Write, doc: &PlanDocument) -> std::io::Result<()> {
                 .map_or("?".into(), |m| m.name.clone()),
             Who::Referent => "the referent".to_owned(),
             Who::Service { id } => format!("service {id}"),
+            Who::Community { id } => format!("community {id}"),
         };
         let due = x.due.map(|d| format!(", by {d}")).unwrap_or_default();
         writeln!(

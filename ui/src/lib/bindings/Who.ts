@@ -3,4 +3,4 @@
 /**
  * Who carries out an agreed action.
  */
-export type Who = { "kind": "person" } | { "kind": "informalCarer", name: string, } | { "kind": "member", id: string, } | { "kind": "referent" } | { "kind": "service", id: string, };
+export type Who = { "kind": "person" } | { "kind": "informalCarer", name: string, } | { "kind": "member", id: string, } | { "kind": "referent" } | { "kind": "service", id: string, } | { "kind": "community", id: string, };

@@ -1031,4 +1031,6 @@ export const en: Record<Key, string> = {
   'guide.sources': 'Sources',
   'error.GUIDE_FILE_INVALID': 'This guide file was not imported; nothing was changed.',
   'error.GUIDE_NOT_FOUND': 'This guide is not in Proxi: import its file.',
+  'who.community': 'A community resource of the team',
+  'error.ACTION_COMMUNITY_UNKNOWN': 'Choose a community resource that is still available.',
 };

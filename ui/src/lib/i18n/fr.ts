@@ -1029,6 +1029,8 @@ export const fr = {
   'guide.sources': 'Sources',
   'error.GUIDE_FILE_INVALID': 'Ce fichier de guide n’a pas été importé\u202f; rien n’a été changé.',
   'error.GUIDE_NOT_FOUND': 'Ce guide n’est pas dans Proxi\u202f: importez son fichier.',
+  'who.community': 'Une ressource de proximité de l’équipe',
+  'error.ACTION_COMMUNITY_UNKNOWN': 'Choisissez une ressource de proximité encore disponible.',
 } as const;
 
 export type Key = keyof typeof fr;

@@ -1031,4 +1031,6 @@ export const nl: Record<Key, string> = {
   'guide.sources': 'Bronnen',
   'error.GUIDE_FILE_INVALID': 'Dit gidsbestand werd niet geïmporteerd; er werd niets veranderd.',
   'error.GUIDE_NOT_FOUND': 'Deze gids staat niet in Proxi: importeer zijn bestand.',
+  'who.community': 'Een buurtbron van het team',
+  'error.ACTION_COMMUNITY_UNKNOWN': 'Kies een buurtbron die nog beschikbaar is.',
 };

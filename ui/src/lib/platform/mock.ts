@@ -333,6 +333,8 @@ export function mockPlatform(
         const v: Violation[] = [];
         if (!edit.input.what.trim()) v.push({ code: 'ACTION_WHAT_EMPTY', field: 'what' });
         if (edit.input.due !== null && edit.input.due < today) v.push({ code: 'ACTION_DUE_IN_PAST', field: 'due' });
+        const who = edit.input.who;
+        if (who.kind === 'community' && !community.some((r) => r.id === who.id && !r.closed)) v.push({ code: 'ACTION_COMMUNITY_UNKNOWN', field: 'who' });
         if (v.length) throw invalid(v);
         if (edit.kind === 'addAction') {
           const orientation =
