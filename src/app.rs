@@ -242,7 +242,8 @@ impl Proxi {
         Ok(report)
     }
 
-    /// Writes the directory as a CSV datapackage (`csv`) or as HSDS JSON (`json`) into `folder`.
+    /// Writes the directory as a CSV datapackage (`csv`) or as HSDS JSON (`json`) into `folder`,
+    /// with the team's community resources marked public and still available (and none other).
     ///
     /// # Errors
     /// [`Error::Storage`] when a file cannot be written.
@@ -251,7 +252,13 @@ impl Proxi {
         folder: &std::path::Path,
         json: bool,
     ) -> Result<Vec<std::path::PathBuf>> {
-        let tables = dir::tables(&mut self.store)?;
+        let mut tables = dir::tables(&mut self.store)?;
+        let public: Vec<_> = self
+            .community()?
+            .into_iter()
+            .filter(|r| r.public && !r.closed)
+            .collect();
+        crate::community::add_to_hsds(&mut tables, &public);
         let written = if json {
             hsds::write_json(&tables, folder)
         } else {

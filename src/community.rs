@@ -76,7 +76,8 @@ pub struct CommunityResource {
     /// The monitoring quartier it is in.
     pub quartier: Option<u32>,
     pub bassin: Option<Bassin>,
-    /// The team agreed it may be listed publicly (kept apart from the private ones; not exported yet).
+    /// The team (and the resource itself) agreed it may be listed publicly: then, while available, it is
+    /// in the directory's HSDS export (name, what it offers, phone, quartier; never an address).
     pub public: bool,
     /// No longer available (kept: actions may name it).
     pub closed: bool,
@@ -181,6 +182,73 @@ impl Proxi {
         ids.into_iter()
             .map(|id| Ok(self.store_mut().community(id)?.resource))
             .collect()
+    }
+}
+
+/// The id of the organization the exported community resources belong to.
+pub const HSDS_ORGANIZATION: &str = "proxi-community";
+
+/// Adds `resources` (those the team marked public) to directory tables about to be exported: one
+/// service each, of one organization ("Ressources de proximité"), with its phone, and placed at its
+/// quartier (the quartier's inner point and name, never an address).
+pub fn add_to_hsds(tables: &mut crate::directory::hsds::Tables, resources: &[CommunityResource]) {
+    use serde_json::{Value, json};
+    if resources.is_empty() {
+        return;
+    }
+    let fields = |v: Value| match v {
+        Value::Object(map) => map,
+        _ => serde_json::Map::new(),
+    };
+    let mut put = |table: &'static str, record: Value| {
+        let record = fields(record);
+        let id = record
+            .get("id")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        tables.entry(table).or_default().insert(id, record);
+    };
+    put(
+        "organization",
+        json!({"id": HSDS_ORGANIZATION, "name": "Ressources de proximité",
+               "name_nl": "Buurtbronnen",
+               "description": "Voisins, commerces, relais et points info de quartier qu'une équipe de référents de proximité partage, avec leur accord."}),
+    );
+    for r in resources {
+        let id = format!("community-{}", r.id);
+        put(
+            "service",
+            json!({"id": id, "organization_id": HSDS_ORGANIZATION, "name": r.name,
+                   "description": r.offers, "status": "active", "proxi_kind": r.kind.code(),
+                   "proxi_bassin": r.bassin.map(Bassin::code)}),
+        );
+        if !r.phone.is_empty() {
+            put(
+                "phone",
+                json!({"id": format!("{id}-phone"), "service_id": id, "number": r.phone}),
+            );
+        }
+        if let Some((q, (lat, lon))) = r
+            .quartier
+            .and_then(|code| Some((code, crate::territory::quartier_point(code)?)))
+        {
+            let name = crate::territory::quartiers()
+                .iter()
+                .find(|x| x.code == q)
+                .map(|x| x.name_fr.clone())
+                .unwrap_or_default();
+            put(
+                "location",
+                json!({"id": format!("{id}-place"), "location_type": "physical",
+                       "name": format!("Quartier {name}"),
+                       "latitude": (lat * 1e5).round() / 1e5, "longitude": (lon * 1e5).round() / 1e5}),
+            );
+            put(
+                "service_at_location",
+                json!({"id": format!("{id}-at"), "service_id": id, "location_id": format!("{id}-place")}),
+            );
+        }
     }
 }
 

@@ -244,6 +244,13 @@ pub fn quartiers() -> &'static [Quartier] {
     })
 }
 
+/// A point inside quartier `code` (latitude, longitude), to place something known only by its quartier.
+pub fn quartier_point(code: u32) -> Option<(f64, f64)> {
+    use geo::InteriorPoint;
+    let q = quartiers().iter().find(|q| q.code == code)?;
+    q.shape.interior_point().map(|p| (p.y(), p.x()))
+}
+
 /// The quartier a point (WGS84) lies in; `None` outside the region.
 pub fn quartier_at(latitude: f64, longitude: f64) -> Option<&'static Quartier> {
     use geo::Contains;
@@ -254,6 +261,79 @@ pub fn quartier_at(latitude: f64, longitude: f64) -> Option<&'static Quartier> {
                 && (b.min().y..=b.max().y).contains(&latitude)
         }) && q.shape.contains(&point)
     })
+}
+
+/// Which bassin a monitoring quartier belongs to, and on what basis (`data/territory/quartier_bassins.csv`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct QuartierBassin {
+    pub quartier: u32,
+    pub name_fr: String,
+    /// The commune it lies in (most of it, when it spans several).
+    pub nis: String,
+    pub bassin: Bassin,
+    /// `name`: the quartier's own name names its commune; `place`: placed by its name and position by
+    /// Proxi's developers, to be checked against an official list.
+    pub basis: String,
+    /// The communes it spans, or the part of Brussels-City it is in.
+    pub note: String,
+}
+
+const QUARTIER_BASSINS: &str = include_str!("../data/territory/quartier_bassins.csv");
+
+/// Reads the quartier → bassin table; a broken row is named by its line.
+///
+/// # Errors
+/// The line and the reason of the first row that does not read, or a quartier named twice.
+pub fn parse_quartier_bassins(csv_text: &str) -> Result<Vec<QuartierBassin>, String> {
+    let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
+    let mut out: Vec<QuartierBassin> = Vec::new();
+    for row in reader.deserialize::<QuartierBassin>() {
+        let row = row.map_err(|e| {
+            let line = e.position().map_or(0, csv::Position::line);
+            format!("quartier_bassins.csv line {line}: {e}")
+        })?;
+        if out.iter().any(|r| r.quartier == row.quartier) {
+            return Err(format!(
+                "quartier_bassins.csv: quartier {} appears twice",
+                row.quartier
+            ));
+        }
+        if row.basis != "name" && row.basis != "place" {
+            return Err(format!(
+                "quartier_bassins.csv: quartier {}: basis is name or place",
+                row.quartier
+            ));
+        }
+        out.push(row);
+    }
+    Ok(out)
+}
+
+/// The bassin of every monitoring quartier.
+pub fn quartier_bassins() -> &'static [QuartierBassin] {
+    static ROWS: OnceLock<Vec<QuartierBassin>> = OnceLock::new();
+    // The embedded file is checked by a test.
+    ROWS.get_or_init(|| parse_quartier_bassins(QUARTIER_BASSINS).unwrap_or_default())
+}
+
+/// The bassin a monitoring quartier belongs to.
+pub fn bassin_of_quartier(code: u32) -> Option<Bassin> {
+    quartier_bassins()
+        .iter()
+        .find(|r| r.quartier == code)
+        .map(|r| r.bassin)
+}
+
+/// A bassin drawn on the map: the outline of its quartiers together.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct BassinShape {
+    pub bassin: Bassin,
+    /// `M x y L … Z` for each ring of the union of its quartiers.
+    pub path: String,
+    /// A point inside it, for its name.
+    pub center: [f64; 2],
 }
 
 /// A quartier drawn on the map: its outline as an SVG path in the map's coordinates.
@@ -268,6 +348,8 @@ pub struct QuartierShape {
     pub path: String,
     /// A point inside it, for a label.
     pub center: [f64; 2],
+    /// The bassin it belongs to.
+    pub bassin: Option<Bassin>,
 }
 
 /// The region's quartiers projected on a plane (north up, 1,000 units wide), for an SVG map.
@@ -278,6 +360,8 @@ pub struct TerritoryMap {
     pub width: f64,
     pub height: f64,
     pub quartiers: Vec<QuartierShape>,
+    /// The five bassins' outlines, drawn from the quartiers they hold.
+    pub bassins: Vec<BassinShape>,
 }
 
 /// The map of the 145 monitoring quartiers, computed once.
@@ -305,29 +389,45 @@ pub fn map() -> &'static TerritoryMap {
                 ((bounds.max().y - lat) * scale * 10.0).round() / 10.0,
             )
         };
+        let svg = |shape: &geo::MultiPolygon<f64>| {
+            let mut path = String::new();
+            for polygon in shape {
+                for ring in std::iter::once(polygon.exterior()).chain(polygon.interiors()) {
+                    for (i, c) in ring.coords().enumerate() {
+                        let (x, y) = project(c.x, c.y);
+                        path.push_str(&format!("{}{x} {y} ", if i == 0 { "M" } else { "L" }));
+                    }
+                    path.push_str("Z ");
+                }
+            }
+            let center = shape.interior_point().map_or([0.0, 0.0], |p| {
+                let (x, y) = project(p.x(), p.y());
+                [x, y]
+            });
+            (path.trim_end().to_owned(), center)
+        };
         let quartiers = all
             .iter()
             .map(|q| {
-                let simple = q.shape.simplify(0.0001);
-                let mut path = String::new();
-                for polygon in &simple {
-                    for ring in std::iter::once(polygon.exterior()).chain(polygon.interiors()) {
-                        for (i, c) in ring.coords().enumerate() {
-                            let (x, y) = project(c.x, c.y);
-                            path.push_str(&format!("{}{x} {y} ", if i == 0 { "M" } else { "L" }));
-                        }
-                        path.push_str("Z ");
-                    }
-                }
-                let center = q.shape.interior_point().map_or([0.0, 0.0], |p| {
-                    let (x, y) = project(p.x(), p.y());
-                    [x, y]
-                });
+                let (path, center) = svg(&q.shape.simplify(0.0001));
                 QuartierShape {
                     code: q.code,
                     name_fr: q.name_fr.clone(),
                     name_nl: q.name_nl.clone(),
-                    path: path.trim_end().to_owned(),
+                    path,
+                    center,
+                    bassin: bassin_of_quartier(q.code),
+                }
+            })
+            .collect();
+        let bassins = Bassin::ALL
+            .iter()
+            .map(|&bassin| {
+                let shape = bassin_outline(all, bassin);
+                let (path, center) = svg(&shape.simplify(0.0002));
+                BassinShape {
+                    bassin,
+                    path,
                     center,
                 }
             })
@@ -337,13 +437,98 @@ pub fn map() -> &'static TerritoryMap {
             width,
             height,
             quartiers,
+            bassins,
         }
     })
+}
+
+/// The union of the quartiers of `bassin`, closed over the hair-thin gaps where two quartiers' edges
+/// do not quite meet (grown by about 5 m, united, shrunk back), without specks.
+fn bassin_outline(all: &[Quartier], bassin: Bassin) -> geo::MultiPolygon<f64> {
+    use geo::{Area, BooleanOps, Buffer};
+    const GAP: f64 = 0.00007; // degrees: about 5 m of longitude, 8 m of latitude
+    let mut union = geo::MultiPolygon::<f64>::new(Vec::new());
+    for q in all
+        .iter()
+        .filter(|q| bassin_of_quartier(q.code) == Some(bassin))
+    {
+        union = union.union(&q.shape.buffer(GAP));
+    }
+    let closed = union.buffer(-GAP);
+    let speck = 1e-6; // square degrees: about 0.008 km² at Brussels' latitude
+    geo::MultiPolygon::new(
+        closed
+            .into_iter()
+            .filter(|p| p.unsigned_area() > speck)
+            .collect(),
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_quartier_has_one_bassin_and_a_name_basis_names_its_commune() {
+        let rows = parse_quartier_bassins(QUARTIER_BASSINS).expect("the table reads");
+        assert_eq!(rows.len(), quartiers().len());
+        for q in quartiers() {
+            let row = rows.iter().find(|r| r.quartier == q.code).expect("a row");
+            assert_eq!(row.name_fr, q.name_fr.trim(), "{}", q.code);
+            let commune = areas()
+                .iter()
+                .find(|a| a.nis == row.nis)
+                .expect("a commune");
+            // Outside Brussels-City, the bassin is the commune's.
+            if row.nis != "21004" {
+                assert_eq!(row.bassin, commune.bassin, "{} {}", q.code, q.name_fr);
+            }
+            if row.basis == "name" {
+                let name = crate::text::fold(&q.name_fr).replace(' ', "-");
+                let commune = crate::text::fold(&commune.commune_fr);
+                let named = commune
+                    .split('-')
+                    .filter(|w| w.len() >= 5 && !w.starts_with("saint"))
+                    .any(|w| name.contains(w));
+                assert!(named, "{}: {name} does not name {commune}", q.code);
+            }
+        }
+        for b in Bassin::ALL {
+            assert!(rows.iter().any(|r| r.bassin == b), "{b:?}");
+        }
+        assert!(parse_quartier_bassins("quartier,name_fr,nis,bassin,basis,note\n1,A,21004,nord,name,\n1,A,21004,nord,name,\n").is_err());
+        assert!(
+            parse_quartier_bassins(
+                "quartier,name_fr,nis,bassin,basis,note\n1,A,21004,ouest,name,\n"
+            )
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn each_bassins_outline_holds_its_quartiers_and_no_other() {
+        use geo::{Contains, InteriorPoint};
+        let outlines: Vec<(Bassin, geo::MultiPolygon<f64>)> = Bassin::ALL
+            .iter()
+            .map(|&b| (b, bassin_outline(quartiers(), b)))
+            .collect();
+        for q in quartiers() {
+            let inside = q.shape.interior_point().expect("a point inside");
+            let holding: Vec<Bassin> = outlines
+                .iter()
+                .filter(|(_, o)| o.contains(&inside))
+                .map(|(b, _)| *b)
+                .collect();
+            assert_eq!(
+                holding,
+                vec![bassin_of_quartier(q.code).expect("a bassin")],
+                "{}",
+                q.name_fr
+            );
+        }
+        assert_eq!(map().bassins.len(), 5);
+        assert!(map().bassins.iter().all(|b| b.path.starts_with('M')));
+    }
 
     #[test]
     fn the_embedded_file_reads_and_covers_the_nineteen_communes_and_five_bassins() {

@@ -275,3 +275,68 @@ fn a_community_resource_carries_an_action_on_the_sheet_in_fhir_and_from_the_comm
     assert!(!out.status.success());
     assert!(text(&out.stderr).contains("community:ID needs a community resource's id"));
 }
+
+#[test]
+fn only_the_resources_marked_public_and_available_are_in_the_hsds_export_and_it_reads_back() {
+    let (dir, _path, mut app) = new_store();
+    let public = CommunityInput {
+        public: true,
+        ..baker(
+            "Boulangerie Publique Exemple",
+            Some(8),
+            Some(Bassin::CentreOuest),
+        )
+    };
+    app.add_community(public.clone()).expect("public");
+    let closed = app
+        .add_community(CommunityInput {
+            public: true,
+            ..baker("Épicerie Fermée Exemple", Some(8), None)
+        })
+        .expect("public, then closed");
+    app.edit_community(
+        closed,
+        CommunityInput {
+            public: true,
+            ..baker("Épicerie Fermée Exemple", Some(8), None)
+        },
+        true,
+    )
+    .expect("closed");
+    app.add_community(baker("Voisine Privée Exemple", Some(8), None))
+        .expect("private");
+    for json in [true, false] {
+        let out = dir.path().join(if json { "json" } else { "csv" });
+        let files = app.export_directory(&out, json).expect("exported");
+        let mut all = String::new();
+        for f in &files {
+            all.push_str(&std::fs::read_to_string(f).expect("read"));
+        }
+        assert!(all.contains("Boulangerie Publique Exemple"), "{all}");
+        assert!(all.contains("Quartier MAROLLES"), "placed at its quartier");
+        assert!(all.contains("02 000 00 77"));
+        assert!(
+            !all.contains("Voisine Privée Exemple"),
+            "private stays in the team"
+        );
+        assert!(
+            !all.contains("Épicerie Fermée Exemple"),
+            "closed is not listed"
+        );
+        // Another laptop (or another tool) reads the export as a directory.
+        let (_d, _p, mut other) = new_store();
+        other.import_directory(&out).expect("the export reads back");
+        let found = other
+            .search_services(&proxi::directory::index::ServiceQuery {
+                text: "boulangerie".into(),
+                ..Default::default()
+            })
+            .expect("search");
+        assert_eq!(found.total, 1);
+        assert_eq!(found.hits[0].quartier, Some(8));
+        assert_eq!(
+            found.hits[0].bassin, None,
+            "no postal code: no commune nor bassin claimed"
+        );
+    }
+}

@@ -365,6 +365,9 @@ pub enum CommunityCommand {
         quartier: Option<u32>,
         #[arg(long, value_parser = bassin)]
         bassin: Option<Bassin>,
+        /// It agreed to be listed in the directory's HSDS export
+        #[arg(long)]
+        public: bool,
     },
     /// The team's community resources: id, kind, name, quartier, bassin, phone
     List,
@@ -388,6 +391,7 @@ pub(crate) fn community(
             phone,
             quartier,
             bassin,
+            public,
         } => {
             let input = CommunityInput {
                 kind,
@@ -396,7 +400,7 @@ pub(crate) fn community(
                 phone,
                 quartier,
                 bassin,
-                public: false,
+                public,
             };
             writeln!(out, "{}", app.add_community(input)?)?;
         }

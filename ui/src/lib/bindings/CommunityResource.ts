@@ -15,7 +15,8 @@ offers: string, phone: string,
  */
 quartier: number | null, bassin: Bassin | null, 
 /**
- * The team agreed it may be listed publicly (kept apart from the private ones; not exported yet).
+ * The team (and the resource itself) agreed it may be listed publicly: then, while available, it is
+ * in the directory's HSDS export (name, what it offers, phone, quartier; never an address).
  */
 public: boolean, 
 /**

@@ -984,7 +984,7 @@ export const fr = {
   'needs.mapCaption': 'Plus le bleu est foncé, plus il y en a. Les quartiers aux nombres cachés restent clairs.',
   'needs.csv': 'Enregistrer le tableau (CSV)',
   'community.title': 'Ressources de proximité de l’équipe',
-  'community.help': 'Le voisin qui fait les courses, la boulangère qui garde un œil, un relais de quartier, un point info : des ressources que l’équipe connaît, gardées pour l’équipe seulement (partagées chiffrées avec vos collègues, jamais dans l’export de l’annuaire).',
+  'community.help': 'Le voisin qui fait les courses, la boulangère qui garde un œil, un relais de quartier, un point info : des ressources que l’équipe connaît, gardées pour l’équipe seulement (partagées chiffrées avec vos collègues, dans l’export de l’annuaire seulement si vous les marquez pour l’annuaire partagé).',
   'community.none': 'Aucune ressource de proximité pour l’instant.',
   'community.kind': 'Genre',
   'community.kind.neighbour': 'Voisin ou voisine',
@@ -1031,6 +1031,15 @@ export const fr = {
   'error.GUIDE_NOT_FOUND': 'Ce guide n’est pas dans Proxi\u202f: importez son fichier.',
   'who.community': 'Une ressource de proximité de l’équipe',
   'error.ACTION_COMMUNITY_UNKNOWN': 'Choisissez une ressource de proximité encore disponible.',
+  'map.markSays': '{what}\u202f: quartier {quartier}, bassin {bassin}.',
+  'map.bassins': 'Les traits épais sont les cinq bassins, tracés à partir des quartiers qu’ils regroupent (contours approximatifs).',
+  'map.person': 'La personne',
+  'map.whereCaption': 'Où se trouvent la personne et ce service.',
+  'community.public': 'Peut figurer dans l’annuaire partagé (la personne ou le commerce l’a accepté)',
+  'community.publicBadge': 'Dans l’annuaire partagé',
+  'community.mapLabel.one': 'Carte des ressources de proximité\u202f: {n} quartier en compte',
+  'community.mapLabel.other': 'Carte des ressources de proximité\u202f: {n} quartiers en comptent',
+  'community.mapCaption': 'Plus le quartier est foncé, plus l’équipe y connaît de ressources encore disponibles.',
 } as const;
 
 export type Key = keyof typeof fr;

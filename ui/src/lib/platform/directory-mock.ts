@@ -143,8 +143,12 @@ export const mapMock: TerritoryMap = {
   width: 200,
   height: 100,
   quartiers: [
-    { code: 1, nameFr: 'GRAND PLACE', nameNl: 'GROTE MARKT', path: 'M0 0 L100 0 L100 100 L0 100 Z', center: [50, 50] },
-    { code: 2, nameFr: 'DANSAERT', nameNl: 'DANSAERT', path: 'M100 0 L200 0 L200 100 L100 100 Z', center: [150, 50] },
+    { code: 1, nameFr: 'GRAND PLACE', nameNl: 'GROTE MARKT', path: 'M0 0 L100 0 L100 100 L0 100 Z', center: [50, 50], bassin: 'centreOuest' },
+    { code: 2, nameFr: 'DANSAERT', nameNl: 'DANSAERT', path: 'M100 0 L200 0 L200 100 L100 100 Z', center: [150, 50], bassin: 'nord' },
+  ],
+  bassins: [
+    { bassin: 'centreOuest', path: 'M0 0 L100 0 L100 100 L0 100 Z', center: [50, 50] },
+    { bassin: 'nord', path: 'M100 0 L200 0 L200 100 L100 100 Z', center: [150, 50] },
   ],
 };
 
