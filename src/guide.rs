@@ -328,7 +328,8 @@ impl Proxi {
     }
 
     /// One guide (`id`), with the directory's services it points to: those of `bassin` first, or of
-    /// the person's bassin when `person` is given and `bassin` is not.
+    /// the person's bassin when `person` is given and `bassin` is not (the one confirmed for them,
+    /// else the one their quartier, else their postal code, places them in).
     ///
     /// # Errors
     /// [`Error::GuideNotFound`], [`Error::PersonNotFound`], [`Error::Storage`], and the directory
@@ -345,7 +346,18 @@ impl Proxi {
             .ok_or_else(|| Error::GuideNotFound(id.to_owned()))?;
         let bassin = match (bassin, person) {
             (Some(b), _) => Some(b),
-            (None, Some(p)) => self.plan(p)?.person.address.bassin,
+            // The bassin confirmed for the person, else their quartier's, else their postal code's.
+            (None, Some(p)) => {
+                let address = self.plan(p)?.person.address;
+                address
+                    .bassin
+                    .or_else(|| {
+                        address
+                            .quartier
+                            .and_then(crate::territory::bassin_of_quartier)
+                    })
+                    .or_else(|| crate::territory::lookup(&address.postal_code).map(|a| a.bassin))
+            }
             (None, None) => None,
         };
         let mut hits = Vec::new();

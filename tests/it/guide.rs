@@ -82,6 +82,21 @@ fn a_guide_opened_from_a_plan_lists_the_services_of_the_persons_bassin_first() {
         .guide("focus-diabete", Some(person), Some(Bassin::Sud))
         .expect("the guide");
     assert!(south.near.iter().all(|h| h.bassin == Some(Bassin::Sud)));
+    // No bassin confirmed: the quartier's (Marolles: Centre-Ouest), else the postal code's.
+    let mut input = someone("Andrée");
+    input.address.quartier = Some(8);
+    let marolles = app.create_person(input).expect("a person");
+    let by_quartier = app
+        .guide("focus-diabete", Some(marolles), None)
+        .expect("the guide");
+    assert_eq!(by_quartier.bassin, Some(Bassin::CentreOuest));
+    let mut input = someone("Jules");
+    input.address.postal_code = "1180".into();
+    let uccle = app.create_person(input).expect("a person");
+    let by_postal_code = app
+        .guide("focus-diabete", Some(uccle), None)
+        .expect("the guide");
+    assert_eq!(by_postal_code.bassin, Some(Bassin::Sud));
     let anywhere = app.guide("focus-diabete", None, None).expect("the guide");
     assert_eq!(anywhere.bassin, None);
     assert!(anywhere.elsewhere.is_empty());

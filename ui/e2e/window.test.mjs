@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { demoStore, openWindow, root, shots, startDriver, cleanUp } from './support.mjs';
 
 let dir;
@@ -78,9 +79,19 @@ test('the directory of the demo store answers as the referent types, and a servi
   // The map of the 145 quartiers, shaded where the services found are.
   const map = browser.$('[data-testid=directory-map] svg');
   await map.waitForDisplayed({ timeout: 10_000 });
-  assert.equal((await browser.$$('[data-testid=directory-map] path')).length, 145);
+  assert.equal((await browser.$$('[data-testid=directory-map] path[data-code]')).length, 145);
+  // The five bassins drawn over them, each with its name.
+  assert.deepEqual(
+    await browser.$$('[data-testid=directory-map] path[data-bassin]').map((p) => p.getAttribute('data-bassin')),
+    ['nord', 'nordEst', 'centreOuest', 'sud', 'sudEst'],
+  );
+  const mapText = await browser.execute(() => document.querySelector('[data-testid=directory-map] svg').textContent);
+  for (const name of ['Nord', 'Nord-Est', 'Centre-Ouest', 'Sud', 'Sud-Est']) assert.ok(mapText.includes(name), name);
   assert.match(await map.getAttribute('aria-label'), /^Carte des quartiers de Bruxelles\s: \d+ quartiers? (a|ont) des services trouvés$/);
+  await browser.execute(() => document.querySelector('[data-testid=directory-map]').scrollIntoView({ block: 'center' }));
+  await browser.pause(300);
   await browser.saveScreenshot(join(shots, 'directory-map.png'));
+  await browser.execute(() => window.scrollTo(0, 0));
   await browser.$('[data-testid=directory-results] button').click();
   const card = browser.$('[data-testid=service-card]');
   await card.waitForDisplayed({ timeout: 10_000 });
@@ -88,6 +99,9 @@ test('the directory of the demo store answers as the referent types, and a servi
   assert.match(text, /Téléphone/);
   assert.match(text, /\+32 2 555/);
   assert.match(text, /Heures d’ouverture/);
+  // Beside the card, where the service is: its quartier pointed at, said in words too.
+  await browser.$('[data-testid=map-mark-service]').waitForExist({ timeout: 5_000 });
+  assert.match(await browser.$('[data-testid=map-marks-said]').getText(), /: quartier .+, bassin (Nord|Nord-Est|Centre-Ouest|Sud|Sud-Est)\./);
   await browser.saveScreenshot(join(shots, 'directory.png'));
 });
 
@@ -179,6 +193,63 @@ test('the bassin’s needs: counts by card and bassin with small ones hidden, th
     const count = line.split(',')[5];
     assert.ok(count === '' || Number(count) === 0 || Number(count) >= 5, line);
   }
+});
+
+test('a Focus guide opened from a plan lists the services of the person’s bassin first, and its PDF is looked at', async () => {
+  await browser.execute(() => window.scrollTo(0, 0));
+  await browser.$('[data-testid=nav-people]').click();
+  await browser.$('button[aria-label="Ouvrir le plan de Hervé Exemple"]').click();
+  await browser.$('[data-testid=plan-name]').waitForDisplayed({ timeout: 10_000 });
+  await browser.$('[data-testid=toggle-guides]').click();
+  const list = browser.$('[data-testid=guide-list]');
+  await list.waitForDisplayed({ timeout: 10_000 });
+  assert.deepEqual(await list.$$('[data-testid=guide-open] strong').map((e) => e.getText()), [
+    'Focus diabète',
+    'Focus santé mentale',
+    'Focus soins palliatifs et fin de vie',
+  ]);
+  await browser.$('[data-testid=guide-open]').click();
+  const view = browser.$('[data-testid=guide-view]');
+  await view.waitForDisplayed({ timeout: 10_000 });
+  // Hervé lives in 1000 Bruxelles: the Centre-Ouest bassin's diabetes services first, the others folded.
+  assert.equal(await browser.$('[data-testid=guide-near-title]').getText(), 'Dans le bassin Centre-Ouest');
+  const near = await browser.$$('[data-testid=guide-near] li').map((li) => li.getText());
+  assert.ok(near.length > 0);
+  const text = await view.getText();
+  assert.match(text, /Ce qui est remboursé/);
+  assert.match(text, /Ailleurs à Bruxelles \(\d+\)/);
+  await browser.execute(() => document.querySelector('[data-testid=guide-view]').scrollIntoView({ block: 'start' }));
+  await browser.pause(300);
+  await browser.saveScreenshot(join(shots, 'guide.png'));
+  await browser.$('[data-testid=guide-print]').click();
+  const saved = browser.$('[data-testid=guide-saved]');
+  await saved.waitForDisplayed({ timeout: 10_000 });
+  const pdf = (await saved.getText()).match(/: (\/.+\.pdf)/)[1];
+  execFileSync('qpdf', ['--check', pdf]);
+  const words = execFileSync('pdftotext', [pdf, '-']).toString().replace(/\s+/g, ' ').replaceAll('\u202f', ' ');
+  assert.ok(words.includes('Focus diabète'), words);
+  assert.ok(words.includes('Près de chez vous — bassin Centre-Ouest'), words);
+  const first = near[0].split('\n')[0];
+  assert.ok(words.includes(first), `${first} in ${words}`);
+  execFileSync('pdftoppm', ['-png', '-r', '70', '-f', '1', '-l', '1', '-singlefile', pdf, join(shots, 'guide-fr')]);
+  // From the plan, the directory points at the person's quartier on the map, and at a service's.
+  await browser.$('[data-testid=toggle-guides]').click();
+  await browser.execute(() => {
+    const s = document.querySelector('[data-testid=action-who]');
+    s.value = 'service';
+    s.dispatchEvent(new Event('change', { bubbles: true }));
+  });
+  await browser.$('[data-testid=pick-service]').click();
+  const dialog = browser.$('[data-testid=service-dialog]');
+  await dialog.waitForDisplayed({ timeout: 10_000 });
+  await dialog.$('[data-testid=map-mark-person]').waitForExist({ timeout: 10_000 });
+  assert.match(await dialog.$('[data-testid=map-marks-said]').getText(), /La personne\s: quartier Marolles, bassin Centre-Ouest\./);
+  await dialog.$('[data-testid=directory-results] button').click();
+  await dialog.$('[data-testid=map-mark-service]').waitForExist({ timeout: 10_000 });
+  await browser.execute(() => document.querySelector('[data-testid=service-dialog] [data-testid=directory-map]').scrollIntoView({ block: 'center' }));
+  await browser.pause(300);
+  await browser.saveScreenshot(join(shots, 'directory-person.png'));
+  await browser.keys('Escape');
 });
 
 test('the window locks on demand and after the idle time, and neither the list nor the open plan stays visible', async () => {
