@@ -146,6 +146,16 @@ pub struct Address {
     pub quartier: Option<u32>,
 }
 
+impl Address {
+    /// The bassin the person lives in: the one confirmed for them, else their quartier's (which
+    /// splits Brussels-City), else their postal code's proposal.
+    pub fn bassin_placed(&self) -> Option<crate::territory::Bassin> {
+        self.bassin
+            .or_else(|| self.quartier.and_then(crate::territory::bassin_of_quartier))
+            .or_else(|| crate::territory::lookup(self.postal_code.trim()).map(|a| a.bassin))
+    }
+}
+
 /// The goal-oriented care plan.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Reconcile, Hydrate, TS)]
 #[serde(rename_all = "camelCase")]

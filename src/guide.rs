@@ -347,17 +347,7 @@ impl Proxi {
         let bassin = match (bassin, person) {
             (Some(b), _) => Some(b),
             // The bassin confirmed for the person, else their quartier's, else their postal code's.
-            (None, Some(p)) => {
-                let address = self.plan(p)?.person.address;
-                address
-                    .bassin
-                    .or_else(|| {
-                        address
-                            .quartier
-                            .and_then(crate::territory::bassin_of_quartier)
-                    })
-                    .or_else(|| crate::territory::lookup(&address.postal_code).map(|a| a.bassin))
-            }
+            (None, Some(p)) => self.plan(p)?.person.address.bassin_placed(),
             (None, None) => None,
         };
         let mut hits = Vec::new();

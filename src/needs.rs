@@ -124,17 +124,17 @@ fn period_of(day: Date, length: PeriodLength) -> String {
     }
 }
 
-/// Where a person lives at `level`, from their address: the bassin they were confirmed in (else the
-/// postal code's), the commune's NIS code, the quartier's number. None: not known.
+/// Where a person lives at `level`, from their address: their bassin ([`Address::bassin_placed`]),
+/// the commune's NIS code, the quartier's number. None: not known.
+///
+/// [`Address::bassin_placed`]: crate::domain::Address::bassin_placed
 fn place_of(plan: &PlanDocument, level: PlaceLevel) -> Option<String> {
     let address = &plan.person.address;
-    let area = crate::territory::lookup(address.postal_code.trim());
     match level {
-        PlaceLevel::Bassin => address
-            .bassin
-            .or(area.map(|a| a.bassin))
-            .map(|b| b.code().to_owned()),
-        PlaceLevel::Commune => area.map(|a| a.nis.clone()),
+        PlaceLevel::Bassin => address.bassin_placed().map(|b| b.code().to_owned()),
+        PlaceLevel::Commune => {
+            crate::territory::lookup(address.postal_code.trim()).map(|a| a.nis.clone())
+        }
         PlaceLevel::Quartier => address.quartier.map(|q| q.to_string()),
     }
 }
