@@ -8,7 +8,7 @@ use proxi::territory::Bassin;
 use uuid::Uuid;
 
 use crate::cli::{proxi, text};
-use crate::support::{PASSPHRASE, new_store, pdf_file, reopen, someone, tool};
+use crate::support::{PASSPHRASE, new_store, pdf_words, reopen, someone};
 
 fn input(name: &str) -> GroupInput {
     GroupInput {
@@ -38,17 +38,6 @@ fn codes(e: &Error) -> Vec<(ErrorCode, String)> {
         Error::Invalid(v) => v.iter().map(|v| (v.code, v.field.clone())).collect(),
         other => vec![(other.code(), String::new())],
     }
-}
-
-fn pdf_text(pdf: &[u8]) -> String {
-    let file = pdf_file(pdf);
-    let f = file.path().to_str().expect("path");
-    tool("qpdf", &["--check", f]);
-    tool("pdftotext", &[f, "-"])
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .replace('\u{202f}', " ")
 }
 
 #[test]
@@ -229,7 +218,7 @@ fn a_group_keeps_its_work_and_its_recommendations_due_come_up_for_follow_up() {
     );
 
     // The report, in French and Dutch: every member, the observation, every recommendation.
-    let fr = pdf_text(&app.group_report(id, "fr").expect("report"));
+    let fr = pdf_words(&app.group_report(id, "fr").expect("report"));
     for words in [
         "Groupe Diapason « Groupe Lanterne » — rapport",
         "Bassin : Nord-Est",
@@ -250,7 +239,7 @@ fn a_group_keeps_its_work_and_its_recommendations_due_come_up_for_follow_up() {
     ] {
         assert!(fr.contains(words), "{words:?} in {fr}");
     }
-    let nl = pdf_text(&app.group_report(id, "nl").expect("report"));
+    let nl = pdf_words(&app.group_report(id, "nl").expect("report"));
     for words in [
         "verslag",
         "Zorgzone: Noord-Oost",
@@ -547,7 +536,7 @@ fn the_command_line_runs_a_group_from_start_to_report() {
     );
     let pdf = dir.path().join("rapport.pdf");
     run(&["group", "report", &id, "-o", pdf.to_str().expect("path")]);
-    let words = pdf_text(&std::fs::read(&pdf).expect("the report"));
+    let words = pdf_words(&std::fs::read(&pdf).expect("the report"));
     assert!(
         words.contains("Un répit d'un jour par mois") && words.contains("Lancement"),
         "{words}"

@@ -14,18 +14,7 @@ use proxi::territory::Bassin;
 use serde_json::{Value, json};
 
 use crate::cli::{proxi, text};
-use crate::support::{PASSPHRASE, new_store, pdf_file, reopen, someone, tool};
-
-fn pdf_text(pdf: &[u8]) -> String {
-    let file = pdf_file(pdf);
-    let f = file.path().to_str().expect("path");
-    tool("qpdf", &["--check", f]);
-    tool("pdftotext", &[f, "-"])
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .replace('\u{202f}', " ")
-}
+use crate::support::{PASSPHRASE, new_store, pdf_file, pdf_words, reopen, someone, tool};
 
 /// The shipped diabetes guide's file, as JSON to change.
 fn diabetes_file() -> Value {
@@ -109,7 +98,7 @@ fn a_guide_opened_from_a_plan_lists_the_services_of_the_persons_bassin_first() {
     let pdf = app
         .guide_pdf("focus-diabete", Some(person), None, "fr")
         .expect("the PDF");
-    let words = pdf_text(&pdf);
+    let words = pdf_words(&pdf);
     for expected in [
         "Focus diabète",
         "Ce qui est remboursé",
@@ -136,7 +125,7 @@ fn a_guide_opened_from_a_plan_lists_the_services_of_the_persons_bassin_first() {
     }
     assert!(!words.contains("plus d’un an"), "not stale");
 
-    let nl = pdf_text(
+    let nl = pdf_words(
         &app.guide_pdf("focus-diabete", Some(person), None, "nl")
             .expect("the PDF in Dutch"),
     );
@@ -184,7 +173,7 @@ fn a_guide_checked_over_a_year_ago_says_so_in_the_list_and_on_paper() {
     assert!(guides.iter().all(|g| g.stale), "{guides:?}");
     let v = app.guide("focus-palliatif", None, None).expect("the guide");
     assert!(v.stale);
-    let words = pdf_text(
+    let words = pdf_words(
         &app.guide_pdf("focus-palliatif", None, None, "fr")
             .expect("pdf"),
     );
@@ -355,7 +344,7 @@ fn the_command_line_lists_shows_prints_and_imports_guides() {
         ],
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
-    let words = pdf_text(&std::fs::read(&pdf).expect("the PDF"));
+    let words = pdf_words(&std::fs::read(&pdf).expect("the PDF"));
     assert!(
         words.contains("Focus palliatieve zorg en levenseinde"),
         "{words}"

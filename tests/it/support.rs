@@ -98,3 +98,16 @@ pub fn pdf_file(pdf: &[u8]) -> tempfile::NamedTempFile {
     std::fs::write(file.path(), pdf).expect("write");
     file
 }
+
+/// The words of `pdf` as `pdftotext` reads them (checked by `qpdf` first), one space between each,
+/// narrow no-break spaces as plain ones.
+pub fn pdf_words(pdf: &[u8]) -> String {
+    let file = pdf_file(pdf);
+    let f = file.path().to_str().expect("path");
+    tool("qpdf", &["--check", f]);
+    tool("pdftotext", &[f, "-"])
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace('\u{202f}', " ")
+}

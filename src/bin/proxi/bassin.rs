@@ -529,31 +529,33 @@ pub enum GuideCommand {
     List,
     /// One guide's texts and the services it points to, those of the person's bassin first
     Show {
-        guide: String,
-        /// Sort the services by this person's bassin
-        #[arg(long)]
-        person: Option<Uuid>,
-        /// Sort the services by this bassin
-        #[arg(long, value_parser = bassin)]
-        bassin: Option<Bassin>,
-        /// fr or nl
-        #[arg(long, default_value = "fr")]
-        lang: String,
+        #[command(flatten)]
+        which: GuideFor,
     },
     /// The guide as a PDF to hand over (large type), in fr or nl
     Print {
-        guide: String,
-        #[arg(long)]
-        person: Option<Uuid>,
-        #[arg(long, value_parser = bassin)]
-        bassin: Option<Bassin>,
-        #[arg(long, default_value = "fr")]
-        lang: String,
+        #[command(flatten)]
+        which: GuideFor,
         #[arg(long)]
         out: PathBuf,
     },
     /// Import a guide file (a new guide, or a newer version of one)
     Import { file: PathBuf },
+}
+
+/// Which guide, for whom, in which language.
+#[derive(Debug, Args)]
+pub struct GuideFor {
+    guide: String,
+    /// Sort the services by this person's bassin
+    #[arg(long)]
+    person: Option<Uuid>,
+    /// Sort the services by this bassin
+    #[arg(long, value_parser = bassin)]
+    bassin: Option<Bassin>,
+    /// fr or nl
+    #[arg(long, default_value = "fr")]
+    lang: String,
 }
 
 /// Runs one `proxi guide` command on the store at `path`.
@@ -577,15 +579,10 @@ pub(crate) fn guide(
                 )?;
             }
         }
-        GuideCommand::Show {
-            guide,
-            person,
-            bassin,
-            lang,
-        } => {
-            let v = app.guide(&guide, person, bassin)?;
-            let g = &v.guide;
-            writeln!(out, "{}", g.title.get(&lang))?;
+        GuideCommand::Show { which } => {
+            let v = app.guide(&which.guide, which.person, which.bassin)?;
+            let (g, lang) = (&v.guide, which.lang.as_str());
+            writeln!(out, "{}", g.title.get(lang))?;
             writeln!(out, "checked {} by {}", g.checked, g.checked_by)?;
             if v.stale {
                 writeln!(
@@ -594,45 +591,27 @@ pub(crate) fn guide(
                 )?;
             }
             for text in [&g.what, &g.who, &g.reimbursed, &g.how] {
-                writeln!(out, "\n{}", text.get(&lang))?;
+                writeln!(out, "\n{}", text.get(lang))?;
             }
             let near = v
                 .bassin
                 .map_or("services".to_owned(), |b| format!("in bassin {}", b.code()));
-            writeln!(out, "\n{near}:")?;
-            for h in &v.near {
-                writeln!(
-                    out,
-                    "{}\t{}\t{}",
-                    h.id,
-                    h.name,
-                    h.commune_fr.as_deref().unwrap_or("")
-                )?;
-            }
-            if !v.elsewhere.is_empty() {
-                writeln!(out, "\nelsewhere:")?;
-                for h in &v.elsewhere {
-                    writeln!(
-                        out,
-                        "{}\t{}\t{}",
-                        h.id,
-                        h.name,
-                        h.commune_fr.as_deref().unwrap_or("")
-                    )?;
+            for (title, hits) in [(near.as_str(), &v.near), ("elsewhere", &v.elsewhere)] {
+                if hits.is_empty() && title == "elsewhere" {
+                    continue;
+                }
+                writeln!(out, "\n{title}:")?;
+                for h in hits {
+                    let commune = h.commune_fr.as_deref().unwrap_or("");
+                    writeln!(out, "{}\t{}\t{commune}", h.id, h.name)?;
                 }
             }
             for id in &v.missing {
                 writeln!(out, "not in the directory: {id}")?;
             }
         }
-        GuideCommand::Print {
-            guide,
-            person,
-            bassin,
-            lang,
-            out: file,
-        } => {
-            let pdf = app.guide_pdf(&guide, person, bassin, &lang)?;
+        GuideCommand::Print { which, out: file } => {
+            let pdf = app.guide_pdf(&which.guide, which.person, which.bassin, &which.lang)?;
             std::fs::write(&file, pdf).with_context(|| format!("writing {}", file.display()))?;
             writeln!(out, "{}", file.display())?;
         }
