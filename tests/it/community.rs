@@ -182,11 +182,7 @@ fn a_community_resource_carries_an_action_on_the_sheet_in_fhir_and_from_the_comm
 
     // On the sheet: the resource's name and number as "who".
     let pdf = app.sheet(person, Some("fr"), None).expect("the sheet");
-    let file = crate::support::pdf_file(&pdf);
-    let words = crate::support::tool("pdftotext", &[file.path().to_str().expect("path"), "-"])
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
+    let words = crate::support::pdf_words(&pdf);
     assert!(
         words.contains("Boulangerie Exemple, 02 000 00 77"),
         "{words}"
@@ -200,11 +196,7 @@ fn a_community_resource_carries_an_action_on_the_sheet_in_fhir_and_from_the_comm
     )
     .expect("closed");
     let pdf = app.sheet(person, Some("fr"), None).expect("the sheet");
-    let file = crate::support::pdf_file(&pdf);
-    assert!(
-        crate::support::tool("pdftotext", &[file.path().to_str().expect("path"), "-"])
-            .contains("Boulangerie Exemple")
-    );
+    assert!(crate::support::pdf_words(&pdf).contains("Boulangerie Exemple"));
 
     // To a professional the person agreed to share with: named, like an informal carer; the team's
     // id of the resource does not leave.
