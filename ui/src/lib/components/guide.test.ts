@@ -36,6 +36,9 @@ describe('the Focus guides', () => {
     expect(words(screen.getByTestId('guide-near-title'))).toBe('Dans le bassin Nord-Est');
     expect(screen.getByTestId('guide-near').children).toHaveLength(0);
     expect(words(screen.getByTestId('guide-elsewhere'))).toContain('Éducation diabète');
+    // A service of the guide opens its card, to call or orient.
+    await fireEvent.click(within(screen.getByTestId('guide-elsewhere')).getByTestId('guide-service'));
+    expect(within(await screen.findByTestId('service-card')).getByRole('heading', { name: 'Éducation diabète' })).toBeTruthy();
     // No bassin to choose: the person's is used.
     expect(screen.queryByTestId('guide-bassin')).toBeNull();
     await fireEvent.click(screen.getByTestId('guide-print'));
