@@ -98,6 +98,7 @@ function value(lang: Lang, c: FieldChange, v: unknown): string {
       informalCarer: 'who.informalCarer',
       member: 'who.member',
       service: 'who.service',
+      community: 'who.community',
     };
     return who.name ? who.name : kinds[who.kind] ? t(kinds[who.kind]) : who.kind;
   }
