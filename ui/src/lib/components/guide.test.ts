@@ -39,6 +39,14 @@ describe('the Focus guides', () => {
     // A service of the guide opens its card, to call or orient.
     await fireEvent.click(within(screen.getByTestId('guide-elsewhere')).getByTestId('guide-service'));
     expect(within(await screen.findByTestId('service-card')).getByRole('heading', { name: 'Éducation diabète' })).toBeTruthy();
+    // From the plan, the guide's service becomes an orientation: the action form takes it.
+    await fireEvent.click(within(screen.getByTestId('service-card')).getByTestId('orient'));
+    const form = screen.getByTestId('action-add');
+    expect(words(within(form).getByTestId('action-service'))).toContain('Éducation diabète');
+    await fireEvent.input(within(form).getByTestId('action-what-input'), { target: { value: 'Prendre rendez-vous pour l’éducation au diabète' } });
+    await fireEvent.click(within(form).getByTestId('action-add-button'));
+    const action = (await screen.findByText('Prendre rendez-vous pour l’éducation au diabète')).closest('li');
+    expect(action?.textContent).toContain('Éducation diabète');
     // No bassin to choose: the person's is used.
     expect(screen.queryByTestId('guide-bassin')).toBeNull();
     await fireEvent.click(screen.getByTestId('guide-print'));
