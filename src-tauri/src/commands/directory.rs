@@ -73,7 +73,7 @@ fn holds_csv_tables(folder: &Path) -> bool {
 
 /// The start of a JSON file that holds directory records: ids and a word of HSDS, not a FHIR Bundle
 /// (nor a person's record exported by Proxi, which names none of these).
-fn looks_like_hsds(path: &Path) -> bool {
+pub(super) fn looks_like_hsds(path: &Path) -> bool {
     const HSDS: &[&str] = &[
         "\"contents\"",
         "\"organization",

@@ -53,13 +53,16 @@ pub fn print_guide(
 /// The Focus guide files in the places files arrive, the newest first.
 #[tauri::command]
 pub fn guide_files() -> Vec<FoundFile> {
-    files_where(|path| {
-        path.is_file()
-            && path
-                .extension()
-                .is_some_and(|e| e.eq_ignore_ascii_case("json"))
-            && first_bytes(path).is_some_and(|head| head.contains(proxi::guide::GUIDE_FORMAT))
-    })
+    files_where(is_guide_file)
+}
+
+/// A JSON file that names the guides' format at its start.
+fn is_guide_file(path: &std::path::Path) -> bool {
+    path.is_file()
+        && path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+        && first_bytes(path).is_some_and(|head| head.contains(proxi::guide::GUIDE_FORMAT))
 }
 
 /// Imports a guide file: a new guide or a newer version; an older or wrong one changes nothing.
@@ -72,4 +75,32 @@ pub fn import_guide(
     let mut guard = session.guard();
     let app = guard.as_mut().ok_or_else(locked)?;
     Ok(app.import_guide(&path)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::directory::looks_like_hsds;
+    use super::is_guide_file;
+
+    /// A guide file names `"services"` and `"id"` like an HSDS file: each finder keeps to its own.
+    #[test]
+    fn a_guide_file_is_found_as_a_guide_never_as_a_directory_file() {
+        let dir = tempfile::tempdir().expect("a folder");
+        let guide = dir.path().join("focus-diabete (1).json");
+        std::fs::write(
+            &guide,
+            include_str!("../../../data/guides/focus-diabete.json"),
+        )
+        .expect("write");
+        let hsds = dir.path().join("services.json");
+        std::fs::write(
+            &hsds,
+            r#"[{"id": "s1", "name": "Service Exemple", "organization_id": "o1"}]"#,
+        )
+        .expect("write");
+        assert!(is_guide_file(&guide));
+        assert!(!looks_like_hsds(&guide));
+        assert!(looks_like_hsds(&hsds));
+        assert!(!is_guide_file(&hsds));
+    }
 }
