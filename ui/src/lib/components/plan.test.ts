@@ -406,6 +406,24 @@ describe('everything made can be corrected', () => {
     expect(south.map((p) => p.displayName)).toContain('Hervé');
   });
 
+  it('a quartier chosen proposes its bassin (Brussels-City spans three), a bassin the referent chose stays', async () => {
+    await openHerve();
+    await fireEvent.click(screen.getByTestId('edit-person'));
+    const dialog = await screen.findByTestId('person-dialog');
+    const bassin = within(dialog).getByTestId('person-bassin') as HTMLSelectElement;
+    await waitFor(() => expect(bassin.value).toBe('centreOuest'));
+    const quartier = within(dialog).getByTestId('person-quartier') as HTMLSelectElement;
+    await waitFor(() => expect(quartier.options.length).toBeGreaterThan(2));
+    const code = (name: string) => [...quartier.options].find((o) => o.textContent === name)?.value ?? '';
+    // The mock map's Dansaert is in the Nord bassin.
+    await fireEvent.change(quartier, { target: { value: code('Dansaert') } });
+    await waitFor(() => expect(bassin.value).toBe('nord'));
+    expect(within(dialog).getByText('Ce quartier est dans le bassin Nord : corrigez-le si la personne dépend d’un autre bassin.')).toBeTruthy();
+    await fireEvent.change(bassin, { target: { value: 'sud' } });
+    await fireEvent.change(quartier, { target: { value: code('Grand Place') } });
+    expect(bassin.value).toBe('sud');
+  });
+
   it('asks for the sheet\'s language when the person speaks none the sheet speaks, and warns of an unchecked one', async () => {
     const platform = await openApp();
     await fireEvent.click(screen.getByTestId('new-person'));

@@ -1042,4 +1042,5 @@ export const en: Record<Key, string> = {
   'community.mapLabel.one': 'Map of community resources: {n} quartier has some',
   'community.mapLabel.other': 'Map of community resources: {n} quartiers have some',
   'community.mapCaption': 'The darker the quartier, the more resources still available the team knows there.',
+  'person.quartierBassin': 'This quartier is in the {bassin} bassin: correct it if the person depends on another bassin.',
 };

@@ -1040,6 +1040,7 @@ export const fr = {
   'community.mapLabel.one': 'Carte des ressources de proximité\u202f: {n} quartier en compte',
   'community.mapLabel.other': 'Carte des ressources de proximité\u202f: {n} quartiers en comptent',
   'community.mapCaption': 'Plus le quartier est foncé, plus l’équipe y connaît de ressources encore disponibles.',
+  'person.quartierBassin': 'Ce quartier est dans le bassin {bassin}\u202f: corrigez-le si la personne dépend d’un autre bassin.',
 } as const;
 
 export type Key = keyof typeof fr;

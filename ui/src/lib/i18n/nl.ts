@@ -1042,4 +1042,5 @@ export const nl: Record<Key, string> = {
   'community.mapLabel.one': 'Kaart van de buurtbronnen: {n} wijk heeft er',
   'community.mapLabel.other': 'Kaart van de buurtbronnen: {n} wijken hebben er',
   'community.mapCaption': 'Hoe donkerder de wijk, hoe meer bronnen het team er kent die nog beschikbaar zijn.',
+  'person.quartierBassin': 'Deze wijk ligt in de zorgzone {bassin}: pas het aan als de persoon van een andere zorgzone afhangt.',
 };
