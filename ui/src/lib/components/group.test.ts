@@ -41,6 +41,13 @@ describe('a Diapason group in the window', () => {
     await fireEvent.input(within(meeting).getByTestId('meeting-notes'), { target: { value: 'Premier tour de table' } });
     await fireEvent.click(within(meeting).getByTestId('meeting-save'));
     await waitFor(() => expect(within(screen.getByTestId('group-meeting')).getByText('1 présent')).toBeTruthy());
+    // Notes changed and saved by mistake, then undone: the field shows the saved notes again.
+    const notes = () => within(screen.getByTestId('group-meeting')).getByTestId('meeting-notes') as HTMLTextAreaElement;
+    await fireEvent.input(notes(), { target: { value: 'Des notes pour une autre réunion' } });
+    await fireEvent.click(within(screen.getByTestId('group-meeting')).getByTestId('meeting-save'));
+    await screen.findByText('Enregistré');
+    await fireEvent.click(screen.getByTestId('group-undo'));
+    await waitFor(() => expect(notes().value).toBe('Premier tour de table'));
 
     await fireEvent.click(screen.getByTestId('recommendation-add'));
     await screen.findByText('Écrivez la recommandation.');
