@@ -121,15 +121,31 @@ impl Server {
                 }),
             );
             let _ = ready.send(());
+            // A click is said again every 250 ms for 5 s, as a person clicks again when nothing
+            // happens: a notice listens for its click only once it is shown, so on a loaded machine
+            // a click in the first instant can come before it listens. A notice answers one click.
+            let mut clicks: Vec<(u32, std::time::Instant)> = Vec::new();
+            let mut last_said = std::time::Instant::now();
             loop {
                 conn.process(Duration::from_millis(50))
                     .expect("the bus answers");
+                if last_said.elapsed() >= Duration::from_millis(250) {
+                    last_said = std::time::Instant::now();
+                    clicks.retain(|(_, since)| since.elapsed() < Duration::from_secs(5));
+                    for (id, _) in &clicks {
+                        let signal = Message::new_signal(PATH, NAME, "ActionInvoked")
+                            .expect("signal")
+                            .append2(*id, "default");
+                        conn.send(signal).expect("sent");
+                    }
+                }
                 match inbox.try_recv() {
                     Ok(Command::Click(id)) => {
                         let signal = Message::new_signal(PATH, NAME, "ActionInvoked")
                             .expect("signal")
                             .append2(id, "default");
                         conn.send(signal).expect("sent");
+                        clicks.push((id, std::time::Instant::now()));
                     }
                     Ok(Command::Close(id)) => {
                         let signal = Message::new_signal(PATH, NAME, "NotificationClosed")
