@@ -87,18 +87,27 @@ struct Row {
 
 const POSTAL_CODES: &str = include_str!("../data/territory/postal_codes.csv");
 
+/// The rows of a reference CSV file as its header names the columns; the first that does not read is
+/// named by its line.
+fn csv_rows<T: serde::de::DeserializeOwned>(file: &str, csv_text: &str) -> Result<Vec<T>, String> {
+    csv::Reader::from_reader(csv_text.as_bytes())
+        .deserialize::<T>()
+        .map(|row| {
+            row.map_err(|e| {
+                let line = e.position().map_or(0, csv::Position::line);
+                format!("{file} line {line}: {e}")
+            })
+        })
+        .collect()
+}
+
 /// Reads the reference file; a broken row is named by its line.
 ///
 /// # Errors
 /// The line and the reason of the first row that does not read.
 pub fn parse(csv_text: &str) -> Result<Vec<PostalArea>, String> {
-    let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
     let mut out: Vec<PostalArea> = Vec::new();
-    for row in reader.deserialize::<Row>() {
-        let row = row.map_err(|e| {
-            let line = e.position().map_or(0, csv::Position::line);
-            format!("postal_codes.csv line {line}: {e}")
-        })?;
+    for row in csv_rows::<Row>("postal_codes.csv", csv_text)? {
         let area = PostalArea {
             postal_code: row.postal_code,
             nis: row.nis,
@@ -285,13 +294,8 @@ const QUARTIER_BASSINS: &str = include_str!("../data/territory/quartier_bassins.
 /// # Errors
 /// The line and the reason of the first row that does not read, or a quartier named twice.
 pub fn parse_quartier_bassins(csv_text: &str) -> Result<Vec<QuartierBassin>, String> {
-    let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
     let mut out: Vec<QuartierBassin> = Vec::new();
-    for row in reader.deserialize::<QuartierBassin>() {
-        let row = row.map_err(|e| {
-            let line = e.position().map_or(0, csv::Position::line);
-            format!("quartier_bassins.csv line {line}: {e}")
-        })?;
+    for row in csv_rows::<QuartierBassin>("quartier_bassins.csv", csv_text)? {
         if out.iter().any(|r| r.quartier == row.quartier) {
             return Err(format!(
                 "quartier_bassins.csv: quartier {} appears twice",

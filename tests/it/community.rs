@@ -137,13 +137,8 @@ fn the_command_line_records_lists_and_closes_community_resources() {
 fn a_community_resource_carries_an_action_on_the_sheet_in_fhir_and_from_the_command_line() {
     use proxi::domain::{ActionInput, ConsentInput, Who};
     let (_dir, path, mut app) = new_store();
-    let baker_id = app
-        .add_community(baker(
-            "Boulangerie Exemple",
-            Some(8),
-            Some(Bassin::CentreOuest),
-        ))
-        .expect("a resource");
+    let the_baker = || baker("Boulangerie Exemple", Some(8), Some(Bassin::CentreOuest));
+    let baker_id = app.add_community(the_baker()).expect("a resource");
     let gone = app
         .add_community(baker("Épicerie Fermée Exemple", None, None))
         .expect("a resource");
@@ -189,12 +184,8 @@ fn a_community_resource_carries_an_action_on_the_sheet_in_fhir_and_from_the_comm
     );
 
     // Closed later, the action keeps its name.
-    app.edit_community(
-        baker_id,
-        baker("Boulangerie Exemple", Some(8), Some(Bassin::CentreOuest)),
-        true,
-    )
-    .expect("closed");
+    app.edit_community(baker_id, the_baker(), true)
+        .expect("closed");
     let pdf = app.sheet(person, Some("fr"), None).expect("the sheet");
     assert!(crate::support::pdf_words(&pdf).contains("Boulangerie Exemple"));
 
@@ -222,12 +213,8 @@ fn a_community_resource_carries_an_action_on_the_sheet_in_fhir_and_from_the_comm
 
     // The command line gives an action to a resource by its id.
     let mut app = reopen(&path);
-    app.edit_community(
-        baker_id,
-        baker("Boulangerie Exemple", Some(8), Some(Bassin::CentreOuest)),
-        false,
-    )
-    .expect("open again");
+    app.edit_community(baker_id, the_baker(), false)
+        .expect("open again");
     drop(app);
     let out = proxi(
         &path,
